@@ -1,0 +1,123 @@
+/*
+ * models/kernel/boot.ts - the world after boot: matrix, vector domain, IR units, PCI devices
+ *
+ * Kernel: arch/x86/kernel/apic/vector.c arch_early_irq_init() (matrix, vector domain),
+ * arch/x86/kernel/apic/msi.c native_create_pci_msi_domain() (5.10 global PCI-MSI; 6.2 the vector
+ * domain becomes an MSI parent), drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping()
+ * (INTEL-IR-<n>, 5.10 also INTEL-IR-MSI-<n>; 6.2 the IR domain is an MSI parent, bus DMAR).
+ */
+import type { Device, DmarUnit, World } from './types.ts';
+import type { KernelProfile } from './profile.ts';
+import type { PlatformConfig } from '../platform/config.ts';
+import { irqAllocMatrix } from './matrix.ts';
+import { irqDomainCreateHierarchy } from './irqdomain.ts';
+import { deviceAdd } from './device.ts';
+import { putUnit } from './world.ts';
+
+const pciMsiGlobalInfo = (multi: boolean) => ({
+  activateEarly: true,
+  mustReactivate: true,
+  allocSimpleDescs: false,
+  freeDescs: false,
+  multiPciMsi: multi,
+  pciMsix: true,
+  allocDyn: false,
+  pciIms: false,
+  hwsize: 0,
+  chip: 'pci-msi' as const,
+});
+
+export function bootWorld(profile: KernelProfile, config: PlatformConfig): World {
+  const v62 = profile.version !== '5.10';
+  const devices: Record<number, Device> = {};
+  config.devices.forEach((c, id) => {
+    devices[id] = {
+      id,
+      name: c.name,
+      bus: c.bus,
+      parent: null,
+      rid: c.rid,
+      msixTableSize: c.msixTableSize,
+      msiVectors: c.msiVectors,
+      msiMaskable: c.msiMaskable,
+      present: false,
+      released: false,
+      driver: null,
+      msiDomain: null,
+      msiEnabled: null,
+      msiList: [],
+      platformDevid: null,
+      msiData: null,
+      devres: [],
+    };
+  });
+  const units: DmarUnit[] = config.units.map((u, id) => ({
+    id,
+    name: u.name,
+    present: true,
+    includeAll: u.includeAll,
+    scope: u.scope.map((n) => config.devices.findIndex((d) => d.name === n)).filter((i) => i >= 0),
+    irEnabled: u.irEnabled,
+    cachingMode: u.cachingMode,
+    maxHandleMask: u.maxHandleMask,
+    irteEntries: u.irteEntries,
+    irteBitmap: [],
+    irtes: {},
+    irDomain: null,
+    irMsiDomain: null,
+  }));
+  let w: World = {
+    profile,
+    config,
+    cpuOnline: Array.from({ length: config.cpus }, () => true),
+    matrix: irqAllocMatrix(config.cpus, config.vectorStart, config.vectorEnd, config.systemVectors),
+    domains: {},
+    nextDomainId: 0,
+    domainNames: {},
+    vectorDomain: 0,
+    defaultPciMsiDomain: null,
+    irqs: {},
+    coreAllocs: {},
+    nextCoreAlloc: 0,
+    descs: {},
+    nextDescId: 0,
+    devices,
+    units,
+    platformDevids: [],
+    recentFrees: [],
+    freedWithAction: [],
+  };
+  const base = { msiDevice: false, dev: null, unit: null, msiInfo: null, creator: 'boot' as const };
+  const vec = irqDomainCreateHierarchy(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
+  w = { ...vec.w, vectorDomain: vec.id };
+  if (!v62) {
+    const pm = irqDomainCreateHierarchy(w, { ...base, name: 'PCI-MSI', kind: 'msi', parent: vec.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: false, msiInfo: pciMsiGlobalInfo(false) });
+    w = { ...pm.w, defaultPciMsiDomain: pm.id };
+  }
+  for (const u of units) {
+    if (!u.irEnabled) continue;
+    const ir = irqDomainCreateHierarchy(w, {
+      ...base,
+      name: `INTEL-IR-${u.id}`,
+      kind: 'ir',
+      parent: vec.id,
+      busToken: v62 ? 'DMAR' : 'ANY',
+      msiParent: v62,
+      isolatedMsi: true,
+      unit: u.id,
+    });
+    w = ir.w;
+    let irMsi: number | null = null;
+    if (!v62) {
+      const m = irqDomainCreateHierarchy(w, { ...base, name: `INTEL-IR-MSI-${u.id}`, kind: 'msi', parent: ir.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: true, msiInfo: pciMsiGlobalInfo(true) });
+      w = m.w;
+      irMsi = m.id;
+    }
+    w = putUnit(w, { ...w.units[u.id]!, irDomain: ir.id, irMsiDomain: irMsi });
+  }
+  for (const id of Object.keys(devices).map(Number)) {
+    const r = deviceAdd(w, id);
+    if (r.kind === 'ok') w = r.world;
+  }
+  return w;
+}

@@ -1,0 +1,98 @@
+/*
+ * models/kernel/msi-domain.ts - the level ops of an MSI domain (kernel/irq/msi.c msi_domain_ops)
+ *
+ * One ops table serves every MSI flavour (PCI MSI/MSI-X, platform-MSI, IMS, per-device domains);
+ * what differs is data: the bus token and msi_domain_info. Activation composes the message
+ * through the parent (remappable format under IR, vector/destination without) and writes it to
+ * the device; deactivation writes a zero message.
+ */
+import type { CpuId, IrChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from './types.ts';
+import type { AllocArg, DomainOps } from './hierarchy.ts';
+import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
+import { err, okVoid, type Outcome } from './outcome.ts';
+import { apicSetAffinity } from './vector.ts';
+import { intelIrSetAffinity } from './irq-remapping.ts';
+import { levelOf, putLevel } from './world.ts';
+import { recValues } from './util.ts';
+
+/** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
+function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: number): boolean {
+  return recValues(w.irqs).some(
+    (d) => (d.virq < exclude || d.virq >= exclude + n) && d.levels.some((l) => l.domain === domain && l.chip !== null && l.hwirq === hwirq),
+  );
+}
+
+/**
+ * msiDomainAlloc() - refuse a duplicate hwirq (-EEXIST), parent first, then hwirq per virq
+ * Kernel: kernel/irq/msi.c msi_domain_alloc()
+ */
+function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
+  const domain = levelOf(w, virq, lvl).domain;
+  for (let i = 0; i < n; i++) {
+    if (hwirqTaken(w, domain, arg.hwirqBase + i, virq, n)) {
+      return err(w, 'EEXIST', `hwirq ${arg.hwirqBase + i} already mapped in ${w.domains[domain]!.name}`);
+    }
+  }
+  const p = irqDomainAllocIrqsParent(w, lvl, virq, n, arg);
+  if (p.kind !== 'ok') return p;
+  let out = p.world;
+  for (let i = 0; i < n; i++) {
+    const chip: MsiChipData = { kind: 'msi', msg: null };
+    out = putLevel(out, virq + i, lvl, { ...levelOf(out, virq + i, lvl), hwirq: arg.hwirqBase + i, chip });
+  }
+  return okVoid(out);
+}
+
+/** msi_domain_free() via irq_domain_free_irqs_top(): drop chip data, free the parent */
+function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
+  let out = w;
+  for (let i = 0; i < n; i++) {
+    const l = out.irqs[virq + i]?.levels[lvl];
+    if (l) out = putLevel(out, virq + i, lvl, { ...l, chip: null, programmed: false });
+  }
+  return irqDomainFreeIrqsParent(out, lvl, virq, n);
+}
+
+/** irq_chip_compose_msi_msg(): the first parent that composes - IR (remappable) or the vector */
+export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
+  const below = levelOf(w, virq, lvl + 1).chip!;
+  if (below.kind === 'ir') {
+    const c = below as IrChipData;
+    return { format: 'remappable', unit: c.unit, index: c.irteIndex, sub: c.subHandle };
+  }
+  const v = below as VectorChipData;
+  return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
+}
+
+/** msi_domain_activate(): compose and write the message to the device */
+function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
+  const msg = composeMsiMsg(w, virq, lvl);
+  return okVoid(putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: true, chip: { kind: 'msi', msg } }));
+}
+
+/** msi_domain_deactivate(): write a zero message */
+function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
+  return putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: false, chip: { kind: 'msi', msg: null } });
+}
+
+/**
+ * msiDomainSetAffinity() - move through the parent; rewrite the device message unless the
+ * parent (IR) reports the move done
+ * Kernel: kernel/irq/msi.c msi_domain_set_affinity()
+ */
+export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
+  const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
+  if (parentKind === 'ir') return intelIrSetAffinity(w, virq, lvl + 1, dest);
+  const r = apicSetAffinity(w, virq, lvl + 1, dest);
+  if (r.kind !== 'ok') return r;
+  const l = levelOf(r.world, virq, lvl);
+  if (!l.programmed) return r;
+  return okVoid(putLevel(r.world, virq, lvl, { ...l, chip: { kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } }));
+}
+
+export const msiDomainOps: DomainOps = {
+  alloc: msiDomainAlloc,
+  free: msiDomainFree,
+  activate: (w, lvl, virq) => msiDomainActivate(w, lvl, virq),
+  deactivate: msiDomainDeactivate,
+};

@@ -1,0 +1,73 @@
+/*
+ * models/kernel/profile.ts - which kernel the model behaves like
+ *
+ * 5.10: global and per-IOMMU PCI-MSI domains, dev->msi_list, platform-MSI, no per-device domains.
+ * 6.2:  per-device MSI domains under MSI parent domains (vector or VT-d IR), index stores, IMS.
+ *
+ * Quirks are known deviations of a real kernel from the contract the invariants state (failed
+ * operations are atomic, counters match bitmaps, ...), found while validating the model. A profile switches on the ones its version has; tests switch them off to
+ * check that the model's own bookkeeping is sound, and on to check that the engine finds them.
+ * Fixes of the bug catalog are applied; catalog bugs come back as faults, not as quirks.
+ */
+export type KernelVersion = '5.10' | '6.2';
+
+export const kernelQuirks = {
+  'platform-msi-partial-alloc-leak': {
+    version: '5.10',
+    says:
+      'a platform-MSI allocation that fails part way keeps the virqs of the descs already done ' +
+      '(msi_domain_alloc_irqs returns at once; platform_msi_domain_alloc_irqs frees only the descs)',
+    kernel: 'kernel/irq/msi.c msi_domain_alloc_irqs(), drivers/base/platform-msi.c (5.10)',
+  },
+  'msi-range-failure-frees-range': {
+    version: '6.2',
+    says:
+      'a failed msi_domain_alloc_irqs_range() frees every interrupt in [first, last], ' +
+      'including ones allocated by earlier successful calls',
+    kernel: 'kernel/irq/msi.c msi_domain_alloc_locked() (6.2)',
+  },
+  'matrix-offline-managed-available': {
+    version: 'both',
+    says:
+      'a managed reservation made or dropped while a CPU is offline does not change that CPU\'s ' +
+      'available count, and irq_matrix_online() does not recompute it: the count drifts',
+    kernel: 'kernel/irq/matrix.c irq_matrix_reserve_managed(), irq_matrix_remove_managed(), irq_matrix_online()',
+  },
+  'lapic-online-clears-vector-irq': {
+    version: 'both',
+    says:
+      'lapic_online() clears vector_irq[] of every non-legacy vector, also those still held by a ' +
+      'dormant irq (allocated, not started) that keeps its vector across offline/online',
+    kernel: 'arch/x86/kernel/apic/vector.c lapic_online(), kernel/irq/matrix.c (651ca2c00405)',
+  },
+  'activate-keeps-stale-effective-affinity': {
+    version: 'both',
+    says:
+      'activating a fixed-vector irq that keeps its vector (assign_vector_locked() returns early) ' +
+      'leaves the effective mask stored while it was deactivated, so a later CPU offline may not ' +
+      'migrate it (irq_needs_fixup() reads the effective mask)',
+    kernel: 'arch/x86/kernel/apic/vector.c assign_vector_locked(), kernel/irq/manage.c irq_set_affinity_deactivated()',
+  },
+} as const;
+
+export type QuirkId = keyof typeof kernelQuirks;
+
+export interface KernelProfile {
+  readonly version: KernelVersion;
+  readonly quirks: readonly QuirkId[];
+}
+
+/** the profile of a kernel version with all of its known quirks on (what the kernel really does) */
+export function kernelProfile(version: KernelVersion, opts: { quirks?: boolean } = {}): KernelProfile {
+  const quirks =
+    opts.quirks === false
+      ? []
+      : (Object.keys(kernelQuirks) as QuirkId[]).filter((q) => [version, 'both'].includes(kernelQuirks[q].version));
+  return { version, quirks };
+}
+
+export function hasQuirk(p: KernelProfile, q: QuirkId): boolean {
+  return p.quirks.includes(q);
+}
+
+export const kernelVersions: readonly KernelVersion[] = ['5.10', '6.2'];

@@ -1,0 +1,69 @@
+/*
+ * models/ops.ts - the whole vocabulary of operations a caller can perform on the kernel model
+ * (as TLA+'s Next lists every action). Names are the kernel functions, camelCased; the trace
+ * prints them back in snake_case with their arguments.
+ */
+import type { CoreClient, CpuId, DevId, DomainId, Virq } from './kernel/types.ts';
+import type { FailPoint } from './kernel/hierarchy.ts';
+
+export type Op =
+  // 2.1 domain lifecycle
+  | { readonly type: 'platformMsiCreateIrqDomain'; readonly parent: DomainId }
+  | { readonly type: 'irqDomainRemove'; readonly domain: DomainId }
+  | { readonly type: 'devSetMsiDomain'; readonly dev: DevId; readonly domain: DomainId | null }
+  | { readonly type: 'pciCreateImsDomain'; readonly dev: DevId; readonly hwsize: number }
+  | { readonly type: 'msiRemoveDeviceIrqDomain'; readonly dev: DevId; readonly domid: 0 | 1 }
+  // 2.2 hierarchy core, called directly (a non-MSI kernel user)
+  | { readonly type: 'irqDomainAllocIrqs'; readonly client: CoreClient; readonly domain: DomainId; readonly n: number; readonly cpus: readonly CpuId[] | null; readonly fail: FailPoint | null }
+  | { readonly type: 'irqDomainFreeIrqs'; readonly client: CoreClient; readonly virq: Virq; readonly n: number }
+  // 2.3 handlers and 2.5 affinity / hotplug
+  | { readonly type: 'requestIrq'; readonly virq: Virq; readonly dev: DevId | null; readonly devm: boolean }
+  | { readonly type: 'freeIrq'; readonly virq: Virq }
+  | { readonly type: 'irqSetAffinity'; readonly virq: Virq; readonly cpus: readonly CpuId[]; readonly fromUser: boolean }
+  | { readonly type: 'deviceFireIrq'; readonly virq: Virq }
+  | { readonly type: 'cpuOffline'; readonly cpu: CpuId }
+  | { readonly type: 'cpuOnline'; readonly cpu: CpuId }
+  // 2.4 MSI layer
+  | { readonly type: 'pciAllocIrqVectors'; readonly dev: DevId; readonly min: number; readonly max: number; readonly irqType: 'msi' | 'msix'; readonly affinity: boolean; readonly fail: FailPoint | null }
+  | { readonly type: 'pciFreeIrqVectors'; readonly dev: DevId }
+  | { readonly type: 'pciMsixAllocIrqAt'; readonly dev: DevId; readonly index: number | 'any'; readonly fail: FailPoint | null }
+  | { readonly type: 'pciMsixFreeIrq'; readonly dev: DevId; readonly index: number; readonly virq: Virq }
+  | { readonly type: 'pciImsAllocIrq'; readonly dev: DevId; readonly icookie: number; readonly fail: FailPoint | null }
+  | { readonly type: 'pciImsFreeIrq'; readonly dev: DevId; readonly index: number; readonly virq: Virq }
+  | { readonly type: 'platformMsiDomainAllocIrqs'; readonly dev: DevId; readonly nvec: number; readonly fail: FailPoint | null }
+  | { readonly type: 'platformMsiDomainFreeIrqs'; readonly dev: DevId }
+  // 2.6 device core
+  | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
+  | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
+  | { readonly type: 'deviceUnregister'; readonly dev: DevId };
+
+export type OpType = Op['type'];
+export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
+
+/** every operation type, in the order the generator offers them */
+export const opTypes: readonly OpType[] = [
+  'pciAllocIrqVectors',
+  'pciFreeIrqVectors',
+  'requestIrq',
+  'freeIrq',
+  'irqSetAffinity',
+  'deviceFireIrq',
+  'cpuOffline',
+  'cpuOnline',
+  'pciMsixAllocIrqAt',
+  'pciMsixFreeIrq',
+  'pciCreateImsDomain',
+  'pciImsAllocIrq',
+  'pciImsFreeIrq',
+  'msiRemoveDeviceIrqDomain',
+  'platformMsiCreateIrqDomain',
+  'devSetMsiDomain',
+  'platformMsiDomainAllocIrqs',
+  'platformMsiDomainFreeIrqs',
+  'irqDomainAllocIrqs',
+  'irqDomainFreeIrqs',
+  'irqDomainRemove',
+  'driverProbe',
+  'deviceReleaseDriver',
+  'deviceUnregister',
+];

@@ -1,0 +1,97 @@
+/*
+ * models/platform/config.ts - the machine being modelled: CPUs, vector window, DMAR units, devices
+ *
+ * `small` is sized so that exhaustion, error paths and hot-remove are hit often by generated
+ * sequences (product brief); `spr` has the real sizes of a Sapphire Rapids socket (spec section 5).
+ */
+export interface DmarUnitConfig {
+  readonly name: string;
+  readonly irEnabled: boolean;
+  readonly cachingMode: boolean;
+  readonly includeAll: boolean;
+  readonly irteEntries: number;
+  readonly maxHandleMask: number;
+  /** device names in the unit's device scope */
+  readonly scope: readonly string[];
+}
+
+export interface DeviceConfig {
+  readonly name: string;
+  readonly bus: 'pci' | 'platform';
+  readonly rid: number | null;
+  readonly msixTableSize: number;
+  readonly msiVectors: number;
+  readonly msiMaskable: boolean;
+}
+
+export interface PlatformConfig {
+  readonly name: string;
+  readonly cpus: number;
+  /** vector allocation window [start, end): irq_alloc_matrix(NR_VECTORS, 0x20, FIRST_SYSTEM_VECTOR) */
+  readonly vectorStart: number;
+  readonly vectorEnd: number;
+  /** system vectors inside the window on every CPU (pre-6.6: IRQ_MOVE_CLEANUP_VECTOR 0x20) */
+  readonly systemVectors: readonly number[];
+  /** upper bound of the virq space (nr_irqs) */
+  readonly nrIrqs: number;
+  readonly units: readonly DmarUnitConfig[];
+  readonly devices: readonly DeviceConfig[];
+}
+
+/** PCI requester id from bus/device/function */
+export const pciRid = (bus: number, dev: number, fn: number): number => (bus << 8) | (dev << 3) | fn;
+
+/** arch/x86/include/asm/irq_vectors.h */
+export const FIRST_EXTERNAL_VECTOR = 0x20;
+export const IRQ_MOVE_CLEANUP_VECTOR = 0x20; // a system vector inside the window before 6.6
+export const FIRST_SYSTEM_VECTOR = 0xec; // LOCAL_TIMER_VECTOR up to 6.9
+export const MANAGED_IRQ_SHUTDOWN_VECTOR = 0xef;
+
+export const smallConfig: PlatformConfig = {
+  name: 'small',
+  cpus: 4,
+  // 8 usable vectors per CPU after the move-cleanup system vector
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 9,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  units: [
+    { name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6a:01.0', '0000:17:00.0'] },
+    { name: 'DRHD1', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6f:01.0'] },
+  ],
+  devices: [
+    { name: '0000:6a:01.0', bus: 'pci', rid: pciRid(0x6a, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false },
+    { name: '0000:6f:01.0', bus: 'pci', rid: pciRid(0x6f, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false },
+    { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
+    { name: 'plat0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false },
+  ],
+};
+
+/** Sapphire Rapids, one socket: 4 DSA instances each on its own root bus behind its own DRHD */
+export const sprConfig: PlatformConfig = {
+  name: 'spr',
+  cpus: 56,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_SYSTEM_VECTOR,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 4096,
+  units: [0x6a, 0x6f, 0x74, 0x79].map((bus, i) => ({
+    name: `DRHD${i}`,
+    irEnabled: true,
+    cachingMode: false,
+    includeAll: false,
+    irteEntries: 65536,
+    maxHandleMask: 15,
+    scope: [`0000:${bus.toString(16)}:01.0`],
+  })),
+  devices: [0x6a, 0x6f, 0x74, 0x79].map((bus) => ({
+    name: `0000:${bus.toString(16)}:01.0`,
+    bus: 'pci' as const,
+    rid: pciRid(bus, 1, 0),
+    msixTableSize: 9,
+    msiVectors: 0,
+    msiMaskable: false,
+  })),
+};
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig };

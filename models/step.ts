@@ -1,0 +1,91 @@
+/*
+ * models/step.ts - the transition function: (world, op) -> outcome
+ *
+ * One exhaustive match; each branch delegates to the one kernel file that owns the rule. The
+ * branches also keep the callers' bookkeeping (which direct allocations a client holds, which
+ * handles were freed lately) that the lifetime invariants read.
+ */
+import { match } from 'ts-pattern';
+import type { Op } from './ops.ts';
+import type { CoreAlloc, RecentFree, World } from './kernel/types.ts';
+import { bug, okVoid, type Outcome } from './kernel/outcome.ts';
+import { noArg } from './kernel/hierarchy.ts';
+import { irqDomainAllocIrqs, irqDomainFreeIrqs, irqDomainRemove } from './kernel/irqdomain.ts';
+import { msiRemoveDeviceIrqDomain } from './kernel/msi.ts';
+import { pciAllocIrqVectors, pciCreateImsDomain, pciFreeIrqVectors, pciImsAllocIrq, pciImsFreeIrq, pciMsixAllocIrqAt, pciMsixFreeIrq } from './kernel/pci-msi.ts';
+import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from './kernel/platform-msi.ts';
+import { freeIrq, irqSetAffinity, deviceFireIrq, requestIrq } from './kernel/manage.ts';
+import { cpuOffline, cpuOnline } from './kernel/cpuhotplug.ts';
+import { devSetMsiDomain, deviceReleaseDriver, deviceUnregister, driverProbe } from './kernel/device.ts';
+import { recDel, recPut } from './kernel/util.ts';
+
+const RECENT_FREES = 4;
+const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
+
+/** the result of a step: the outcome, and the value an allocation returned (for the trace) */
+export type StepOutcome = Outcome<unknown>;
+
+/**
+ * step() - apply one operation. After BUG() or a use of freed memory the kernel is dead: the
+ * outcome keeps the world as it was before the operation, nothing after it is meaningful.
+ */
+export function step(w: World, op: Op): StepOutcome {
+  const o = dispatch(w, op);
+  return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
+}
+
+function dispatch(w: World, op: Op): StepOutcome {
+  return match(op)
+    .returnType<StepOutcome>()
+    .with({ type: 'platformMsiCreateIrqDomain' }, (o) => {
+      const r = platformMsiCreateIrqDomain(w, o.parent, `PLATFORM-MSI-${w.nextDomainId}`);
+      return { kind: 'ok', world: r.w, value: r.id };
+    })
+    .with({ type: 'irqDomainRemove' }, (o) => irqDomainRemove(w, o.domain))
+    .with({ type: 'devSetMsiDomain' }, (o) => devSetMsiDomain(w, o.dev, o.domain))
+    .with({ type: 'pciCreateImsDomain' }, (o) => pciCreateImsDomain(w, o.dev, o.hwsize))
+    .with({ type: 'msiRemoveDeviceIrqDomain' }, (o) => msiRemoveDeviceIrqDomain(w, o.dev, o.domid))
+    .with({ type: 'irqDomainAllocIrqs' }, (o) => {
+      const dom = w.domains[o.domain];
+      // msi_domain_alloc() -> ops->get_hwirq(info, arg) with no msi_desc: NULL dereference
+      if (dom && dom.kind === 'msi') return bug(w, `irq_domain_alloc_irqs(${dom.name}) without an msi_desc: NULL pointer dereference in get_hwirq`);
+      const r = irqDomainAllocIrqs(w, o.domain, o.n, { ...noArg, fail: o.fail, fixedMask: o.cpus }, { owner: { kind: 'core', alloc: w.nextCoreAlloc }, affinity: o.cpus ? Array.from({ length: o.n }, () => o.cpus!) : null, managed: false });
+      if (r.kind !== 'ok') return r;
+      const rec: CoreAlloc = { id: w.nextCoreAlloc, client: o.client, domain: o.domain, base: r.value, count: o.n };
+      return { ...r, world: { ...r.world, coreAllocs: recPut(r.world.coreAllocs, rec.id, rec), nextCoreAlloc: rec.id + 1 } };
+    })
+    .with({ type: 'irqDomainFreeIrqs' }, (o) => {
+      const r = irqDomainFreeIrqs(w, o.virq, o.n);
+      const mine = Object.values(w.coreAllocs).find((a) => a.client === o.client && a.base === o.virq && a.count === o.n);
+      let out = r.world;
+      if (mine) out = { ...out, coreAllocs: recDel(out.coreAllocs, mine.id) };
+      if (r.kind === 'ok') out = remember(out, { kind: 'core', client: o.client, base: o.virq, count: o.n });
+      return { ...r, world: out };
+    })
+    .with({ type: 'requestIrq' }, (o) => requestIrq(w, o.virq, o.dev, o.devm))
+    .with({ type: 'freeIrq' }, (o) => freeIrq(w, o.virq))
+    .with({ type: 'irqSetAffinity' }, (o) => irqSetAffinity(w, o.virq, o.cpus, o.fromUser))
+    .with({ type: 'deviceFireIrq' }, (o) => deviceFireIrq(w, o.virq))
+    .with({ type: 'cpuOffline' }, (o) => cpuOffline(w, o.cpu))
+    .with({ type: 'cpuOnline' }, (o) => cpuOnline(w, o.cpu))
+    .with({ type: 'pciAllocIrqVectors' }, (o) => pciAllocIrqVectors(w, o.dev, o.min, o.max, o.irqType, o.affinity, o.fail))
+    .with({ type: 'pciFreeIrqVectors' }, (o) => pciFreeIrqVectors(w, o.dev))
+    .with({ type: 'pciMsixAllocIrqAt' }, (o) => pciMsixAllocIrqAt(w, o.dev, o.index, o.fail))
+    .with({ type: 'pciMsixFreeIrq' }, (o) => {
+      const r = pciMsixFreeIrq(w, o.dev, o.index, o.virq);
+      return r.kind === 'ok' ? { ...r, world: remember(r.world, { kind: 'map', dev: o.dev, domid: 0, index: o.index, virq: o.virq }) } : r;
+    })
+    .with({ type: 'pciImsAllocIrq' }, (o) => pciImsAllocIrq(w, o.dev, o.icookie, o.fail))
+    .with({ type: 'pciImsFreeIrq' }, (o) => {
+      const r = pciImsFreeIrq(w, o.dev, o.index, o.virq);
+      return r.kind === 'ok' ? { ...r, world: remember(r.world, { kind: 'map', dev: o.dev, domid: 1, index: o.index, virq: o.virq }) } : r;
+    })
+    .with({ type: 'platformMsiDomainAllocIrqs' }, (o) => platformMsiDomainAllocIrqs(w, o.dev, o.nvec, o.fail))
+    .with({ type: 'platformMsiDomainFreeIrqs' }, (o) => platformMsiDomainFreeIrqs(w, o.dev))
+    .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
+    .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
+    .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
+    .exhaustive();
+}
+
+export const noop = okVoid;

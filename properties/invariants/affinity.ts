@@ -1,0 +1,80 @@
+/*
+ * properties/invariants/affinity.ts - interrupts target online CPUs they are allowed on
+ * (spec I21-I23, with the section 7.2 correction of I23)
+ */
+import type { StateInvariant } from '../invariant.ts';
+import type { IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
+
+const vectorChip = (d: IrqDesc) => d.levels[d.levels.length - 1]?.chip as VectorChipData | null;
+
+/** I21 */
+export const effectiveAffinity: StateInvariant = {
+  id: 'effective-affinity',
+  category: 'affinity',
+  spec: 'I21',
+  scope: 'state',
+  statement: 'an activated non-managed irq targets an online CPU of its requested mask, unless the kernel broke the affinity (recorded)',
+  kernel: 'arch/x86/kernel/apic/vector.c assign_irq_vector_any_locked(), activate_reserved() ("Affinity broken"), kernel/irq/cpuhotplug.c migrate_one_irq()',
+  check(w) {
+    // the target is what the hardware was told (hw_irq_cfg); the kernel's effective mask can
+    // still hold a mask stored while deactivated when activation kept the vector
+    for (const d of Object.values(w.irqs)) {
+      if (!d.activated || d.managed) continue;
+      const c = vectorChip(d);
+      if (!c || c.cfgVector === MANAGED_IRQ_SHUTDOWN_VECTOR) continue;
+      if (!w.cpuOnline[c.cfgCpu]) return `irq ${d.virq} targets offline CPU${c.cfgCpu}`;
+      if (!d.affinityBroken && !d.affinity.includes(c.cfgCpu)) {
+        return `irq ${d.virq} targets CPU${c.cfgCpu} outside its mask {${d.affinity.join(',')}} with no broken-affinity record`;
+      }
+    }
+    return null;
+  },
+};
+
+/** I22 */
+export const managedAffinity: StateInvariant = {
+  id: 'managed-affinity',
+  category: 'affinity',
+  spec: 'I22',
+  scope: 'state',
+  statement: 'an activated managed irq has a real vector on an online CPU of its mask; a managed irq in shutdown holds no real vector',
+  kernel: 'kernel/irq/chip.c __irq_startup_managed(), kernel/irq/msi.c msi_init_virq() (d802057c7c55), vector.c activate_managed()',
+  check(w) {
+    for (const d of Object.values(w.irqs)) {
+      if (!d.managed) continue;
+      const c = vectorChip(d);
+      if (!c) continue;
+      if (d.activated) {
+        if (!d.affinity.some((x) => w.cpuOnline[x])) return `managed irq ${d.virq} is activated with no online CPU in {${d.affinity.join(',')}}`;
+        if (c.cfgVector === MANAGED_IRQ_SHUTDOWN_VECTOR) continue; // reservation-mode dummy
+        if (!w.cpuOnline[c.cfgCpu] || !d.affinity.includes(c.cfgCpu)) return `managed irq ${d.virq} targets CPU${c.cfgCpu}, outside its online mask`;
+      } else if (d.managedShutdown && c.vector !== 0) {
+        return `managed irq ${d.virq} is shut down but still holds vector 0x${c.vector.toString(16)} on CPU${c.cpu}`;
+      }
+    }
+    return null;
+  },
+};
+
+/** I23 (corrected: only started irqs) */
+export const noVectorOnOfflineCpu: StateInvariant = {
+  id: 'no-vector-on-offline-cpu',
+  category: 'affinity',
+  spec: 'I23',
+  scope: 'state',
+  statement: 'no started irq keeps a vector, current or previous, on an offline CPU once the offline operation completed',
+  kernel: 'kernel/irq/cpuhotplug.c migrate_one_irq(), irq_force_complete_move() (a6c11c0a5235)',
+  check(w) {
+    for (const d of Object.values(w.irqs)) {
+      if (!d.started) continue;
+      const c = vectorChip(d);
+      if (!c) continue;
+      if (c.vector !== 0 && !w.cpuOnline[c.cpu]) return `started irq ${d.virq} keeps vector 0x${c.vector.toString(16)} on offline CPU${c.cpu}`;
+      if (c.prevVector !== 0 && !w.cpuOnline[c.prevCpu]) return `started irq ${d.virq} keeps previous vector 0x${c.prevVector.toString(16)} on offline CPU${c.prevCpu}`;
+    }
+    return null;
+  },
+};
+
+export const affinityInvariants = [effectiveAffinity, managedAffinity, noVectorOnOfflineCpu];

@@ -1,0 +1,224 @@
+/*
+ * properties/invariants/leak.ts - resource conservation (spec I1-I5, I7)
+ * Every virq, vector, reservation, IRTE and msi_desc has exactly the owner the bookkeeping says.
+ */
+import type { StateInvariant } from '../invariant.ts';
+import type { IrChipData, IrqDesc, VectorChipData, World } from '../../models/kernel/types.ts';
+
+const irqList = (w: World): IrqDesc[] => Object.values(w.irqs);
+const vectorChip = (d: IrqDesc): VectorChipData | null => (d.levels[d.levels.length - 1]?.chip as VectorChipData | null) ?? null;
+const hex = (v: number) => `0x${v.toString(16)}`;
+
+/** I1 */
+export const virqOwnership: StateInvariant = {
+  id: 'virq-ownership',
+  category: 'leak',
+  spec: 'I1',
+  scope: 'state',
+  statement: 'every allocated virq has exactly one live owner (an msi_desc or a direct caller) and every owner holds exactly its virqs',
+  kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
+  check(w) {
+    if (w.irqs[0]) return 'virq 0 is allocated (0 is the invalid irq)';
+    for (const d of irqList(w)) {
+      const o = d.owner;
+      if (!o) return `irq ${d.virq} has no owner`;
+      if (o.kind === 'msi') {
+        const desc = w.descs[o.desc];
+        if (!desc) return `irq ${d.virq} belongs to msi_desc #${o.desc}, which was freed: the virq leaked`;
+        if (d.virq < desc.irq || d.virq >= desc.irq + desc.nvecUsed) {
+          return `irq ${d.virq} belongs to msi_desc #${o.desc} of ${w.devices[desc.dev]?.name}, which now names irq ${desc.irq || 'none'}`;
+        }
+      } else {
+        const a = w.coreAllocs[o.alloc];
+        if (!a || d.virq < a.base || d.virq >= a.base + a.count) return `irq ${d.virq} was allocated directly and its caller no longer holds it: the virq leaked`;
+      }
+    }
+    for (const desc of Object.values(w.descs)) {
+      for (let i = 0; i < desc.nvecUsed && desc.irq !== 0; i++) {
+        const d = w.irqs[desc.irq + i];
+        if (!d || d.owner?.kind !== 'msi' || d.owner.desc !== desc.id) {
+          return `msi_desc #${desc.id} of ${w.devices[desc.dev]?.name ?? `device #${desc.dev}`} (index ${desc.msiIndex}) names irq ${desc.irq + i}, which ${d ? 'belongs to someone else' : 'is not allocated'}`;
+        }
+      }
+    }
+    for (const a of Object.values(w.coreAllocs)) {
+      for (let i = 0; i < a.count; i++) {
+        const d = w.irqs[a.base + i];
+        if (!d || d.owner?.kind !== 'core' || d.owner.alloc !== a.id) {
+          return `${a.client} holds irq ${a.base + i}, which ${d ? 'now belongs to someone else' : 'was freed behind its back'}`;
+        }
+      }
+    }
+    return null;
+  },
+};
+
+/** I2 */
+export const vectorAccounting: StateInvariant = {
+  id: 'vector-accounting',
+  category: 'leak',
+  spec: 'I2',
+  scope: 'state',
+  statement: 'the vector matrix counters match its bitmaps: allocated, managed, available per CPU, global available, reserved and total',
+  kernel: 'kernel/irq/matrix.c irq_matrix_alloc()/irq_matrix_free()/irq_matrix_reserve()',
+  check(w) {
+    const m = w.matrix;
+    let sumAvail = 0;
+    let sumAlloc = 0;
+    let reserved = 0;
+    for (const d of irqList(w)) if (vectorChip(d)?.hasReserved) reserved++;
+    for (let c = 0; c < m.maps.length; c++) {
+      const cm = m.maps[c]!;
+      const sys = cm.allocMap.find((b) => m.systemMap.includes(b));
+      if (sys !== undefined) return `CPU${c}: system vector ${hex(sys)} is in the allocation map`;
+      if (cm.allocated !== cm.allocMap.length) return `CPU${c}: allocated=${cm.allocated} but ${cm.allocMap.length} vectors are set in alloc_map`;
+      if (cm.managed !== cm.managedMap.length) return `CPU${c}: managed=${cm.managed} but ${cm.managedMap.length} bits are set in managed_map`;
+      const nonManagedBits = cm.allocMap.filter((b) => !cm.managedMap.includes(b)).length;
+      if (cm.allocated - cm.managedAllocated !== nonManagedBits) {
+        return `CPU${c}: ${cm.allocated - cm.managedAllocated} non-managed vectors counted, ${nonManagedBits} in alloc_map`;
+      }
+      const expect = m.allocSize - m.systembitsInalloc - cm.managed - nonManagedBits;
+      if (cm.available !== expect) return `CPU${c}: available=${cm.available}, expected ${expect} (window ${m.allocSize}, managed ${cm.managed}, allocated ${nonManagedBits})`;
+      if (cm.online) sumAvail += cm.available;
+      sumAlloc += cm.allocated;
+    }
+    if (m.globalAvailable !== sumAvail) return `global_available=${m.globalAvailable}, online CPUs have ${sumAvail}`;
+    if (m.totalAllocated !== sumAlloc + m.offlineFrees) return `total_allocated=${m.totalAllocated}, CPUs hold ${sumAlloc} (+${m.offlineFrees} freed while offline)`;
+    if (m.globalReserved !== reserved) return `global_reserved=${m.globalReserved}, but ${reserved} irqs hold a reservation`;
+    return null;
+  },
+};
+
+/** I3 */
+export const noVectorLeak: StateInvariant = {
+  id: 'no-vector-leak',
+  category: 'leak',
+  spec: 'I3',
+  scope: 'state',
+  statement: 'every allocated CPU vector is the current or previous vector of a live irq, and every vector an irq names is allocated to it',
+  kernel: 'arch/x86/kernel/apic/vector.c clear_irq_vector(), apic_update_vector(), free_moved_vector()',
+  check(w) {
+    const owned = new Map<string, number>();
+    for (const d of irqList(w)) {
+      const c = vectorChip(d);
+      if (!c) continue;
+      for (const [cpu, vec] of [[c.cpu, c.vector], [c.prevCpu, c.prevVector]] as const) {
+        if (vec === 0) continue;
+        const key = `${cpu}:${vec}`;
+        if (owned.has(key)) return `vector ${hex(vec)} on CPU${cpu} is held by irq ${owned.get(key)} and irq ${d.virq}`;
+        owned.set(key, d.virq);
+        if (!w.matrix.maps[cpu]!.allocMap.includes(vec)) return `irq ${d.virq} uses vector ${hex(vec)} on CPU${cpu}, which the matrix has free`;
+        if (w.matrix.vectorIrq[cpu]![vec] !== d.virq) return `vector_irq[${hex(vec)}] on CPU${cpu} does not point at irq ${d.virq}`;
+      }
+    }
+    for (let cpu = 0; cpu < w.matrix.maps.length; cpu++) {
+      for (const vec of w.matrix.maps[cpu]!.allocMap) {
+        if (!owned.has(`${cpu}:${vec}`)) return `vector ${hex(vec)} on CPU${cpu} is allocated but no irq owns it: leaked`;
+      }
+      // a dead CPU's table is rebuilt by lapic_online(): stale entries there are harmless
+      if (!w.cpuOnline[cpu]) continue;
+      for (const [vec, virq] of Object.entries(w.matrix.vectorIrq[cpu]!)) {
+        if (owned.get(`${cpu}:${vec}`) !== virq) return `vector_irq[${hex(Number(vec))}] on CPU${cpu} still points at irq ${virq}, which no longer owns it`;
+      }
+    }
+    return null;
+  },
+};
+
+/** I4 */
+export const managedReservation: StateInvariant = {
+  id: 'managed-reservation',
+  category: 'leak',
+  spec: 'I4',
+  scope: 'state',
+  statement: 'on every possible CPU, online or not, the managed reservations equal the number of live managed irqs whose mask contains it',
+  kernel: 'kernel/irq/matrix.c irq_matrix_reserve_managed()/irq_matrix_remove_managed()',
+  check(w) {
+    const want = w.matrix.maps.map(() => 0);
+    for (const d of irqList(w)) {
+      if (!d.managed || !vectorChip(d)?.isManaged) continue;
+      for (const c of d.affinity) want[c]!++;
+    }
+    for (let c = 0; c < want.length; c++) {
+      if (w.matrix.maps[c]!.managed !== want[c]) return `CPU${c}: ${w.matrix.maps[c]!.managed} managed reservations, ${want[c]} managed irqs include it`;
+    }
+    return null;
+  },
+};
+
+/** I5 */
+export const irteAccounting: StateInvariant = {
+  id: 'irte-accounting',
+  category: 'leak',
+  spec: 'I5',
+  scope: 'state',
+  statement: "each IR unit's IRTE bitmap is the disjoint union of aligned power-of-two blocks of live IR allocations in that unit, and an IRTE is present exactly when its level is programmed",
+  kernel: 'drivers/iommu/intel/irq_remapping.c alloc_irte(), clear_entries(), intel_irq_remapping_(de)activate()',
+  check(w) {
+    for (const u of w.units) {
+      const blocks = new Map<number, { mask: number; subs: Set<number>; virq: number }>();
+      const programmed = new Set<number>();
+      for (const d of irqList(w)) {
+        for (const l of d.levels) {
+          const c = l.chip as IrChipData | null;
+          if (!c || c.kind !== 'ir' || c.unit !== u.id) continue;
+          const dom = w.domains[l.domain];
+          if (dom && dom.unit !== u.id) return `irq ${d.virq}: IR level of ${dom.name} holds IRTE ${c.irteIndex} of ${u.name}`;
+          const b = blocks.get(c.irteIndex) ?? { mask: c.irteMask, subs: new Set<number>(), virq: d.virq };
+          if (b.mask !== c.irteMask) return `${u.name}: IRTE block ${c.irteIndex} has two sizes`;
+          if (b.subs.has(c.subHandle)) return `${u.name}: IRTE ${c.irteIndex}+${c.subHandle} held twice`;
+          b.subs.add(c.subHandle);
+          blocks.set(c.irteIndex, b);
+          if (l.programmed) programmed.add(c.irteIndex + c.subHandle);
+        }
+      }
+      const covered = new Set<number>();
+      for (const [index, b] of blocks) {
+        const size = 1 << b.mask;
+        if (index % size !== 0) return `${u.name}: IRTE block at ${index} of size ${size} is not aligned`;
+        if (b.mask > u.maxHandleMask) return `${u.name}: IRTE block of 2^${b.mask} exceeds the handle mask`;
+        for (let i = index; i < index + size; i++) {
+          if (covered.has(i)) return `${u.name}: IRTE blocks overlap at ${i}`;
+          covered.add(i);
+          if (!u.irteBitmap.includes(i)) return `${u.name}: irq ${b.virq} uses IRTE ${i}, which the bitmap has free (block released under it)`;
+        }
+      }
+      for (const i of u.irteBitmap) if (!covered.has(i)) return `${u.name}: IRTE ${i} is allocated but no live irq owns it: leaked`;
+      for (const [i, e] of Object.entries(u.irtes)) {
+        if (e.present && !programmed.has(Number(i))) return `${u.name}: IRTE ${i} is present but no live irq has it programmed`;
+      }
+      for (const i of programmed) if (!u.irtes[i]?.present) return `${u.name}: IRTE ${i} is programmed but not present`;
+    }
+    return null;
+  },
+};
+
+/** I7 */
+export const msiDescLifetime: StateInvariant = {
+  id: 'msi-desc-lifetime',
+  category: 'leak',
+  spec: 'I7',
+  scope: 'state',
+  statement: "every msi_desc is reachable from its device's msi_list or index store, names a live device, and platform-MSI devids match the devices that hold them",
+  kernel: 'kernel/irq/msi.c msi_free_msi_descs_range(), msi_device_data_release(); drivers/base/platform-msi.c',
+  check(w) {
+    for (const desc of Object.values(w.descs)) {
+      const dev = w.devices[desc.dev];
+      if (!dev || dev.released) return `msi_desc #${desc.id} (index ${desc.msiIndex}) outlives its device #${desc.dev}`;
+      const reachable = w.profile.version === '5.10' ? dev.msiList.includes(desc.id) : dev.msiData?.stores[desc.domid][desc.msiIndex] === desc.id;
+      if (!reachable) return `msi_desc #${desc.id} of ${dev.name} (index ${desc.msiIndex}${desc.irq ? `, irq ${desc.irq}` : ''}) is no longer reachable from the device: leaked`;
+    }
+    for (const dev of Object.values(w.devices)) {
+      for (const id of dev.msiList) if (!w.descs[id]) return `${dev.name}: msi_list names freed msi_desc #${id}`;
+      for (const store of dev.msiData?.stores ?? []) {
+        for (const [idx, id] of Object.entries(store)) if (!w.descs[id]) return `${dev.name}: index ${idx} names freed msi_desc #${id}`;
+      }
+    }
+    const held = Object.values(w.devices).flatMap((d) => [d.platformDevid, d.msiData?.platformDevid ?? null]).filter((x): x is number => x !== null);
+    for (const id of w.platformDevids) if (!held.includes(id)) return `platform-MSI devid ${id} is allocated but no device holds it: leaked`;
+    for (const id of held) if (!w.platformDevids.includes(id)) return `a device holds platform-MSI devid ${id}, which the IDA has free`;
+    return null;
+  },
+};
+
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, msiDescLifetime];

@@ -1,0 +1,139 @@
+/*
+ * properties/invariants/lifetime.ts - who may outlive whom (spec I13-I17)
+ * The kernel checks almost none of these: no refcounts on domains, raw device pointers.
+ */
+import { domainName } from '../../models/kernel/world.ts';
+import type { StateInvariant, StepInvariant } from '../invariant.ts';
+import { match } from 'ts-pattern';
+
+/** I13 */
+export const domainOutlivesUsers: StateInvariant = {
+  id: 'domain-outlives-users',
+  category: 'lifetime',
+  spec: 'I13',
+  scope: 'state',
+  statement: 'no live domain, device pointer or irq_data level refers to a removed domain',
+  kernel: 'kernel/irq/irqdomain.c irq_domain_remove(): "caller must ensure that all mappings ... have been disposed of"; no refcount',
+  check(w) {
+    for (const d of Object.values(w.domains)) {
+      if (d.parent !== null && !w.domains[d.parent]) return `${d.name}'s parent ${domainName(w, d.parent)} was removed: dangling parent pointer`;
+    }
+    for (const dev of Object.values(w.devices)) {
+      if (dev.released) continue;
+      if (dev.msiDomain !== null && !w.domains[dev.msiDomain]) return `${dev.name}: dev->msi_domain points at removed domain ${domainName(w, dev.msiDomain)}`;
+      for (const id of dev.msiData?.domains ?? []) if (id !== null && !w.domains[id]) return `${dev.name}: msi.data->__domains points at removed domain ${domainName(w, id)}`;
+    }
+    for (const v of Object.values(w.irqs)) {
+      const l = v.levels.find((x) => !w.domains[x.domain]);
+      if (l) return `irq ${v.virq} still maps through removed domain ${domainName(w, l.domain)}`;
+    }
+    if (w.defaultPciMsiDomain !== null && !w.domains[w.defaultPciMsiDomain]) return 'the default PCI-MSI domain was removed';
+    return null;
+  },
+};
+
+/** I14 */
+export const deviceOutlivesPointers: StateInvariant = {
+  id: 'device-outlives-pointers',
+  category: 'lifetime',
+  spec: 'I14',
+  scope: 'state',
+  statement: 'a device pointer held by a domain, an msi_desc or an installed handler refers to a device that has not been released',
+  kernel: 'drivers/base/core.c device_release(); kernel/irq/msi.c msi_desc::dev, irq_domain::dev',
+  check(w) {
+    const dead = (id: number | null) => id !== null && (!w.devices[id] || w.devices[id]!.released);
+    for (const d of Object.values(w.domains)) if (dead(d.dev)) return `${d.name} belongs to released device #${d.dev}`;
+    for (const desc of Object.values(w.descs)) if (dead(desc.dev)) return `msi_desc #${desc.id} points at released device #${desc.dev}`;
+    for (const v of Object.values(w.irqs)) if (v.action && dead(v.action.dev)) return `irq ${v.virq}'s handler has dev_id of released device #${v.action.dev}`;
+    return null;
+  },
+};
+
+/** I15 */
+export const noDoubleFree: StepInvariant = {
+  id: 'no-double-free',
+  category: 'lifetime',
+  spec: 'I15',
+  scope: 'step',
+  statement: 'a free names only interrupts its caller currently owns (no double free, no freeing another owner\'s interrupt)',
+  kernel: 'kernel/irq/irqdomain.c irq_domain_free_irqs() (WARN only), kernel/irq/manage.c __free_irq(); pci_ims_free_irq() frees by index',
+  check(before, op) {
+    return match(op)
+      .with({ type: 'irqDomainFreeIrqs' }, (o) => {
+        const mine = Object.values(before.coreAllocs).some((a) => a.client === o.client && a.base === o.virq && a.count === o.n);
+        if (mine) return null;
+        const holder = before.irqs[o.virq];
+        return holder
+          ? `${o.client} frees irq ${o.virq}..${o.virq + o.n - 1}, which it does not own (${holder.owner?.kind === 'msi' ? 'an MSI interrupt' : 'another allocation'})`
+          : `${o.client} frees irq ${o.virq} twice`;
+      })
+      .with({ type: 'pciImsFreeIrq' }, { type: 'pciMsixFreeIrq' }, (o) => {
+        const domid = o.type === 'pciImsFreeIrq' ? 1 : 0;
+        const id = before.devices[o.dev]?.msiData?.stores[domid][o.index];
+        const desc = id === undefined ? undefined : before.descs[id];
+        if (desc && desc.irq === o.virq) return null;
+        return desc
+          ? `stale msi_map {index ${o.index}, irq ${o.virq}}: index ${o.index} now belongs to irq ${desc.irq}, which gets freed`
+          : `msi_map {index ${o.index}, irq ${o.virq}} freed twice`;
+      })
+      .with({ type: 'freeIrq' }, (o) => (before.irqs[o.virq]?.action ? null : `free_irq(${o.virq}) with no handler installed: double free_irq`))
+      .otherwise(() => null);
+  },
+};
+
+/** I16 */
+export const noFreeWithHandler: StateInvariant = {
+  id: 'no-free-with-handler',
+  category: 'lifetime',
+  spec: 'I16',
+  scope: 'state',
+  statement: 'free_irq() runs before an interrupt is freed: no irq_desc is freed with its handler installed',
+  kernel: 'drivers/pci/msi.c free_msi_irqs() BUG_ON(irq_has_action()) (<=5.16); silently leaked irqaction after 5.17',
+  check(w) {
+    return w.freedWithAction.length ? `irq ${w.freedWithAction.join(', ')} freed while a handler was still installed (the irqaction leaks)` : null;
+  },
+};
+
+/** I17 */
+export const dmarRemovalClean: StateInvariant = {
+  id: 'dmar-removal-clean',
+  category: 'lifetime',
+  spec: 'I17',
+  scope: 'state',
+  statement: 'a removed DMAR unit leaves no allocated IRTE and no domain or device pointer to its IR domains',
+  kernel: 'drivers/iommu/intel/dmar.c dmar_hp_remove_drhd(); irq_remapping.c dmar_ir_hotplug() (-EBUSY only for IRTEs)',
+  check(w) {
+    for (const u of w.units) {
+      if (u.present) continue;
+      if (u.irteBitmap.length) return `${u.name} was removed with ${u.irteBitmap.length} IRTEs allocated`;
+      const ir = [u.irDomain, u.irMsiDomain].filter((x): x is number => x !== null);
+      for (const d of Object.values(w.domains)) if (d.parent !== null && ir.includes(d.parent)) return `${d.name} still sits on the IR domain of removed ${u.name}`;
+      for (const dev of Object.values(w.devices)) if (!dev.released && dev.msiDomain !== null && ir.includes(dev.msiDomain)) return `${dev.name} still points at the IR domain of removed ${u.name}`;
+    }
+    return null;
+  },
+};
+
+/** the kernel's own reaction: no BUG() */
+export const noKernelBug: StepInvariant = {
+  id: 'no-kernel-bug',
+  category: 'lifetime',
+  spec: '§6',
+  scope: 'step',
+  statement: 'no operation drives the kernel into BUG()/oops',
+  kernel: 'BUG_ON()s the model reproduces, e.g. drivers/pci/msi.c free_msi_irqs(), vector.c apic_update_vector()',
+  check: (_b, _op, o) => (o.kind === 'bug' ? o.why : null),
+};
+
+/** the kernel's own reaction: no use of freed memory */
+export const noUseAfterFree: StepInvariant = {
+  id: 'no-use-after-free',
+  category: 'lifetime',
+  spec: '§6',
+  scope: 'step',
+  statement: 'no operation dereferences a removed domain or a released device',
+  kernel: 'kernel/irq/irqdomain.c irq_domain_remove() leaves parent/msi_domain/irq_data pointers dangling',
+  check: (_b, _op, o) => (o.kind === 'use-after-free' ? o.why : null),
+};
+
+export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, noDoubleFree, noFreeWithHandler, dmarRemovalClean, noKernelBug, noUseAfterFree];

@@ -1,0 +1,125 @@
+/*
+ * src/engine/campaign.ts - the random-search loop: generate, run, and shrink what fails
+ *
+ * Sequences are fast-check arbitraries of choice tuples; each run interprets its tuples against
+ * the current world (op-specs), so every generated step is a usable operation. A failing run is
+ * cut at the failing step and shrunk with fast-check's own shrinker, keeping only candidates that
+ * break the same invariant. One counterexample is kept per invariant: the shortest seen.
+ */
+import fc from 'fast-check';
+import type { World } from '../../models/kernel/types.ts';
+import type { OpType } from '../../models/ops.ts';
+import type { Category, Violation } from '../../properties/index.ts';
+import { runChoices, type RunResult, type TraceStep } from './run.ts';
+import { CHOICES_PER_STEP } from './choices.ts';
+import type { Mode } from './op-specs.ts';
+
+export type Choice = readonly number[];
+
+export interface CampaignOptions {
+  readonly mode: Mode;
+  readonly runs: number;
+  readonly minSteps: number;
+  readonly maxSteps: number;
+  readonly seed: number;
+  readonly types?: readonly OpType[];
+  /** shrink candidates tried per counterexample */
+  readonly shrinkBudget?: number;
+  /** stop at the first violation */
+  readonly stopAtFirst?: boolean;
+}
+
+export interface Counterexample {
+  readonly invariant: string;
+  readonly category: Category;
+  readonly message: string;
+  readonly trace: readonly TraceStep[];
+  readonly choices: readonly Choice[];
+  /** the run (0-based) that first found it and the length before shrinking */
+  readonly foundInRun: number;
+  readonly originalLength: number;
+}
+
+export interface CampaignResult {
+  readonly runs: number;
+  readonly steps: number;
+  readonly counterexamples: readonly Counterexample[];
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+const tuple = fc.array(fc.nat({ max: 0xffff }), { minLength: CHOICES_PER_STEP, maxLength: CHOICES_PER_STEP });
+
+export const sequenceArbitrary = (minSteps: number, maxSteps: number) => fc.array(tuple, { minLength: minSteps, maxLength: maxSteps });
+
+/** the sequences of a campaign, deterministic in the seed */
+export function generateSequences(opts: Pick<CampaignOptions, 'runs' | 'minSteps' | 'maxSteps' | 'seed'>): Choice[][] {
+  return fc.sample(sequenceArbitrary(opts.minSteps, opts.maxSteps), { seed: opts.seed, numRuns: opts.runs }) as Choice[][];
+}
+
+const violates = (r: RunResult, id: string): Violation | undefined => r.violations.find((v) => v.invariant === id);
+
+/**
+ * shrinkCounterexample() - smallest choice sequence still breaking @invariant
+ * fast-check's array shrinker proposes candidates (drop steps, lower choices); each accepted
+ * candidate is cut at its failing step before shrinking goes on.
+ */
+export function shrinkCounterexample(
+  w0: World,
+  choices: readonly Choice[],
+  invariant: string,
+  opts: Pick<CampaignOptions, 'mode' | 'types' | 'shrinkBudget'>,
+): { choices: Choice[]; result: RunResult } {
+  const arb = sequenceArbitrary(1, Math.max(1, choices.length));
+  const run = (c: readonly Choice[]) => runChoices(w0, c, { mode: opts.mode, ...(opts.types ? { types: opts.types } : {}) });
+  let best = [...choices];
+  let bestRun = run(best);
+  let budget = opts.shrinkBudget ?? 3000;
+  let improved = true;
+  while (improved && budget > 0) {
+    improved = false;
+    for (const cand of arb.shrink(best as number[][], undefined)) {
+      if (--budget <= 0) break;
+      const r = run(cand.value);
+      if (violates(r, invariant)) {
+        best = cand.value.slice(0, r.trace.length);
+        bestRun = r;
+        improved = true;
+        break;
+      }
+    }
+  }
+  return { choices: best, result: bestRun };
+}
+
+/** run a campaign: @runs generated sequences, every violated invariant shrunk once */
+export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
+  const sequences = generateSequences(opts);
+  const found = new Map<string, Counterexample>();
+  const outcomes: Record<string, number> = {};
+  let steps = 0;
+  let runs = 0;
+  for (const [i, seq] of sequences.entries()) {
+    runs++;
+    const r = runChoices(w0, seq, { mode: opts.mode, ...(opts.types ? { types: opts.types } : {}) });
+    steps += r.trace.length;
+    for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
+    for (const v of r.violations) {
+      if (found.has(v.invariant)) continue;
+      const cut = seq.slice(0, r.trace.length);
+      const s = shrinkCounterexample(w0, cut, v.invariant, opts);
+      const sv = violates(s.result, v.invariant)!;
+      found.set(v.invariant, {
+        invariant: v.invariant,
+        category: v.category,
+        message: sv.message,
+        trace: s.result.trace,
+        choices: s.choices,
+        foundInRun: i,
+        originalLength: r.trace.length,
+      });
+    }
+    if (opts.stopAtFirst && found.size > 0) break;
+  }
+  const counterexamples = [...found.values()].sort((a, b) => a.invariant.localeCompare(b.invariant));
+  return { runs, steps, counterexamples, outcomes };
+}
