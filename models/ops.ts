@@ -30,6 +30,8 @@ export type Op =
   | { readonly type: 'pciMsixFreeIrq'; readonly dev: DevId; readonly index: number; readonly virq: Virq }
   | { readonly type: 'pciImsAllocIrq'; readonly dev: DevId; readonly icookie: number; readonly fail: FailPoint | null }
   | { readonly type: 'pciImsFreeIrq'; readonly dev: DevId; readonly index: number; readonly virq: Virq }
+  | { readonly type: 'msiDomainAllocIrqsRange'; readonly dev: DevId; readonly domid: 0 | 1; readonly first: number; readonly last: number; readonly fail: FailPoint | null }
+  | { readonly type: 'msiDomainFreeIrqsRange'; readonly dev: DevId; readonly domid: 0 | 1; readonly first: number; readonly last: number }
   | { readonly type: 'platformMsiDomainAllocIrqs'; readonly dev: DevId; readonly nvec: number; readonly fail: FailPoint | null }
   | { readonly type: 'platformMsiDomainFreeIrqs'; readonly dev: DevId }
   // 2.6 device core
@@ -55,6 +57,8 @@ export const opTypes: readonly OpType[] = [
   'pciCreateImsDomain',
   'pciImsAllocIrq',
   'pciImsFreeIrq',
+  'msiDomainAllocIrqsRange',
+  'msiDomainFreeIrqsRange',
   'msiRemoveDeviceIrqDomain',
   'platformMsiCreateIrqDomain',
   'devSetMsiDomain',

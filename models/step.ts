@@ -11,7 +11,7 @@ import type { CoreAlloc, RecentFree, World } from './kernel/types.ts';
 import { bug, okVoid, type Outcome } from './kernel/outcome.ts';
 import { noArg } from './kernel/hierarchy.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs, irqDomainRemove } from './kernel/irqdomain.ts';
-import { msiRemoveDeviceIrqDomain } from './kernel/msi.ts';
+import { msiDomainAllocIrqsRange, msiDomainFreeIrqsRange, msiRemoveDeviceIrqDomain } from './kernel/msi.ts';
 import { pciAllocIrqVectors, pciCreateImsDomain, pciFreeIrqVectors, pciImsAllocIrq, pciImsFreeIrq, pciMsixAllocIrqAt, pciMsixFreeIrq } from './kernel/pci-msi.ts';
 import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from './kernel/platform-msi.ts';
 import { freeIrq, irqSetAffinity, deviceFireIrq, requestIrq } from './kernel/manage.ts';
@@ -80,6 +80,8 @@ function dispatch(w: World, op: Op): StepOutcome {
       const r = pciImsFreeIrq(w, o.dev, o.index, o.virq);
       return r.kind === 'ok' ? { ...r, world: remember(r.world, { kind: 'map', dev: o.dev, domid: 1, index: o.index, virq: o.virq }) } : r;
     })
+    .with({ type: 'msiDomainAllocIrqsRange' }, (o) => msiDomainAllocIrqsRange(w, o.dev, o.domid, o.first, o.last, o.fail))
+    .with({ type: 'msiDomainFreeIrqsRange' }, (o) => msiDomainFreeIrqsRange(w, o.dev, o.domid, o.first, o.last))
     .with({ type: 'platformMsiDomainAllocIrqs' }, (o) => platformMsiDomainAllocIrqs(w, o.dev, o.nvec, o.fail))
     .with({ type: 'platformMsiDomainFreeIrqs' }, (o) => platformMsiDomainFreeIrqs(w, o.dev))
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))

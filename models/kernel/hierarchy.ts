@@ -5,7 +5,6 @@
  * parent only through irqDomainAllocIrqsParent()/irqDomainFreeIrqsParent(); by convention a
  * level's alloc calls its parent first and undoes that itself when its own part fails.
  */
-import { match } from 'ts-pattern';
 import type { CpuId, DescId, DevId, DomainKind, Virq, World } from './types.ts';
 import type { Outcome } from './outcome.ts';
 import { vectorDomainOps } from './vector.ts';
@@ -65,12 +64,10 @@ export interface DomainOps {
   deactivate(w: World, lvl: number, virq: Virq): World;
 }
 
+/** the ops table by kind (built on first use: the level modules import this one too) */
+let table: Readonly<Record<DomainKind, DomainOps>> | null = null;
 export const domainOps = (kind: DomainKind): DomainOps =>
-  match(kind)
-    .with('vector', () => vectorDomainOps)
-    .with('ir', () => intelIrDomainOps)
-    .with('msi', () => msiDomainOps)
-    .exhaustive();
+  (table ??= { vector: vectorDomainOps, ir: intelIrDomainOps, msi: msiDomainOps })[kind];
 
 const kindAt = (w: World, virq: Virq, lvl: number): DomainKind | null => {
   const l = w.irqs[virq]?.levels[lvl];

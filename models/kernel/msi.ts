@@ -414,5 +414,37 @@ export function msiDeviceDataRelease(w: World, dev: DevId): Outcome<void> {
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }
 
+/**
+ * msiDomainAllocIrqsRange() - interrupts for indexes [first, last] of device domain @domid
+ * Bad controls are msi_ctrl_valid()'s WARN and -EINVAL; a domain that owns its descs gets them.
+ * Kernel: kernel/irq/msi.c msi_domain_alloc_irqs_range() (6.2)
+ */
+export function msiDomainAllocIrqsRange(w: World, dev: DevId, domid: 0 | 1, first: number, last: number, fail: FailPoint | null): Outcome<void> {
+  const d = w.devices[dev];
+  if (!d || d.released) return uaf(w, `msi_domain_alloc_irqs_range on released device #${dev}`);
+  if (w.profile.version === '5.10') return err(w, 'ENOSYS', 'msi_domain_alloc_irqs_range does not exist before 6.2');
+  const bad = msiCtrlInvalid(w, dev, domid, first, last);
+  if (bad) return warned(w, bad, 'EINVAL');
+  return msiDomainAllocLocked(w, dev, domid, first, last, fail, { affinity: null, isMsix: false, icookie: null });
+}
+
+/** msi_domain_free_irqs_range() (6.2) */
+export function msiDomainFreeIrqsRange(w: World, dev: DevId, domid: 0 | 1, first: number, last: number): Outcome<void> {
+  const d = w.devices[dev];
+  if (!d || d.released) return uaf(w, `msi_domain_free_irqs_range on released device #${dev}`);
+  if (w.profile.version === '5.10') return err(w, 'ENOSYS', 'msi_domain_free_irqs_range does not exist before 6.2');
+  const bad = msiCtrlInvalid(w, dev, domid, first, last);
+  if (bad) return warned(w, bad);
+  return msiDomainFreeLocked(w, dev, domid, first, last);
+}
+
+/** msi_ctrl_valid(): a device domain in slot @domid and first <= last < hwsize, else a WARN text */
+function msiCtrlInvalid(w: World, dev: DevId, domid: 0 | 1, first: number, last: number): string | null {
+  const domain = msiGetDeviceDomain(w, dev, domid);
+  if (domain === null) return `msi_ctrl_valid: ${w.devices[dev]!.name} has no domain ${domid}`;
+  if (first > last || last >= hwsizeOf(w, domain)) return `msi_ctrl_valid: range [${first}, ${last}] outside [0, ${hwsizeOf(w, domain)})`;
+  return null;
+}
+
 export const msiData = (w: World, dev: DevId): MsiDeviceData | null => w.devices[dev]?.msiData ?? null;
 export { descsInRange };

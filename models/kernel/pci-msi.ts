@@ -72,6 +72,7 @@ export function pciAllocIrqVectors(
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `pci_alloc_irq_vectors on released device #${dev}`);
   if (d.bus !== 'pci') return err(w, 'EINVAL', `${d.name} is not a PCI device`);
+  if (max < min) return err(w, 'ERANGE', `maxvec ${max} < minvec ${min}`); // __pci_enable_msi(x)_range()
   if (type === 'msix' && d.msiEnabled === 'msix') {
     return w.profile.version === '5.10'
       ? err(w, 'EINVAL', `${d.name}: can't enable MSI-X (MSI-X already enabled)`)

@@ -27,6 +27,8 @@ export interface CampaignOptions {
   readonly shrinkBudget?: number;
   /** stop at the first violation */
   readonly stopAtFirst?: boolean;
+  /** check only these invariant ids (default: all) */
+  readonly only?: ReadonlySet<string>;
 }
 
 export interface Counterexample {
@@ -56,12 +58,15 @@ export function generateSequences(opts: Pick<CampaignOptions, 'runs' | 'minSteps
   return fc.sample(sequenceArbitrary(opts.minSteps, opts.maxSteps), { seed: opts.seed, numRuns: opts.runs }) as Choice[][];
 }
 
+const LOWERING_BUDGET = 200;
+
 const violates = (r: RunResult, id: string): Violation | undefined => r.violations.find((v) => v.invariant === id);
 
 /**
  * shrinkCounterexample() - smallest choice sequence still breaking @invariant
- * fast-check's array shrinker proposes candidates (drop steps, lower choices); each accepted
- * candidate is cut at its failing step before shrinking goes on.
+ * First whole steps are deleted (each step, last to first, until none can go: later steps are
+ * re-interpreted against the new world, as Hypothesis does); then fast-check's own shrinker
+ * lowers the choices. Every accepted candidate is cut at its failing step.
  */
 export function shrinkCounterexample(
   w0: World,
@@ -69,24 +74,47 @@ export function shrinkCounterexample(
   invariant: string,
   opts: Pick<CampaignOptions, 'mode' | 'types' | 'shrinkBudget'>,
 ): { choices: Choice[]; result: RunResult } {
-  const arb = sequenceArbitrary(1, Math.max(1, choices.length));
-  const run = (c: readonly Choice[]) => runChoices(w0, c, { mode: opts.mode, ...(opts.types ? { types: opts.types } : {}) });
+  // only the invariant being shrunk is checked: other violations on the way do not stop a run
+  const only = new Set([invariant]);
+  const run = (c: readonly Choice[]) => runChoices(w0, c, { mode: opts.mode, only, ...(opts.types ? { types: opts.types } : {}) });
   let best = [...choices];
   let bestRun = run(best);
-  let budget = opts.shrinkBudget ?? 3000;
-  let improved = true;
-  while (improved && budget > 0) {
-    improved = false;
-    for (const cand of arb.shrink(best as number[][], undefined)) {
-      if (--budget <= 0) break;
-      const r = run(cand.value);
-      if (violates(r, invariant)) {
-        best = cand.value.slice(0, r.trace.length);
-        bestRun = r;
-        improved = true;
-        break;
+  let budget = opts.shrinkBudget ?? 2000;
+  const accept = (cand: readonly Choice[]): boolean => {
+    budget--;
+    const r = run(cand);
+    if (!violates(r, invariant)) return false;
+    best = cand.slice(0, r.trace.length);
+    bestRun = r;
+    return true;
+  };
+  // rounds of: 1. delete steps; 2. lower choices with fast-check's shrinker (a bounded share of
+  // the budget each round: length matters most)
+  for (let round = 0; round < 4 && budget > 0; round++) {
+    const before = best.length;
+    let changed = true;
+    while (changed && budget > 0) {
+      changed = false;
+      for (let i = best.length - 1; i >= 0 && budget > 0; i--) {
+        if (i >= best.length) continue;
+        if (accept([...best.slice(0, i), ...best.slice(i + 1)])) changed = true;
       }
     }
+    let lowering = LOWERING_BUDGET;
+    let lowered = false;
+    let improved = true;
+    while (improved && budget > 0 && lowering > 0) {
+      improved = false;
+      const arb = sequenceArbitrary(1, Math.max(1, best.length));
+      for (const cand of arb.shrink(best as number[][], undefined)) {
+        if (budget <= 0 || lowering-- <= 0) break;
+        if (accept(cand.value)) {
+          improved = lowered = true;
+          break;
+        }
+      }
+    }
+    if (!lowered && best.length === before) break;
   }
   return { choices: best, result: bestRun };
 }
@@ -100,7 +128,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   let runs = 0;
   for (const [i, seq] of sequences.entries()) {
     runs++;
-    const r = runChoices(w0, seq, { mode: opts.mode, ...(opts.types ? { types: opts.types } : {}) });
+    const r = runChoices(w0, seq, { mode: opts.mode, ...(opts.types ? { types: opts.types } : {}), ...(opts.only ? { only: opts.only } : {}) });
     steps += r.trace.length;
     for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
     for (const v of r.violations) {

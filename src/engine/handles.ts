@@ -4,12 +4,26 @@
  */
 import type { CoreAlloc, DevId, Device, DomainId, IrqDesc, MsiDesc, Virq, World } from '../../models/kernel/types.ts';
 
-export const devices = (w: World): Device[] => Object.values(w.devices);
-export const liveDevices = (w: World): Device[] => devices(w).filter((d) => !d.released);
+/** memoised on the (immutable) record it is computed from: handles are asked for many times a step */
+function memo<K extends object, V>(f: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    let v = cache.get(k);
+    if (v === undefined) cache.set(k, (v = f(k)));
+    return v;
+  };
+}
+
+const devicesOf = memo((r: World['devices']) => Object.values(r));
+const liveDevicesOf = memo((r: World['devices']) => devicesOf(r).filter((d) => !d.released));
+const irqsOf = memo((r: World['irqs']) => Object.values(r));
+
+export const devices = (w: World): Device[] => devicesOf(w.devices);
+export const liveDevices = (w: World): Device[] => liveDevicesOf(w.devices);
 export const boundDevices = (w: World): Device[] => liveDevices(w).filter((d) => d.present && d.driver !== null);
 export const liveDomains = (w: World): DomainId[] => Object.keys(w.domains).map(Number);
 export const allDomainIds = (w: World): DomainId[] => Array.from({ length: w.nextDomainId }, (_, i) => i);
-export const liveIrqs = (w: World): IrqDesc[] => Object.values(w.irqs);
+export const liveIrqs = (w: World): IrqDesc[] => irqsOf(w.irqs);
 
 /** the device an irq belongs to (its msi_desc's device), if any */
 export function irqDevice(w: World, d: IrqDesc): DevId | null {

@@ -137,6 +137,30 @@ export const opSpecs: Specs = {
     },
     build: (_w, _m, _c, m: { dev: number; index: number; virq: number }) => ({ type: 'pciImsFreeIrq', ...m }),
   },
+  msiDomainAllocIrqsRange: {
+    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? boundDevices(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null) : []),
+    build: (_w, mode, c, d: Device) => {
+      const first = c.int(0, mode === 'legal' ? IMS_TEST_HWSIZE - 3 : IMS_TEST_HWSIZE);
+      return { type: 'msiDomainAllocIrqsRange', dev: d.id, domid: 1, first, last: first + c.int(0, 2), fail: maybeFail(c) };
+    },
+  },
+  msiDomainFreeIrqsRange: {
+    candidates: (w, mode) =>
+      v62(w)
+        ? liveDevices(w).flatMap((d) =>
+            liveMaps(w, d.id, 1)
+              .filter((m) => mode === 'any' || (d.driver !== null && !w.irqs[m.irq]?.action))
+              .map((m) => ({ dev: d.id, index: m.msiIndex })),
+          )
+        : [],
+    build: (w, mode, c, x: { dev: number; index: number }) => {
+      // a legal caller frees only its own slots that have no handler installed
+      const next = w.devices[x.dev]!.msiData!.stores[1][x.index + 1];
+      const nextIrq = next === undefined ? 0 : w.descs[next]!.irq;
+      const wider = x.index + 1 < IMS_TEST_HWSIZE && (mode === 'any' || !w.irqs[nextIrq]?.action);
+      return { type: 'msiDomainFreeIrqsRange', dev: x.dev, domid: 1, first: x.index, last: x.index + (wider ? c.int(0, 1) : 0) };
+    },
+  },
   msiRemoveDeviceIrqDomain: {
     candidates: (w, mode) =>
       v62(w)

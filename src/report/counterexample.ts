@@ -1,0 +1,131 @@
+/*
+ * src/report/counterexample.ts - counterexample files: versioned, self-contained JSON that
+ * replays the same on any machine (kernel profile, quirks, configuration, steps)
+ */
+import { z } from 'zod';
+import type { Op } from '../../models/ops.ts';
+import { opTypes } from '../../models/ops.ts';
+import { kernelQuirks, type QuirkId } from '../../models/kernel/profile.ts';
+import { platformConfigs } from '../../models/platform/config.ts';
+import { categories, type Category } from '../../properties/index.ts';
+import type { TraceStep } from '../engine/run.ts';
+
+export const COUNTEREXAMPLE_FORMAT = 'irqcheck-counterexample';
+export const COUNTEREXAMPLE_VERSION = 1;
+
+export interface CounterexampleFile {
+  readonly format: typeof COUNTEREXAMPLE_FORMAT;
+  readonly version: typeof COUNTEREXAMPLE_VERSION;
+  readonly design: string;
+  readonly kernel: '5.10' | '6.2';
+  readonly quirks: readonly QuirkId[];
+  readonly config: string;
+  readonly mode: 'legal' | 'any';
+  readonly invariant: string;
+  readonly category: Category;
+  readonly message: string;
+  /** each step's operation and arguments, and what it returned when found */
+  readonly steps: readonly { readonly op: Op['type']; readonly args: Record<string, unknown>; readonly outcome: string }[];
+}
+
+const nat = z.number().int().min(0);
+const cpus = z.array(nat);
+const failPoint = z.object({ site: z.enum(['irq-desc', 'irq-data', 'vector', 'irte', 'msi-desc', 'activate']), index: nat }).nullable();
+const client = z.enum(['client0', 'client1']);
+const domid = z.union([z.literal(0), z.literal(1)]);
+
+/** the arguments of every operation */
+const argSchemas: { [K in Op['type']]: z.ZodType } = {
+  platformMsiCreateIrqDomain: z.object({ parent: nat }),
+  irqDomainRemove: z.object({ domain: nat }),
+  devSetMsiDomain: z.object({ dev: nat, domain: nat.nullable() }),
+  pciCreateImsDomain: z.object({ dev: nat, hwsize: nat }),
+  msiRemoveDeviceIrqDomain: z.object({ dev: nat, domid }),
+  irqDomainAllocIrqs: z.object({ client, domain: nat, n: z.number().int().min(1), cpus: cpus.nullable(), fail: failPoint }),
+  irqDomainFreeIrqs: z.object({ client, virq: nat, n: z.number().int().min(1) }),
+  requestIrq: z.object({ virq: nat, dev: nat.nullable(), devm: z.boolean() }),
+  freeIrq: z.object({ virq: nat }),
+  irqSetAffinity: z.object({ virq: nat, cpus, fromUser: z.boolean() }),
+  deviceFireIrq: z.object({ virq: nat }),
+  cpuOffline: z.object({ cpu: nat }),
+  cpuOnline: z.object({ cpu: nat }),
+  pciAllocIrqVectors: z.object({ dev: nat, min: nat, max: nat, irqType: z.enum(['msi', 'msix']), affinity: z.boolean(), fail: failPoint }),
+  pciFreeIrqVectors: z.object({ dev: nat }),
+  pciMsixAllocIrqAt: z.object({ dev: nat, index: z.union([nat, z.literal('any')]), fail: failPoint }),
+  pciMsixFreeIrq: z.object({ dev: nat, index: z.number().int(), virq: z.number().int() }),
+  pciImsAllocIrq: z.object({ dev: nat, icookie: nat, fail: failPoint }),
+  pciImsFreeIrq: z.object({ dev: nat, index: z.number().int(), virq: z.number().int() }),
+  msiDomainAllocIrqsRange: z.object({ dev: nat, domid, first: nat, last: nat, fail: failPoint }),
+  msiDomainFreeIrqsRange: z.object({ dev: nat, domid, first: nat, last: nat }),
+  platformMsiDomainAllocIrqs: z.object({ dev: nat, nvec: z.number().int(), fail: failPoint }),
+  platformMsiDomainFreeIrqs: z.object({ dev: nat }),
+  driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
+  deviceReleaseDriver: z.object({ dev: nat }),
+  deviceUnregister: z.object({ dev: nat }),
+};
+
+const fileSchema = z.object({
+  format: z.literal(COUNTEREXAMPLE_FORMAT),
+  version: z.literal(COUNTEREXAMPLE_VERSION),
+  design: z.string(),
+  kernel: z.enum(['5.10', '6.2']),
+  quirks: z.array(z.enum(Object.keys(kernelQuirks) as [QuirkId, ...QuirkId[]])),
+  config: z.string().refine((c) => c in platformConfigs, { message: `config must be one of ${Object.keys(platformConfigs).join(', ')}` }),
+  mode: z.enum(['legal', 'any']),
+  invariant: z.string(),
+  category: z.enum(categories as unknown as [Category, ...Category[]]),
+  message: z.string(),
+  steps: z.array(z.object({ op: z.enum(opTypes as unknown as [Op['type'], ...Op['type'][]]), args: z.record(z.string(), z.unknown()), outcome: z.string() })),
+});
+
+/** toCounterexampleFile() - the file for one counterexample */
+export function toCounterexampleFile(
+  meta: Omit<CounterexampleFile, 'format' | 'version' | 'steps'>,
+  trace: readonly TraceStep[],
+): CounterexampleFile {
+  return {
+    format: COUNTEREXAMPLE_FORMAT,
+    version: COUNTEREXAMPLE_VERSION,
+    ...meta,
+    steps: trace.map((s) => {
+      const { type, ...args } = s.op;
+      return { op: type, args, outcome: s.outcome };
+    }),
+  };
+}
+
+export class CounterexampleError extends Error {}
+
+/**
+ * parseCounterexample() - validate a file's JSON; ids must exist in its configuration
+ * Throws CounterexampleError with one line saying what is wrong.
+ */
+export function parseCounterexample(text: string): { file: CounterexampleFile; ops: Op[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CounterexampleError(`not JSON (${(e as Error).message})`);
+  }
+  if (raw && typeof raw === 'object' && (raw as { format?: unknown }).format === COUNTEREXAMPLE_FORMAT && (raw as { version?: unknown }).version !== COUNTEREXAMPLE_VERSION) {
+    throw new CounterexampleError(`format version ${(raw as { version?: unknown }).version} is not supported (this irqcheck reads version ${COUNTEREXAMPLE_VERSION})`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CounterexampleError(`${issue.path.join('.') || 'file'}: ${issue.message}`);
+  }
+  const file = parsed.data as CounterexampleFile;
+  const config = platformConfigs[file.config]!;
+  const ops = file.steps.map((s, i) => {
+    const a = argSchemas[s.op].safeParse(s.args);
+    if (!a.success) throw new CounterexampleError(`steps.${i} (${s.op}): ${a.error.issues[0]!.path.join('.')} ${a.error.issues[0]!.message}`);
+    const args = a.data as Record<string, unknown>;
+    if (typeof args.dev === 'number' && args.dev >= config.devices.length) throw new CounterexampleError(`steps.${i} (${s.op}): no device ${args.dev} in the ${file.config} configuration`);
+    for (const cpu of [args.cpu, ...((args.cpus as number[] | null) ?? [])]) {
+      if (typeof cpu === 'number' && cpu >= config.cpus) throw new CounterexampleError(`steps.${i} (${s.op}): no CPU${cpu} in the ${file.config} configuration`);
+    }
+    return { type: s.op, ...args } as Op;
+  });
+  return { file, ops };
+}
