@@ -40,8 +40,8 @@ export const virqsMappedIn = (w: World, domain: DomainId): IrqDesc[] =>
 export function irqDomainRemove(w: World, id: DomainId): Outcome<void> {
   const d = w.domains[id];
   if (!d) return uaf(w, `irq_domain_remove on freed domain ${domainName(w, id)}`);
-  let out = dropDomain(w, id);
-  if (out.defaultPciMsiDomain === id) out = { ...out, defaultPciMsiDomain: null };
+  // x86_pci_msi_default_domain (5.10) is a plain pointer: it is left dangling, as in the kernel
+  const out = dropDomain(w, id);
   const inTree = virqsMappedIn(w, id).filter((v) => v.levels.some((l) => l.domain === id && l.hwirq >= revmapSize(d)));
   if (inTree.length > 0) return warned(out, `irq_domain_remove(${d.name}): revmap tree not empty (irq ${inTree.map((v) => v.virq).join(',')})`);
   return okVoid(out);

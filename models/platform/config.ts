@@ -15,6 +15,20 @@ export interface DmarUnitConfig {
   readonly scope: readonly string[];
 }
 
+/** a DSA PF's capabilities (models/dsa) */
+export interface DsaConfig {
+  readonly gencap: bigint;
+  /** IMS entries; a small configuration overrides max_ims_mult x 256 */
+  readonly imsSize: number;
+  readonly numWqs: number;
+  readonly numEngines: number;
+  readonly numGroups: number;
+  readonly totalWqSize: number;
+  readonly sharedWq: boolean;
+  readonly pasid: boolean;
+  readonly intHandleReq: boolean;
+}
+
 export interface DeviceConfig {
   readonly name: string;
   readonly bus: 'pci' | 'platform';
@@ -22,6 +36,8 @@ export interface DeviceConfig {
   readonly msixTableSize: number;
   readonly msiVectors: number;
   readonly msiMaskable: boolean;
+  /** an Intel DSA PF (PCI 8086:0b25) */
+  readonly dsa?: DsaConfig;
 }
 
 export interface PlatformConfig {
@@ -36,7 +52,25 @@ export interface PlatformConfig {
   readonly nrIrqs: number;
   readonly units: readonly DmarUnitConfig[];
   readonly devices: readonly DeviceConfig[];
+  /** vdcm mdevs a PF may host at once */
+  readonly maxMdevsPerPf: number;
 }
+
+/** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
+export const SPR_DSA_GENCAP = 0x40915f010fn;
+
+/** SPR DSA 1.0: 8 WQs, 4 engines, 4 groups, 128 WQ entries, 9 MSI-X vectors [spec section 5] */
+export const sprDsa: DsaConfig = {
+  gencap: SPR_DSA_GENCAP,
+  imsSize: 2048,
+  numWqs: 8,
+  numEngines: 4,
+  numGroups: 4,
+  totalWqSize: 128,
+  sharedWq: true,
+  pasid: true,
+  intHandleReq: true,
+};
 
 /** PCI requester id from bus/device/function */
 export const pciRid = (bus: number, dev: number, fn: number): number => (bus << 8) | (dev << 3) | fn;
@@ -57,14 +91,16 @@ export const smallConfig: PlatformConfig = {
   nrIrqs: 96,
   units: [
     { name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6a:01.0', '0000:17:00.0'] },
-    { name: 'DRHD1', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6f:01.0'] },
+    // the catch-all unit of the segment (dmar_find_matched_drhd_unit falls back to it)
+    { name: 'DRHD1', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6f:01.0'] },
   ],
   devices: [
-    { name: '0000:6a:01.0', bus: 'pci', rid: pciRid(0x6a, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false },
-    { name: '0000:6f:01.0', bus: 'pci', rid: pciRid(0x6f, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false },
+    { name: '0000:6a:01.0', bus: 'pci', rid: pciRid(0x6a, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false, dsa: { ...sprDsa, imsSize: 16 } },
+    { name: '0000:6f:01.0', bus: 'pci', rid: pciRid(0x6f, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false, dsa: { ...sprDsa, imsSize: 16 } },
     { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
     { name: 'plat0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false },
   ],
+  maxMdevsPerPf: 3,
 };
 
 /** Sapphire Rapids, one socket: 4 DSA instances each on its own root bus behind its own DRHD */
@@ -91,7 +127,9 @@ export const sprConfig: PlatformConfig = {
     msixTableSize: 9,
     msiVectors: 0,
     msiMaskable: false,
+    dsa: sprDsa,
   })),
+  maxMdevsPerPf: 64,
 };
 
 export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig };

@@ -5,6 +5,7 @@
 import { domainName } from '../../models/kernel/world.ts';
 import type { StateInvariant, StepInvariant } from '../invariant.ts';
 import { match } from 'ts-pattern';
+import type { World } from '../../models/kernel/types.ts';
 
 /** I13 */
 export const domainOutlivesUsers: StateInvariant = {
@@ -49,6 +50,20 @@ export const deviceOutlivesPointers: StateInvariant = {
   },
 };
 
+/** a devm_request_irq() devres entry whose handler was freed (or replaced) behind devres' back */
+function staleDevmIrq(w: World, dev: number): string | null {
+  const seen = new Set<number>();
+  for (const e of w.devices[dev]?.devres ?? []) {
+    if (e.kind !== 'devm-irq') continue;
+    const a = w.irqs[e.virq]?.action;
+    if (seen.has(e.virq) || !a || !a.devm || a.dev !== dev) {
+      return `devres of ${w.devices[dev]!.name} frees irq ${e.virq} again: its devm handler was already freed${a ? ' and the irq requested anew' : ''}`;
+    }
+    seen.add(e.virq);
+  }
+  return null;
+}
+
 /** I15 */
 export const noDoubleFree: StepInvariant = {
   id: 'no-double-free',
@@ -77,6 +92,7 @@ export const noDoubleFree: StepInvariant = {
           : `msi_map {index ${o.index}, irq ${o.virq}} freed twice`;
       })
       .with({ type: 'freeIrq' }, (o) => (before.irqs[o.virq]?.action ? null : `free_irq(${o.virq}) with no handler installed: double free_irq`))
+      .with({ type: 'deviceReleaseDriver' }, { type: 'deviceUnregister' }, { type: 'driverProbe', fail: true }, (o) => staleDevmIrq(before, o.dev))
       .otherwise(() => null);
   },
 };

@@ -46,9 +46,26 @@ export function liveMaps(w: World, dev: DevId, domid: 0 | 1): MsiDesc[] {
     .filter((d) => d && d.irq !== 0);
 }
 
+/** every device's MSI interrupts, computed once per world */
+const byDevice = new WeakMap<World['irqs'], { descs: World['descs']; map: Map<DevId, IrqDesc[]> }>();
+function irqsByDevice(w: World): Map<DevId, IrqDesc[]> {
+  const hit = byDevice.get(w.irqs);
+  if (hit && hit.descs === w.descs) return hit.map;
+  const map = new Map<DevId, IrqDesc[]>();
+  for (const d of liveIrqs(w)) {
+    const dev = irqDevice(w, d);
+    if (dev === null) continue;
+    const list = map.get(dev);
+    if (list) list.push(d);
+    else map.set(dev, [d]);
+  }
+  byDevice.set(w.irqs, { descs: w.descs, map });
+  return map;
+}
+
 /** all virqs of a device's MSI interrupts */
 export function deviceVirqs(w: World, dev: DevId): IrqDesc[] {
-  return liveIrqs(w).filter((d) => irqDevice(w, d) === dev);
+  return irqsByDevice(w).get(dev) ?? [];
 }
 
 export const coreAllocsOf = (w: World): CoreAlloc[] => Object.values(w.coreAllocs);
