@@ -3,7 +3,8 @@
  * (as TLA+'s Next lists every action). Names are the kernel functions, camelCased; the trace
  * prints them back in snake_case with their arguments.
  */
-import type { CoreClient, CpuId, DevId, DomainId, Virq } from './kernel/types.ts';
+import type { CoreClient, CpuId, DevId, DomainId, UnitId, Virq } from './kernel/types.ts';
+import type { MdevId, WqType } from './dsa/types.ts';
 import type { FailPoint } from './kernel/hierarchy.ts';
 
 export type Op =
@@ -34,6 +35,22 @@ export type Op =
   | { readonly type: 'msiDomainFreeIrqsRange'; readonly dev: DevId; readonly domid: 0 | 1; readonly first: number; readonly last: number }
   | { readonly type: 'platformMsiDomainAllocIrqs'; readonly dev: DevId; readonly nvec: number; readonly fail: FailPoint | null }
   | { readonly type: 'platformMsiDomainFreeIrqs'; readonly dev: DevId }
+  // 1.6-1.7 the idxd driver, its configuration (sysfs) and vdcm mdevs; the DSA raising IMS
+  | { readonly type: 'idxdProbe'; readonly pf: DevId; readonly fail: FailPoint | null }
+  | { readonly type: 'idxdWqConfig'; readonly pf: DevId; readonly wq: number; readonly wqType: WqType; readonly mode: 'dedicated' | 'shared'; readonly size: number; readonly group: number | null }
+  | { readonly type: 'idxdEngineConfig'; readonly pf: DevId; readonly engine: number; readonly group: number | null }
+  | { readonly type: 'idxdDeviceEnable'; readonly pf: DevId }
+  | { readonly type: 'idxdDeviceDisable'; readonly pf: DevId }
+  | { readonly type: 'idxdWqEnable'; readonly pf: DevId; readonly wq: number }
+  | { readonly type: 'idxdWqDisable'; readonly pf: DevId; readonly wq: number }
+  | { readonly type: 'mdevCreate'; readonly pf: DevId; readonly wq: number }
+  | { readonly type: 'mdevOpen'; readonly mdev: MdevId; readonly fail: FailPoint | null }
+  | { readonly type: 'mdevRelease'; readonly mdev: MdevId }
+  | { readonly type: 'mdevRemove'; readonly mdev: MdevId }
+  | { readonly type: 'dsaImsInterrupt'; readonly pf: DevId; readonly slot: number; readonly pasid: number }
+  // 2.9 DMAR unit hotplug
+  | { readonly type: 'dmarHotRemove'; readonly unit: UnitId }
+  | { readonly type: 'dmarHotAdd'; readonly unit: UnitId }
   // 2.6 device core
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
@@ -67,6 +84,20 @@ export const opTypes: readonly OpType[] = [
   'irqDomainAllocIrqs',
   'irqDomainFreeIrqs',
   'irqDomainRemove',
+  'idxdProbe',
+  'idxdWqConfig',
+  'idxdEngineConfig',
+  'idxdDeviceEnable',
+  'idxdDeviceDisable',
+  'idxdWqEnable',
+  'idxdWqDisable',
+  'mdevCreate',
+  'mdevOpen',
+  'mdevRelease',
+  'mdevRemove',
+  'dsaImsInterrupt',
+  'dmarHotRemove',
+  'dmarHotAdd',
   'driverProbe',
   'deviceReleaseDriver',
   'deviceUnregister',

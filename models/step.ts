@@ -18,6 +18,11 @@ import { freeIrq, irqSetAffinity, deviceFireIrq, requestIrq } from './kernel/man
 import { cpuOffline, cpuOnline } from './kernel/cpuhotplug.ts';
 import { devSetMsiDomain, deviceReleaseDriver, deviceUnregister, driverProbe } from './kernel/device.ts';
 import { recDel, recPut } from './kernel/util.ts';
+import { idxdDeviceDisable, idxdDeviceEnable, idxdEngineConfig, idxdWqConfig } from './dsa/device.ts';
+import { idxdProbe, idxdWqDisable, idxdWqEnable } from './dsa/idxd.ts';
+import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
+import { dsaImsInterrupt } from './dsa/interrupts.ts';
+import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -84,6 +89,20 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'msiDomainFreeIrqsRange' }, (o) => msiDomainFreeIrqsRange(w, o.dev, o.domid, o.first, o.last))
     .with({ type: 'platformMsiDomainAllocIrqs' }, (o) => platformMsiDomainAllocIrqs(w, o.dev, o.nvec, o.fail))
     .with({ type: 'platformMsiDomainFreeIrqs' }, (o) => platformMsiDomainFreeIrqs(w, o.dev))
+    .with({ type: 'idxdProbe' }, (o) => idxdProbe(w, o.pf, o.fail))
+    .with({ type: 'idxdWqConfig' }, (o) => idxdWqConfig(w, o.pf, o.wq, { type: o.wqType, mode: o.mode, size: o.size, group: o.group }))
+    .with({ type: 'idxdEngineConfig' }, (o) => idxdEngineConfig(w, o.pf, o.engine, o.group))
+    .with({ type: 'idxdDeviceEnable' }, (o) => idxdDeviceEnable(w, o.pf))
+    .with({ type: 'idxdDeviceDisable' }, (o) => idxdDeviceDisable(w, o.pf))
+    .with({ type: 'idxdWqEnable' }, (o) => idxdWqEnable(w, o.pf, o.wq))
+    .with({ type: 'idxdWqDisable' }, (o) => idxdWqDisable(w, o.pf, o.wq))
+    .with({ type: 'mdevCreate' }, (o) => mdevCreate(w, o.pf, o.wq))
+    .with({ type: 'mdevOpen' }, (o) => mdevOpen(w, o.mdev, o.fail))
+    .with({ type: 'mdevRelease' }, (o) => mdevRelease(w, o.mdev))
+    .with({ type: 'mdevRemove' }, (o) => mdevRemove(w, o.mdev))
+    .with({ type: 'dsaImsInterrupt' }, (o) => dsaImsInterrupt(w, o.pf, o.slot, o.pasid))
+    .with({ type: 'dmarHotRemove' }, (o) => dmarHotRemove(w, o.unit))
+    .with({ type: 'dmarHotAdd' }, (o) => dmarHotAdd(w, o.unit))
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))

@@ -10,6 +10,7 @@ import { structureInvariants } from './invariants/structure.ts';
 import { lifetimeInvariants } from './invariants/lifetime.ts';
 import { atomicityInvariants } from './invariants/atomicity.ts';
 import { affinityInvariants } from './invariants/affinity.ts';
+import { isolationInvariants } from './invariants/isolation.ts';
 
 export * from './invariant.ts';
 
@@ -18,6 +19,7 @@ export const invariants: readonly Invariant[] = [
   ...structureInvariants,
   ...lifetimeInvariants,
   ...atomicityInvariants,
+  ...isolationInvariants,
   ...affinityInvariants,
 ];
 

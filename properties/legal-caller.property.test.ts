@@ -10,20 +10,26 @@ import { bootWorld } from '../models/kernel/boot.ts';
 import { kernelProfile, kernelVersions } from '../models/kernel/profile.ts';
 import { smallConfig } from '../models/platform/config.ts';
 import { runChoices } from '../src/engine/run.ts';
-import { sequenceArbitrary } from '../src/engine/campaign.ts';
+import { sequenceArbitrary, shrinkOps } from '../src/engine/campaign.ts';
+import { formatTrace } from '../src/report/trace.ts';
 
 describe.each(kernelVersions)('legal caller on %s (small configuration)', (version) => {
   const w0 = bootWorld(kernelProfile(version, { quirks: false }), smallConfig);
   let sequences = 0;
   let steps = 0;
-  const problems: string[] = [];
 
-  test.prop([sequenceArbitrary(50, 60)], { numRuns: 1000 })('1000 sequences of 50-60 steps: no violation, no WARN/BUG/UAF', (seq) => {
+  test.prop([sequenceArbitrary(50, 60)], { numRuns: 1000, endOnFailure: true })('1000 sequences of 50-60 steps: no violation, no WARN/BUG/UAF', (seq) => {
     const r = runChoices(w0, seq, { mode: 'legal' });
     sequences++;
     steps += r.trace.length;
-    // plain checks in the loop, one assertion at the end (expect() in hot loops is slow)
-    if (r.violations.length > 0) problems.push(`${r.violations[0]!.invariant}: ${r.violations[0]!.message}`);
+    // plain checks, one assertion (expect() in hot loops is slow); per run, so shrinking works
+    const problems: string[] = [];
+    if (r.violations.length > 0) {
+      // our own shrinker gives the short trace; fast-check's would be slow on 50+ steps
+      const v = r.violations[0]!;
+      const s = shrinkOps(w0, r.trace.map((t) => t.op), v.invariant);
+      problems.push(`${v.invariant}: ${v.message}\n${formatTrace(w0, s.trace).join('\n')}`);
+    }
     const bad = r.trace.find((t) => t.outcome === 'warned' || t.outcome === 'bug' || t.outcome === 'use-after-free');
     if (bad) problems.push(`${bad.op.type} -> ${bad.outcome}: ${bad.why}`);
     expect(r.trace.length).toBe(seq.length); // no step skipped: every generated step ran

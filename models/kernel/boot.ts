@@ -13,6 +13,7 @@ import { irqAllocMatrix } from './matrix.ts';
 import { irqDomainCreateHierarchy } from './irqdomain.ts';
 import { deviceAdd } from './device.ts';
 import { putUnit } from './world.ts';
+import { dsaPfAtReset } from '../dsa/device.ts';
 
 const pciMsiGlobalInfo = (multi: boolean) => ({
   activateEarly: true,
@@ -82,7 +83,11 @@ export function bootWorld(profile: KernelProfile, config: PlatformConfig): World
     descs: {},
     nextDescId: 0,
     devices,
+    nextDevId: config.devices.length,
     units,
+    dsa: Object.fromEntries(config.devices.flatMap((c, id) => (c.dsa ? [[id, dsaPfAtReset(id, c.dsa, c.msixTableSize)]] : []))),
+    mdevs: {},
+    nextMdevId: 0,
     platformDevids: [],
     recentFrees: [],
     freedWithAction: [],

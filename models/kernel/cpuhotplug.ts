@@ -60,7 +60,8 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
       broke = true;
     }
     let r = irqDoSetAffinity(out, virq, affinity);
-    if (r.kind === 'err' && r.errno === 'ENOSPC' && !d.managed && affinity.length !== onlineCpus(out).length) {
+    // the kernel's test is "affinity != cpu_online_mask": not retried if that mask was used already
+    if (r.kind === 'err' && r.errno === 'ENOSPC' && !d.managed && !broke) {
       affinity = onlineCpus(out);
       broke = true;
       r = irqDoSetAffinity(out, virq, affinity);

@@ -14,6 +14,7 @@ import { err, okVoid, uaf, warned, type Outcome } from './outcome.ts';
 import { freeIrq } from './manage.ts';
 import { pciFreeIrqVectors } from './pci-msi.ts';
 import { msiDeviceDataRelease } from './msi.ts';
+import { IDXD_DRIVER, idxdRemove } from '../dsa/idxd.ts';
 import { unitForDevice, updDevice } from './world.ts';
 
 export const TEST_DRIVER = 'irqcheck-test';
@@ -111,11 +112,17 @@ export function deviceReleaseDriver(w: World, dev: DevId): Outcome<void> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `unbind of released device #${dev}`);
   if (d.driver === null) return okVoid(w);
-  const r = devresReleaseAll(w, dev);
+  const removed = driverRemove(d.driver)(w, dev);
+  if (removed.kind === 'bug' || removed.kind === 'use-after-free') return removed;
+  const r = devresReleaseAll(removed.world, dev);
   if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
   const out = updDevice(r.world, dev, (x) => ({ ...x, driver: null }));
-  return r.kind === 'warned' ? warned(out, r.why) : okVoid(out);
+  const warnings = [removed, r].flatMap((o) => (o.kind === 'warned' || o.kind === 'err' ? [o.why] : []));
+  return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }
+
+/** drv->remove() by driver name: the test driver's does nothing; idxd tears down in order */
+const driverRemove = (name: string): ((w: World, dev: DevId) => Outcome<void>) => (name === IDXD_DRIVER ? idxdRemove : okVoid);
 
 /**
  * deviceUnregister() - device_del() (unbinds first) and the last put_device(): the struct

@@ -13,6 +13,7 @@ import { err, okVoid, type Outcome } from './outcome.ts';
 import { apicSetAffinity } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
+import { imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
 
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
@@ -64,15 +65,25 @@ export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
   return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
 }
 
+/** irq_chip_write_msi_msg(): the device side; an IMS chip writes the PF's IMS entry */
+function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World {
+  const l = levelOf(w, virq, lvl);
+  const domain = w.domains[l.domain]!;
+  if (domain.msiInfo?.chip === 'ims' && domain.dev !== null) return imsWriteMsg(w, domain.dev, l.hwirq, msg);
+  return w;
+}
+
 /** msi_domain_activate(): compose and write the message to the device */
 function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
   const msg = composeMsiMsg(w, virq, lvl);
-  return okVoid(putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: true, chip: { kind: 'msi', msg } }));
+  const out = writeMsg(w, lvl, virq, msg);
+  return okVoid(putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { kind: 'msi', msg } }));
 }
 
 /** msi_domain_deactivate(): write a zero message */
 function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
-  return putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: false, chip: { kind: 'msi', msg: null } });
+  const out = writeMsg(w, lvl, virq, null);
+  return putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: false, chip: { kind: 'msi', msg: null } });
 }
 
 /**

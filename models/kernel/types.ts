@@ -13,6 +13,7 @@
  */
 import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from '../platform/config.ts';
+import type { DsaPf, Mdev, MdevId } from '../dsa/types.ts';
 
 export type DomainId = number;
 export type Virq = number;
@@ -190,7 +191,7 @@ export type DevresEntry =
 export interface Device {
   readonly id: DevId;
   readonly name: string; // "0000:6a:01.0" for PCI functions
-  readonly bus: 'pci' | 'platform';
+  readonly bus: 'pci' | 'platform' | 'mdev';
   readonly parent: DevId | null;
   readonly rid: number | null; // PCI requester id (bus << 8 | devfn)
   readonly msixTableSize: number;
@@ -290,7 +291,13 @@ export interface World {
   readonly descs: Readonly<Record<DescId, MsiDesc>>;
   readonly nextDescId: DescId;
   readonly devices: Readonly<Record<DevId, Device>>;
+  readonly nextDevId: DevId;
   readonly units: readonly DmarUnit[];
+  /** DSA PF hardware and host-driver state, by PF device */
+  readonly dsa: Readonly<Record<DevId, DsaPf>>;
+  /** vdcm mediated devices */
+  readonly mdevs: Readonly<Record<MdevId, Mdev>>;
+  readonly nextMdevId: MdevId;
   /** platform_msi_devid_ida: devids in use */
   readonly platformDevids: readonly number[];
   /** the callers' memory of what they freed lately (stale handles a buggy caller may reuse) */

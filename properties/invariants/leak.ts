@@ -221,4 +221,38 @@ export const msiDescLifetime: StateInvariant = {
   },
 };
 
-export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, msiDescLifetime];
+/** I6 */
+export const imsSlots: StateInvariant = {
+  id: 'ims-slots',
+  category: 'leak',
+  spec: 'I6',
+  scope: 'state',
+  statement: "a PF's allocated IMS slots are the ones its live owners reference, within the IMS size, one owner each; a slot nobody owns holds a zero message and no PASID",
+  kernel: 'kernel/irq/msi.c msi_domain_alloc_irq_at() (6.2 secondary store); RFC idxd ims.c sbitmap; vidxd_free_ims_entries()',
+  check(w) {
+    for (const pf of Object.values(w.dsa)) {
+      const dev = w.devices[pf.dev];
+      if (!dev) continue;
+      const store = dev.msiData?.stores[1] ?? {};
+      const allocated = new Set(Object.keys(store).map(Number));
+      for (const slot of allocated) if (slot >= pf.caps.imsSize) return `${dev.name}: IMS slot ${slot} allocated beyond the IMS size ${pf.caps.imsSize}`;
+      const owners = new Map<number, number>();
+      for (const m of Object.values(w.mdevs)) {
+        if (m.pf !== pf.dev) continue;
+        for (const slot of m.imsIndex) {
+          if (owners.has(slot)) return `${dev.name}: IMS slot ${slot} is owned by mdev${owners.get(slot)} and mdev${m.id}`;
+          owners.set(slot, m.id);
+          if (!allocated.has(slot)) return `mdev${m.id} uses IMS slot ${slot} of ${dev.name}, which is not allocated`;
+        }
+      }
+      for (const [slot, e] of pf.ims.entries()) {
+        if (allocated.has(slot)) continue;
+        if (e.msg !== null) return `${dev.name}: free IMS slot ${slot} still holds a message (to IRTE ${e.msg.format === 'remappable' ? e.msg.index : '-'})`;
+        if (e.pasidEn) return `${dev.name}: free IMS slot ${slot} still has PASID ${e.pasid} enabled`;
+      }
+    }
+    return null;
+  },
+};
+
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime];

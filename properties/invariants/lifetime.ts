@@ -152,4 +152,37 @@ export const noUseAfterFree: StepInvariant = {
   check: (_b, _op, o) => (o.kind === 'use-after-free' ? o.why : null),
 };
 
-export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, noDoubleFree, noFreeWithHandler, dmarRemovalClean, noKernelBug, noUseAfterFree];
+/** I14, PF teardown order */
+export const mdevParentLifetime: StateInvariant = {
+  id: 'mdev-parent-lifetime',
+  category: 'lifetime',
+  spec: 'I14',
+  scope: 'state',
+  statement: 'an mdev lives only while its PF is bound to idxd as a registered mdev parent, and the WQ it uses is enabled for mdevs and counts it',
+  kernel: 'drivers/vfio/mdev/mdev_core.c mdev_unregister_device() (before the PF tears down); RFC idxd_vdcm_create()/remove()',
+  check(w) {
+    const refs = new Map<string, number>();
+    for (const m of Object.values(w.mdevs)) {
+      const pf = w.dsa[m.pf];
+      const pdev = w.devices[m.pf];
+      const name = pdev?.name ?? `device #${m.pf}`;
+      if (!pf || !pdev || pdev.released || !pf.driver.probed || !pf.driver.mdevParent) return `mdev${m.id} outlives its parent ${name} (unbound or gone)`;
+      const mine = w.devices[m.dev];
+      if (!mine || mine.released) return `mdev${m.id}'s struct device was released while the mdev lives`;
+      const q = pf.wqs[m.wq];
+      if (!q || !q.enabled || q.type !== 'mdev') return `mdev${m.id} runs on wq${m.wq} of ${name}, which is not an enabled mdev WQ`;
+      const key = `${m.pf}:${m.wq}`;
+      refs.set(key, (refs.get(key) ?? 0) + 1);
+    }
+    for (const pf of Object.values(w.dsa)) {
+      for (const q of pf.wqs) {
+        const n = refs.get(`${pf.dev}:${q.id}`) ?? 0;
+        if (q.mdevRefs !== n) return `wq${q.id} of ${w.devices[pf.dev]?.name} counts ${q.mdevRefs} mdev users, ${n} mdevs use it`;
+        if (q.mode === 'dedicated' && n > 1) return `dedicated wq${q.id} of ${w.devices[pf.dev]?.name} backs ${n} mdevs`;
+      }
+    }
+    return null;
+  },
+};
+
+export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, noKernelBug, noUseAfterFree];

@@ -2,7 +2,7 @@
  * properties/invariants/structure.ts - the shape of the hierarchy (spec I9-I12)
  */
 import type { StateInvariant } from '../invariant.ts';
-import type { IrChipData, World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/kernel/types.ts';
 import { parentChain, unitForDevice, domainName } from '../../models/kernel/world.ts';
 
 /** I9 */
@@ -106,31 +106,4 @@ export const domainWellFormed: StateInvariant = {
   },
 };
 
-/** I12 */
-export const correctIrUnit: StateInvariant = {
-  id: 'correct-ir-unit',
-  category: 'structure',
-  spec: 'I12',
-  scope: 'state',
-  statement: 'an interrupt remapped by VT-d uses the IR unit whose device scope covers the PCI function that emits the MSI write',
-  kernel: 'drivers/iommu/intel/dmar.c dmar_find_matched_drhd_unit(); irq_remapping.c intel_irq_remap_add_device()',
-  check(w) {
-    for (const v of Object.values(w.irqs)) {
-      if (v.owner?.kind !== 'msi') continue;
-      const desc = w.descs[v.owner.desc];
-      if (!desc) continue;
-      const dev = w.devices[desc.dev];
-      if (!dev || dev.bus !== 'pci') continue;
-      const want = unitForDevice(w, dev.id);
-      for (const l of v.levels) {
-        const c = l.chip as IrChipData | null;
-        if (c?.kind !== 'ir') continue;
-        if (want === null) return `irq ${v.virq} of ${dev.name} is remapped by ${w.units[c.unit]!.name}, but no unit covers the device`;
-        if (c.unit !== want) return `irq ${v.virq} of ${dev.name} has its IRTE in ${w.units[c.unit]!.name}, but ${dev.name} is behind ${w.units[want]!.name}`;
-      }
-    }
-    return null;
-  },
-};
-
-export const structureInvariants = [parentChainInvariant, activationOrder, domainWellFormed, correctIrUnit];
+export const structureInvariants = [parentChainInvariant, activationOrder, domainWellFormed];

@@ -8,9 +8,9 @@
  */
 import fc from 'fast-check';
 import type { World } from '../../models/kernel/types.ts';
-import type { OpType } from '../../models/ops.ts';
+import { opTypes, type Op, type OpType } from '../../models/ops.ts';
 import type { Category, Violation } from '../../properties/index.ts';
-import { runChoices, type RunResult, type TraceStep } from './run.ts';
+import { runChoices, runOps, type RunResult, type TraceStep } from './run.ts';
 import { CHOICES_PER_STEP } from './choices.ts';
 import type { Mode } from './op-specs.ts';
 
@@ -29,6 +29,19 @@ export interface CampaignOptions {
   readonly stopAtFirst?: boolean;
   /** check only these invariant ids (default: all) */
   readonly only?: ReadonlySet<string>;
+  /**
+   * swarm testing: every other run draws from a random half of the operation types, so some
+   * runs go deep along one path (a DSA configured up to open mdevs) instead of tearing down early
+   */
+  readonly swarm?: boolean;
+}
+
+/** the operation types of swarm run @run: each type kept with probability 1/2 (seeded) */
+export function swarmTypes(all: readonly OpType[], seed: number, run: number): OpType[] {
+  let x = (seed * 2654435761 + run * 40503 + 12345) >>> 0;
+  const next = () => ((x = (x ^ (x << 13)) >>> 0), (x = (x ^ (x >>> 17)) >>> 0), (x = (x ^ (x << 5)) >>> 0), x);
+  const kept = all.filter(() => next() % 2 === 0);
+  return kept.length > 0 ? kept : [...all];
 }
 
 export interface Counterexample {
@@ -36,7 +49,6 @@ export interface Counterexample {
   readonly category: Category;
   readonly message: string;
   readonly trace: readonly TraceStep[];
-  readonly choices: readonly Choice[];
   /** the run (0-based) that first found it and the length before shrinking */
   readonly foundInRun: number;
   readonly originalLength: number;
@@ -119,6 +131,33 @@ export function shrinkCounterexample(
   return { choices: best, result: bestRun };
 }
 
+/**
+ * shrinkOps() - delete concrete operations while @invariant still breaks
+ * Choice-level shrinking re-interprets later steps when one goes, which can keep steps that are
+ * irrelevant but shift the picks; replaying the concrete calls without one of them does not.
+ */
+export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budget = 1500): RunResult {
+  const only = new Set([invariant]);
+  let best = [...ops];
+  let bestRun = runOps(w0, best, { only, requireBorn: true });
+  let changed = true;
+  while (changed && budget > 0) {
+    changed = false;
+    for (let i = best.length - 1; i >= 0 && budget > 0; i--) {
+      if (i >= best.length) continue;
+      budget--;
+      const cand = [...best.slice(0, i), ...best.slice(i + 1)];
+      const r = runOps(w0, cand, { only, requireBorn: true });
+      if (!r.invalid && violates(r, invariant)) {
+        best = cand.slice(0, r.trace.length);
+        bestRun = r;
+        changed = true;
+      }
+    }
+  }
+  return bestRun;
+}
+
 /** run a campaign: @runs generated sequences, every violated invariant shrunk once */
 export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   const sequences = generateSequences(opts);
@@ -128,20 +167,21 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   let runs = 0;
   for (const [i, seq] of sequences.entries()) {
     runs++;
-    const r = runChoices(w0, seq, { mode: opts.mode, ...(opts.types ? { types: opts.types } : {}), ...(opts.only ? { only: opts.only } : {}) });
+    const types = opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
+    const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...(opts.only ? { only: opts.only } : {}) });
     steps += r.trace.length;
     for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
     for (const v of r.violations) {
       if (found.has(v.invariant)) continue;
       const cut = seq.slice(0, r.trace.length);
-      const s = shrinkCounterexample(w0, cut, v.invariant, opts);
-      const sv = violates(s.result, v.invariant)!;
+      const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}) });
+      const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant);
+      const sv = violates(concrete, v.invariant)!;
       found.set(v.invariant, {
         invariant: v.invariant,
         category: v.category,
         message: sv.message,
-        trace: s.result.trace,
-        choices: s.choices,
+        trace: concrete.trace,
         foundInRun: i,
         originalLength: r.trace.length,
       });

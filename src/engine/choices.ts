@@ -6,7 +6,17 @@
  * world: the first number picks among the operations enabled now, the rest pick arguments from
  * live handles. Nothing is generated that the world cannot use, so no step is skipped.
  */
+import type { FailPoint, FailSite } from '../../models/kernel/hierarchy.ts';
+
 export const CHOICES_PER_STEP = 6;
+
+const failSites: readonly FailSite[] = ['irq-desc', 'irq-data', 'vector', 'irte', 'msi-desc', 'activate'];
+
+/** an injected allocation failure about one time in five */
+export function maybeFail(c: Choices): FailPoint | null {
+  if (!c.oneIn(5)) return null;
+  return { site: c.pick(failSites), index: c.int(0, 3) };
+}
 
 export class Choices {
   private i = 0;

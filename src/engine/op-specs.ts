@@ -6,11 +6,14 @@
  * any:   misuse allowed - removed domains, freed virqs, unbinding with interrupts live, ...
  */
 import type { Op, OpOf, OpType } from '../../models/ops.ts';
+import { opTypes } from '../../models/ops.ts';
 import type { CoreClient, CpuId, Device, World } from '../../models/kernel/types.ts';
-import type { FailPoint, FailSite } from '../../models/kernel/hierarchy.ts';
-import { Choices } from './choices.ts';
+import { Choices, maybeFail } from './choices.ts';
 import { allDomainIds, anyVirqs, boundDevices, coreAllocsOf, deviceVirqs, domainUsers, hasPlainAction, irqDevice, liveDevices, liveDomains, liveIrqs, liveMaps } from './handles.ts';
 import { onlineCpus } from '../../models/kernel/world.ts';
+import { TEST_DRIVER } from '../../models/kernel/device.ts';
+import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
+import { dsaOpSpecs } from './dsa-op-specs.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -21,15 +24,9 @@ export interface OpSpec<K extends OpType> {
   readonly build: (w: World, mode: Mode, c: Choices, cand: never) => OpOf<K>;
 }
 
-const failSites: readonly FailSite[] = ['irq-desc', 'irq-data', 'vector', 'irte', 'msi-desc', 'activate'];
 const clients: readonly CoreClient[] = ['client0', 'client1'];
 export const IMS_TEST_HWSIZE = 16;
 
-/** an injected allocation failure about one time in five */
-function maybeFail(c: Choices): FailPoint | null {
-  if (!c.oneIn(5)) return null;
-  return { site: c.pick(failSites), index: c.int(0, 3) };
-}
 
 const cpuList = (w: World): CpuId[] => w.cpuOnline.map((_, i) => i);
 const pci = (d: Device) => d.bus === 'pci';
@@ -48,9 +45,12 @@ function canUnbindCleanly(w: World, d: Device): boolean {
 
 type Specs = { readonly [K in OpType]: OpSpec<K> };
 
+/** devices bound to the generic test driver: the only ones a legal generic caller drives */
+const testBound = (w: World): Device[] => boundDevices(w).filter((d) => d.driver === TEST_DRIVER);
+
 export const opSpecs: Specs = {
   pciAllocIrqVectors: {
-    candidates: (w, mode) => (mode === 'legal' ? boundDevices(w).filter((d) => pci(d) && d.msiEnabled === null) : liveDevices(w).filter(pci)),
+    candidates: (w, mode) => (mode === 'legal' ? testBound(w).filter((d) => pci(d) && d.msiEnabled === null) : liveDevices(w).filter(pci)),
     build: (w, mode, c, d: Device) => {
       const irqType = d.msixTableSize > 0 && (d.msiVectors === 0 || c.oneIn(2)) ? 'msix' : 'msi';
       const cap = Math.max(1, irqType === 'msix' ? d.msixTableSize : d.msiVectors);
@@ -62,7 +62,7 @@ export const opSpecs: Specs = {
   pciFreeIrqVectors: {
     candidates: (w, mode) =>
       mode === 'legal'
-        ? boundDevices(w).filter((d) => pci(d) && d.msiEnabled !== null && !deviceVirqs(w, d.id).some((v) => v.action && (v.owner?.kind !== 'msi' || w.descs[v.owner.desc]?.domid === 0)))
+        ? testBound(w).filter((d) => pci(d) && d.msiEnabled !== null && !deviceVirqs(w, d.id).some((v) => v.action && (v.owner?.kind !== 'msi' || w.descs[v.owner.desc]?.domid === 0)))
         : liveDevices(w).filter((d) => pci(d)),
     build: (_w, _m, _c, d: Device) => ({ type: 'pciFreeIrqVectors', dev: d.id }),
   },
@@ -72,7 +72,7 @@ export const opSpecs: Specs = {
         ? liveIrqs(w).filter((v) => {
             if (v.action) return false;
             const dev = irqDevice(w, v);
-            return dev === null || (w.devices[dev]!.driver !== null && !w.devices[dev]!.released);
+            return dev === null || (w.devices[dev]!.driver === TEST_DRIVER && !w.devices[dev]!.released);
           })
         : anyVirqs(w),
     build: (w, mode, c, v) => {
@@ -88,7 +88,12 @@ export const opSpecs: Specs = {
     },
   },
   freeIrq: {
-    candidates: (w, mode) => (mode === 'legal' ? liveIrqs(w).filter(hasPlainAction).map((v) => v.virq) : anyVirqs(w)),
+    candidates: (w, mode) =>
+      mode === 'legal'
+        ? liveIrqs(w)
+            .filter((v) => hasPlainAction(v) && (v.action!.dev === null || w.devices[v.action!.dev]?.driver === TEST_DRIVER))
+            .map((v) => v.virq)
+        : anyVirqs(w),
     build: (_w, _m, _c, virq: number) => ({ type: 'freeIrq', virq }),
   },
   irqSetAffinity: {
@@ -109,12 +114,12 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, cpu: number) => ({ type: 'cpuOnline', cpu }),
   },
   pciMsixAllocIrqAt: {
-    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? boundDevices(w) : liveDevices(w)).filter((d) => pci(d) && d.msiEnabled === 'msix') : []),
+    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => pci(d) && d.msiEnabled === 'msix') : []),
     build: (_w, _m, c, d: Device) => ({ type: 'pciMsixAllocIrqAt', dev: d.id, index: c.oneIn(2) ? 'any' : c.int(0, d.msixTableSize - 1), fail: maybeFail(c) }),
   },
   pciMsixFreeIrq: {
     candidates: (w, mode) => {
-      const devs = mode === 'any' ? liveDevices(w) : boundDevices(w).filter((d) => d.msiEnabled === 'msix');
+      const devs = mode === 'any' ? liveDevices(w) : testBound(w).filter((d) => d.msiEnabled === 'msix');
       const live = devs.flatMap((d) => liveMaps(w, d.id, 0).filter((m) => mode === 'any' || !w.irqs[m.irq]?.action).map((m) => ({ dev: d.id, index: m.msiIndex, virq: m.irq })));
       const stale = mode === 'any' ? w.recentFrees.flatMap((f) => (f.kind === 'map' && f.domid === 0 ? [{ dev: f.dev, index: f.index, virq: f.virq }] : [])) : [];
       return v62(w) ? [...live, ...stale] : [];
@@ -122,23 +127,24 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, m: { dev: number; index: number; virq: number }) => ({ type: 'pciMsixFreeIrq', ...m }),
   },
   pciCreateImsDomain: {
-    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? boundDevices(w) : liveDevices(w)).filter((d) => pci(d) && (mode === 'any' || (d.msiData?.domains[1] ?? null) === null)) : []),
+    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => pci(d) && (mode === 'any' || (d.msiData?.domains[1] ?? null) === null)) : []),
     build: (_w, _m, _c, d: Device) => ({ type: 'pciCreateImsDomain', dev: d.id, hwsize: IMS_TEST_HWSIZE }),
   },
   pciImsAllocIrq: {
-    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? boundDevices(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null) : []),
+    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null) : []),
     build: (_w, _m, c, d: Device) => ({ type: 'pciImsAllocIrq', dev: d.id, icookie: c.int(1, 3), fail: maybeFail(c) }),
   },
   pciImsFreeIrq: {
     candidates: (w, mode) => {
-      const live = liveDevices(w).flatMap((d) => liveMaps(w, d.id, 1).filter((m) => mode === 'any' || !w.irqs[m.irq]?.action).map((m) => ({ dev: d.id, index: m.msiIndex, virq: m.irq })));
+      const devs = mode === 'any' ? liveDevices(w) : testBound(w);
+      const live = devs.flatMap((d) => liveMaps(w, d.id, 1).filter((m) => mode === 'any' || !w.irqs[m.irq]?.action).map((m) => ({ dev: d.id, index: m.msiIndex, virq: m.irq })));
       const stale = mode === 'any' ? w.recentFrees.flatMap((f) => (f.kind === 'map' && f.domid === 1 ? [{ dev: f.dev, index: f.index, virq: f.virq }] : [])) : [];
       return [...live, ...stale];
     },
     build: (_w, _m, _c, m: { dev: number; index: number; virq: number }) => ({ type: 'pciImsFreeIrq', ...m }),
   },
   msiDomainAllocIrqsRange: {
-    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? boundDevices(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null) : []),
+    candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null) : []),
     build: (_w, mode, c, d: Device) => {
       const first = c.int(0, mode === 'legal' ? IMS_TEST_HWSIZE - 3 : IMS_TEST_HWSIZE);
       return { type: 'msiDomainAllocIrqsRange', dev: d.id, domid: 1, first, last: first + c.int(0, 2), fail: maybeFail(c) };
@@ -149,7 +155,7 @@ export const opSpecs: Specs = {
       v62(w)
         ? liveDevices(w).flatMap((d) =>
             liveMaps(w, d.id, 1)
-              .filter((m) => mode === 'any' || (d.driver !== null && !w.irqs[m.irq]?.action))
+              .filter((m) => mode === 'any' || (d.driver === TEST_DRIVER && !w.irqs[m.irq]?.action))
               .map((m) => ({ dev: d.id, index: m.msiIndex })),
           )
         : [],
@@ -167,7 +173,7 @@ export const opSpecs: Specs = {
         ? liveDevices(w).flatMap((d) =>
             ([0, 1] as const)
               .filter((domid) => (d.msiData?.domains[domid] ?? null) !== null)
-              .filter((domid) => mode === 'any' || (domid === 1 && d.driver !== null && Object.keys(d.msiData!.stores[1]).length === 0))
+              .filter((domid) => mode === 'any' || (domid === 1 && d.driver === TEST_DRIVER && Object.keys(d.msiData!.stores[1]).length === 0))
               .map((domid) => ({ dev: d.id, domid })),
           )
         : [],
@@ -196,14 +202,14 @@ export const opSpecs: Specs = {
   platformMsiDomainAllocIrqs: {
     candidates: (w, mode) =>
       mode === 'legal'
-        ? boundDevices(w).filter((d) => d.bus === 'platform' && d.msiDomain !== null && w.domains[d.msiDomain]?.busToken === 'PLATFORM_MSI' && d.platformDevid === null && (d.msiData?.platformDevid ?? null) === null)
+        ? testBound(w).filter((d) => d.bus === 'platform' && d.msiDomain !== null && w.domains[d.msiDomain]?.busToken === 'PLATFORM_MSI' && d.platformDevid === null && (d.msiData?.platformDevid ?? null) === null)
         : liveDevices(w),
     build: (_w, _m, c, d: Device) => ({ type: 'platformMsiDomainAllocIrqs', dev: d.id, nvec: c.int(1, 4), fail: maybeFail(c) }),
   },
   platformMsiDomainFreeIrqs: {
     candidates: (w, mode) =>
       mode === 'legal'
-        ? boundDevices(w).filter((d) => (d.platformDevid !== null || (d.msiData?.platformDevid ?? null) !== null) && !deviceVirqs(w, d.id).some((v) => v.action))
+        ? testBound(w).filter((d) => (d.platformDevid !== null || (d.msiData?.platformDevid ?? null) !== null) && !deviceVirqs(w, d.id).some((v) => v.action))
         : liveDevices(w),
     build: (_w, _m, _c, d: Device) => ({ type: 'platformMsiDomainFreeIrqs', dev: d.id }),
   },
@@ -228,11 +234,13 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, domain: number) => ({ type: 'irqDomainRemove', domain }),
   },
   driverProbe: {
-    candidates: (w) => liveDevices(w).filter((d) => d.present && d.driver === null),
+    // a DSA PF gets idxd in legal runs; the test driver binds anything only when misuse is allowed
+    candidates: (w, mode) => liveDevices(w).filter((d) => d.present && d.driver === null && d.bus !== 'mdev' && (mode === 'any' || !w.dsa[d.id])),
     build: (_w, _m, c, d: Device) => ({ type: 'driverProbe', dev: d.id, managed: c.oneIn(2), fail: c.oneIn(8) }),
   },
   deviceReleaseDriver: {
-    candidates: (w, mode) => boundDevices(w).filter((d) => mode === 'any' || canUnbindCleanly(w, d)),
+    // idxd's remove() tears everything down itself; the test driver relies on the caller
+    candidates: (w, mode) => boundDevices(w).filter((d) => d.bus !== 'mdev' && (mode === 'any' || d.driver === IDXD_DRIVER || (d.driver === TEST_DRIVER && canUnbindCleanly(w, d)))),
     build: (_w, _m, _c, d: Device) => ({ type: 'deviceReleaseDriver', dev: d.id }),
   },
   deviceUnregister: {
@@ -240,22 +248,72 @@ export const opSpecs: Specs = {
       liveDevices(w).filter(
         (d) =>
           d.present &&
+          (mode === 'any' || d.bus !== 'mdev') &&
           (mode === 'any' ||
             (d.driver === null && d.msiEnabled === null && d.msiList.length === 0 && !d.msiData && !Object.values(w.domains).some((x) => x.dev === d.id))),
       ),
     build: (_w, _m, _c, d: Device) => ({ type: 'deviceUnregister', dev: d.id }),
   },
+
+  ...dsaOpSpecs,
 };
 
-/** one step: pick among the enabled operations, then its arguments */
+/**
+ * How often an enabled operation is picked, relative to 10. Teardown that ends a device's or a
+ * unit's story (unregister, DMAR hot-remove, domain removal) is rare, so that the long set-ups
+ * in front of the interesting states (a configured DSA with open mdevs) get built.
+ */
+export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
+  deviceUnregister: 1,
+  dmarHotRemove: 1,
+  dmarHotAdd: 4,
+  irqDomainRemove: 2,
+  deviceReleaseDriver: 3,
+  platformMsiCreateIrqDomain: 3,
+  devSetMsiDomain: 4,
+  idxdProbe: 20,
+  idxdWqConfig: 25,
+  idxdEngineConfig: 20,
+  idxdDeviceEnable: 20,
+  idxdWqEnable: 25,
+  mdevCreate: 30,
+  mdevOpen: 30,
+  dsaImsInterrupt: 15,
+};
+
+/** one step: pick among the enabled operations (by weight), then its arguments */
 export function chooseOp(w: World, mode: Mode, choices: readonly number[], types: readonly OpType[]): Op {
   const c = new Choices(choices);
+  // a careless caller is mostly careful: one step in four may misuse, the others follow the
+  // rules, so runs still reach deep states (a configured DSA with open mdevs) before the misuse
+  let stepMode: Mode = mode === 'any' && c.nat() % 4 !== 0 ? 'legal' : mode;
+  let { enabled, total } = enabledOps(w, stepMode, types);
+  if (enabled.length === 0 && stepMode !== mode) ({ enabled, total } = enabledOps(w, (stepMode = mode), types));
+  // a swarm subset can leave nothing enabled: then every type is allowed (CPU hotplug always is)
+  if (enabled.length === 0) ({ enabled, total } = enabledOps(w, stepMode, opTypes));
+  // choice 0 picks the first enabled operation, so shrinking towards 0 stays meaningful
+  let r = c.nat() % total;
+  let e = enabled[0]!;
+  for (const x of enabled) {
+    r -= opWeights[x.type] ?? 10;
+    if (r < 0) {
+      e = x;
+      break;
+    }
+  }
+  const spec = opSpecs[e.type] as OpSpec<OpType>;
+  return spec.build(w, stepMode, c, c.pick(e.cands) as never);
+}
+
+function enabledOps(w: World, mode: Mode, types: readonly OpType[]): { enabled: { type: OpType; cands: readonly unknown[] }[]; total: number } {
   const enabled: { type: OpType; cands: readonly unknown[] }[] = [];
+  let total = 0;
   for (const type of types) {
     const cands = opSpecs[type].candidates(w, mode);
-    if (cands.length > 0) enabled.push({ type, cands });
+    if (cands.length > 0) {
+      enabled.push({ type, cands });
+      total += opWeights[type] ?? 10;
+    }
   }
-  const e = c.pick(enabled);
-  const spec = opSpecs[e.type] as OpSpec<OpType>;
-  return spec.build(w, mode, c, c.pick(e.cands) as never);
+  return { enabled, total };
 }

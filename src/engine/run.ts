@@ -27,6 +27,8 @@ export interface RunResult {
   readonly final: World;
   /** outcome kinds seen, for the legal-caller self check */
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
+  /** a replayed operation named an entity that was never created (a shrinking candidate to drop) */
+  readonly invalid?: boolean;
 }
 
 export interface RunOptions {
@@ -36,6 +38,17 @@ export interface RunOptions {
   readonly check?: boolean;
   /** only these invariants */
   readonly only?: ReadonlySet<string>;
+  /** stop as invalid at an operation naming an entity not created yet */
+  readonly requireBorn?: boolean;
+}
+
+/** does @op name a domain, device or mdev that does not exist yet in @w (never created)? */
+export function namesUnborn(w: World, op: Op): boolean {
+  const o = op as unknown as Record<string, unknown>;
+  for (const k of ['domain', 'parent']) if (typeof o[k] === 'number' && (o[k] as number) >= w.nextDomainId) return true;
+  for (const k of ['dev', 'pf']) if (typeof o[k] === 'number' && (o[k] as number) >= w.nextDevId) return true;
+  if (typeof o.mdev === 'number' && o.mdev >= w.nextMdevId) return true;
+  return false;
 }
 
 function traceStep(op: Op, o: ReturnType<typeof step>): TraceStep {
@@ -58,6 +71,7 @@ function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: Ru
   let w = w0;
   for (let i = 0; i < n; i++) {
     const op = next(w, i);
+    if (opts.requireBorn && namesUnborn(w, op)) return { trace, violations: [], final: w, outcomes, invalid: true };
     const o = step(w, op);
     outcomes[o.kind]++;
     trace.push(traceStep(op, o));

@@ -59,6 +59,20 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   msiDomainFreeIrqsRange: z.object({ dev: nat, domid, first: nat, last: nat }),
   platformMsiDomainAllocIrqs: z.object({ dev: nat, nvec: z.number().int(), fail: failPoint }),
   platformMsiDomainFreeIrqs: z.object({ dev: nat }),
+  idxdProbe: z.object({ pf: nat, fail: failPoint }),
+  idxdWqConfig: z.object({ pf: nat, wq: nat, wqType: z.enum(['none', 'kernel', 'user', 'mdev']), mode: z.enum(['dedicated', 'shared']), size: nat, group: nat.nullable() }),
+  idxdEngineConfig: z.object({ pf: nat, engine: nat, group: nat.nullable() }),
+  idxdDeviceEnable: z.object({ pf: nat }),
+  idxdDeviceDisable: z.object({ pf: nat }),
+  idxdWqEnable: z.object({ pf: nat, wq: nat }),
+  idxdWqDisable: z.object({ pf: nat, wq: nat }),
+  mdevCreate: z.object({ pf: nat, wq: nat }),
+  mdevOpen: z.object({ mdev: nat, fail: failPoint }),
+  mdevRelease: z.object({ mdev: nat }),
+  mdevRemove: z.object({ mdev: nat }),
+  dsaImsInterrupt: z.object({ pf: nat, slot: nat, pasid: nat }),
+  dmarHotRemove: z.object({ unit: nat }),
+  dmarHotAdd: z.object({ unit: nat }),
   driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
@@ -121,7 +135,13 @@ export function parseCounterexample(text: string): { file: CounterexampleFile; o
     const a = argSchemas[s.op].safeParse(s.args);
     if (!a.success) throw new CounterexampleError(`steps.${i} (${s.op}): ${a.error.issues[0]!.path.join('.')} ${a.error.issues[0]!.message}`);
     const args = a.data as Record<string, unknown>;
-    if (typeof args.dev === 'number' && args.dev >= config.devices.length) throw new CounterexampleError(`steps.${i} (${s.op}): no device ${args.dev} in the ${file.config} configuration`);
+    for (const key of ['dev', 'pf'] as const) {
+      // devices created while running (mdevs) get ids after the configured ones
+      const id = args[key];
+      if (typeof id === 'number' && id >= config.devices.length + 4096) throw new CounterexampleError(`steps.${i} (${s.op}): no device ${id} in the ${file.config} configuration`);
+    }
+    if (typeof args.pf === 'number' && !config.devices[args.pf]?.dsa) throw new CounterexampleError(`steps.${i} (${s.op}): device ${args.pf} is not a DSA PF in the ${file.config} configuration`);
+    if (typeof args.unit === 'number' && args.unit >= config.units.length) throw new CounterexampleError(`steps.${i} (${s.op}): no DMAR unit ${args.unit} in the ${file.config} configuration`);
     for (const cpu of [args.cpu, ...((args.cpus as number[] | null) ?? [])]) {
       if (typeof cpu === 'number' && cpu >= config.cpus) throw new CounterexampleError(`steps.${i} (${s.op}): no CPU${cpu} in the ${file.config} configuration`);
     }

@@ -1,0 +1,30 @@
+/*
+ * models/dsa/interrupts.ts - the DSA raising a completion interrupt through an IMS entry
+ * (DSA spec 1.0: interrupt handles and the IMS PASID check; RFC vidxd_enable_host_ims_pasid
+ * "Setup the PASID filtering")
+ *
+ * A descriptor names an interrupt handle that selects an IMS entry. With PASID enable set the
+ * device signals that entry only for descriptors carrying the entry's PASID: this filter, not
+ * the IOMMU, confines an mdev to its own slots. The write then goes through interrupt
+ * remapping like any MSI.
+ */
+import type { DevId, World } from '../kernel/types.ts';
+import { err, ok, type Outcome } from '../kernel/outcome.ts';
+import { deviceFireIrq } from '../kernel/manage.ts';
+
+export type ImsDelivery = 'delivered' | 'blocked-by-pasid' | 'no-message';
+
+export function dsaImsInterrupt(w: World, pf: DevId, slot: number, pasid: number): Outcome<ImsDelivery> {
+  const p = w.dsa[pf];
+  if (!p) return err(w, 'ENODEV', `no DSA device #${pf}`);
+  const e = p.ims[slot];
+  if (!e) return err(w, 'EINVAL', `IMS slot ${slot} beyond ${p.ims.length}`);
+  if (e.pasidEn && e.pasid !== pasid) return ok(w, 'blocked-by-pasid');
+  if (e.msg === null) return ok(w, 'no-message');
+  // the owner of the slot: the IMS-domain interrupt whose hwirq is the slot
+  const id = w.devices[pf]?.msiData?.stores[1][slot];
+  const virq = id === undefined ? undefined : w.descs[id]?.irq;
+  if (!virq) return ok(w, 'delivered'); // a stale message: the write lands wherever it points
+  const r = deviceFireIrq(w, virq);
+  return r.kind === 'ok' ? ok(r.world, 'delivered') : (r as Outcome<ImsDelivery>);
+}

@@ -1,0 +1,146 @@
+/*
+ * models/dsa/vdcm.ts - mediated devices on a DSA PF (RFC drivers/dma/idxd/mdev.c, vdev.c, ims.c;
+ * drivers/vfio/mdev/mdev_core.c 5.10). Never merged; modelled as the RFC describes it.
+ *
+ * create: a backing WQ (enabled, mdev type; a dedicated WQ backs one mdev) and a PASID; no
+ * interrupts. open (guest starts): one IMS-backed interrupt per guest vector >= 1, the slot's
+ * PASID filter programmed (vidxd_enable_host_ims_pasid) before request_irq. release: the reverse.
+ * remove: release first if still open (vfio waits for the last close), drop the WQ reference,
+ * unregister the mdev's struct device.
+ * The IMS allocation is the merged 6.2 API (pci_ims_alloc_irq on the PF); mainline 5.10 has no
+ * IMS API, so open is -EOPNOTSUPP there (the API designs supply their own).
+ */
+import type { Device, DevId, World } from '../kernel/types.ts';
+import type { FailPoint } from '../kernel/hierarchy.ts';
+import { err, ok, okVoid, warned, type Failure, type Outcome } from '../kernel/outcome.ts';
+import { pciImsAllocIrq, pciImsFreeIrq } from '../kernel/pci-msi.ts';
+import { freeIrq, requestIrq } from '../kernel/manage.ts';
+import { deviceUnregister } from '../kernel/device.ts';
+import { arrSet, recDel, recPut } from '../kernel/util.ts';
+import { putDevice } from '../kernel/world.ts';
+import { putPf, putWq } from './device.ts';
+import { VIDXD_MAX_MSIX_VECS, type Mdev, type MdevId } from './types.ts';
+
+/** the aux-domain PASID an mdev gets (any distinct value; the system PASID is 1) */
+const mdevPasid = (id: MdevId): number => 100 + id;
+
+const putMdev = (w: World, m: Mdev): World => ({ ...w, mdevs: recPut(w.mdevs, m.id, m) });
+
+/**
+ * mdevCreate() - create an mdev on @pf backed by @wq
+ * The parent must be registered (-ENODEV); the WQ enabled with type mdev (-EINVAL); a dedicated
+ * WQ already backing an mdev is -EBUSY; at most maxMdevsPerPf (-ENOSPC).
+ * Kernel: drivers/vfio/mdev/mdev_core.c mdev_device_create(); RFC idxd_vdcm_create()
+ */
+export function mdevCreate(w: World, pf: DevId, wq: number): Outcome<MdevId> {
+  const p = w.dsa[pf];
+  if (!p || !p.driver.mdevParent) return err(w, 'ENODEV', `${w.devices[pf]?.name ?? pf} is not a registered mdev parent`);
+  const q = p.wqs[wq];
+  if (!q || !q.enabled || q.type !== 'mdev') return err(w, 'EINVAL', `wq${wq} is not an enabled mdev WQ`);
+  if (q.mode === 'dedicated' && q.mdevRefs > 0) return err(w, 'EBUSY', `dedicated wq${wq} already backs an mdev`);
+  if (Object.values(w.mdevs).filter((m) => m.pf === pf).length >= w.config.maxMdevsPerPf) return err(w, 'ENOSPC', 'no more mdevs on this PF');
+  const id = w.nextMdevId;
+  const devId = w.nextDevId;
+  const dev: Device = {
+    id: devId,
+    name: `mdev${id}`,
+    bus: 'mdev',
+    parent: pf,
+    rid: null,
+    msixTableSize: 0,
+    msiVectors: 0,
+    msiMaskable: false,
+    present: true,
+    released: false,
+    driver: 'vfio_mdev',
+    msiDomain: null,
+    msiEnabled: null,
+    msiList: [],
+    platformDevid: null,
+    msiData: null,
+    devres: [],
+  };
+  let out: World = { ...putDevice(w, dev), nextDevId: devId + 1, nextMdevId: id + 1 };
+  out = putWq(out, out.dsa[pf]!, { ...q, mdevRefs: q.mdevRefs + 1 });
+  out = putMdev(out, { id, pf, dev: devId, wq, pasid: mdevPasid(id), open: false, imsIndex: [], irqs: [] });
+  return ok(out, id);
+}
+
+/**
+ * mdevOpen() - the guest starts: an IMS interrupt per guest vector >= 1 on the PF, the slot's
+ * PASID filter set, then request_irq (the host handler forwards to the guest). A failure undoes
+ * what was done.
+ * Kernel: RFC idxd_vdcm_open(), vidxd_setup_ims_entries(), vidxd_enable_host_ims_pasid()
+ */
+export function mdevOpen(w: World, id: MdevId, fail: FailPoint | null): Outcome<void> {
+  const m = w.mdevs[id];
+  if (!m) return err(w, 'ENODEV', `no mdev${id}`);
+  if (m.open) return err(w, 'EBUSY', `mdev${id} already open`);
+  if (w.profile.version === '5.10') return err(w, 'EOPNOTSUPP', 'mainline 5.10 has no IMS allocation API');
+  let out = w;
+  let mm = m;
+  for (let v = 1; v < VIDXD_MAX_MSIX_VECS; v++) {
+    const a = pciImsAllocIrq(out, m.pf, m.pasid, fail);
+    if (a.kind !== 'ok') return a.kind === 'err' || a.kind === 'warned' ? { ...(a as Failure), world: releaseIrqs(out, mm).world } : (a as Failure);
+    out = a.world;
+    const pf = out.dsa[m.pf]!;
+    out = putPf(out, { ...pf, ims: arrSet(pf.ims, a.value.index, { ...pf.ims[a.value.index]!, pasidEn: true, pasid: m.pasid }) });
+    mm = { ...mm, imsIndex: [...mm.imsIndex, a.value.index], irqs: [...mm.irqs, a.value.virq] };
+    const r = requestIrq(out, a.value.virq, m.dev, false);
+    if (r.kind !== 'ok') return r.kind === 'err' || r.kind === 'warned' ? { ...(r as Failure), world: releaseIrqs(out, mm).world } : r;
+    out = r.world;
+  }
+  return okVoid(putMdev(out, { ...mm, open: true }));
+}
+
+/** free_irq, PASID filter cleared, pci_ims_free_irq for every IMS-backed vector */
+function releaseIrqs(w: World, m: Mdev): Outcome<void> {
+  let out = w;
+  const warnings: string[] = [];
+  m.irqs.forEach((virq, i) => {
+    const slot = m.imsIndex[i]!;
+    if (out.irqs[virq]?.action) out = freeIrq(out, virq).world;
+    const pf = out.dsa[m.pf];
+    if (pf) out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: false, pasid: 0 }) });
+    const r = pciImsFreeIrq(out, m.pf, slot, virq);
+    if (r.kind === 'warned') warnings.push(r.why);
+    out = r.world;
+  });
+  out = putMdev(out, { ...m, open: false, imsIndex: [], irqs: [] });
+  return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
+}
+
+/**
+ * mdevRelease() - the guest closes the device: its interrupts go
+ * Kernel: RFC idxd_vdcm_release(), vidxd_free_ims_entries()
+ */
+export function mdevRelease(w: World, id: MdevId): Outcome<void> {
+  const m = w.mdevs[id];
+  if (!m) return err(w, 'ENODEV', `no mdev${id}`);
+  if (!m.open) return okVoid(w);
+  return releaseIrqs(w, m);
+}
+
+/**
+ * mdevRemove() - remove an mdev: -ENODEV if unknown; an open one is released first (vfio waits
+ * for the last close); then the WQ reference goes and the mdev's device is unregistered.
+ * Kernel: drivers/vfio/mdev/mdev_core.c mdev_device_remove(); RFC idxd_vdcm_remove()
+ */
+export function mdevRemove(w: World, id: MdevId): Outcome<void> {
+  const m = w.mdevs[id];
+  if (!m) return err(w, 'ENODEV', `no mdev${id}`);
+  let out = w;
+  if (m.open) {
+    const r = releaseIrqs(out, m);
+    if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
+    out = r.world;
+  }
+  const pf = out.dsa[m.pf];
+  if (pf) {
+    const q = pf.wqs[m.wq]!;
+    out = putWq(out, pf, { ...q, mdevRefs: Math.max(0, q.mdevRefs - 1) });
+  }
+  const u = deviceUnregister(out, m.dev);
+  if (u.kind === 'bug' || u.kind === 'use-after-free') return u;
+  return okVoid({ ...u.world, mdevs: recDel(u.world.mdevs, id) });
+}

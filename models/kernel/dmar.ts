@@ -1,0 +1,66 @@
+/*
+ * models/kernel/dmar.ts - DMAR unit hot add and remove, interrupt-remapping part
+ * (drivers/iommu/intel/dmar.c dmar_hp_add_drhd(), dmar_hp_remove_drhd(), dmar_hotplug_remove();
+ * drivers/iommu/intel/irq_remapping.c dmar_ir_hotplug(), dmar_ir_add(),
+ * intel_teardown_irq_remapping())
+ *
+ * Remove: -EBUSY while a device of the unit's scope is present (not checked for include_all
+ * units) and while any IRTE is allocated. Not checked: child domains of the IR domain that have
+ * no interrupts (per-device domains, RFC DEV-MSI domains) and devices whose msi_domain points at
+ * it - they dangle. Add: a new table and IR domain (5.10 also INTEL-IR-MSI); devices already
+ * present keep the MSI domain they had.
+ * Left out: the DMA-remapping half, ATSR scopes, posted interrupts, EIM.
+ */
+import type { UnitId, World } from './types.ts';
+import { err, okVoid, warned, type Outcome } from './outcome.ts';
+import { irqDomainCreateHierarchy, irqDomainRemove } from './irqdomain.ts';
+import { putUnit } from './world.ts';
+
+export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
+  const u = w.units[unitId];
+  if (!u) return err(w, 'ENODEV', `no DMAR unit ${unitId}`);
+  if (!u.present) return err(w, 'ENODEV', `${u.name} is not present`);
+  if (!u.includeAll) {
+    const busy = u.scope.find((d) => w.devices[d]?.present && !w.devices[d]!.released);
+    if (busy !== undefined) return err(w, 'EBUSY', `${u.name}: ${w.devices[busy]!.name} in its scope is still present`);
+  }
+  if (u.irteBitmap.length > 0) return err(w, 'EBUSY', `${u.name}: ${u.irteBitmap.length} IRTEs still allocated`);
+  let out = w;
+  const warnings: string[] = [];
+  for (const d of [u.irMsiDomain, u.irDomain]) {
+    if (d === null || !out.domains[d]) continue;
+    const r = irqDomainRemove(out, d);
+    if (r.kind === 'warned') warnings.push(r.why);
+    out = r.world;
+  }
+  // the table is freed; the domain ids stay on the unit so the lifetime invariants can see them
+  out = putUnit(out, { ...out.units[unitId]!, present: false, irEnabled: false, irtes: {} });
+  return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
+}
+
+export function dmarHotAdd(w: World, unitId: UnitId): Outcome<void> {
+  const u = w.units[unitId];
+  if (!u) return err(w, 'ENODEV', `no DMAR unit ${unitId}`);
+  if (u.present) return err(w, 'EEXIST', `${u.name} is already present`);
+  const v62 = w.profile.version !== '5.10';
+  const base = { msiDevice: false, dev: null, msiInfo: null, creator: 'boot' as const };
+  const ir = irqDomainCreateHierarchy(w, { ...base, name: `INTEL-IR-${unitId}`, kind: 'ir', parent: w.vectorDomain, busToken: v62 ? 'DMAR' : 'ANY', msiParent: v62, isolatedMsi: true, unit: unitId });
+  let out = ir.w;
+  let irMsi: number | null = null;
+  if (!v62) {
+    const m = irqDomainCreateHierarchy(out, {
+      ...base,
+      name: `INTEL-IR-MSI-${unitId}`,
+      kind: 'msi',
+      parent: ir.id,
+      busToken: 'PCI_MSI',
+      msiParent: false,
+      isolatedMsi: true,
+      unit: null,
+      msiInfo: { activateEarly: true, mustReactivate: true, allocSimpleDescs: false, freeDescs: false, multiPciMsi: true, pciMsix: true, allocDyn: false, pciIms: false, hwsize: 0, chip: 'pci-msi' },
+    });
+    out = m.w;
+    irMsi = m.id;
+  }
+  return okVoid(putUnit(out, { ...out.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {}, irDomain: ir.id, irMsiDomain: irMsi }));
+}

@@ -1,0 +1,150 @@
+/*
+ * properties/invariants/isolation.ts - an interrupt reaches only its owner, through the right
+ * remapping unit, with source checks on (spec I12, I18-I20)
+ */
+import type { StateInvariant } from '../invariant.ts';
+import type { IrChipData, World } from '../../models/kernel/types.ts';
+import { unitForDevice } from '../../models/kernel/world.ts';
+import { VIDXD_MAX_MSIX_VECS } from '../../models/dsa/types.ts';
+
+/** the PCI function that emits an MSI write for a device: itself, or an mdev's parent PF */
+function emitter(w: World, dev: number): number | null {
+  const d = w.devices[dev];
+  if (!d) return null;
+  if (d.bus === 'pci') return d.id;
+  if (d.bus === 'mdev' && d.parent !== null) return d.parent;
+  return null;
+}
+
+/** the device whose msi_desc owns @virq */
+function ownerDevice(w: World, virq: number): number | null {
+  const o = w.irqs[virq]?.owner;
+  if (o?.kind !== 'msi') return null;
+  return w.descs[o.desc]?.dev ?? null;
+}
+
+/** I12 */
+export const correctIrUnit: StateInvariant = {
+  id: 'correct-ir-unit',
+  category: 'isolation',
+  spec: 'I12',
+  scope: 'state',
+  statement: 'an interrupt remapped by VT-d uses the IR unit whose device scope covers the PCI function that emits the MSI write (the PF for mdev and IMS vectors)',
+  kernel: 'drivers/iommu/intel/dmar.c dmar_find_matched_drhd_unit(); irq_remapping.c intel_irq_remap_add_device()',
+  check(w) {
+    for (const v of Object.values(w.irqs)) {
+      const owner = ownerDevice(w, v.virq);
+      if (owner === null) continue;
+      const pci = emitter(w, owner);
+      if (pci === null) continue;
+      const name = w.devices[owner]!.name;
+      const want = unitForDevice(w, pci);
+      for (const l of v.levels) {
+        const c = l.chip as IrChipData | null;
+        if (c?.kind !== 'ir') continue;
+        if (want === null) return `irq ${v.virq} of ${name} is remapped by ${w.units[c.unit]!.name}, but no unit covers the device`;
+        if (c.unit !== want) return `irq ${v.virq} of ${name} has its IRTE in ${w.units[c.unit]!.name}, but ${w.devices[pci]!.name} is behind ${w.units[want]!.name}`;
+      }
+    }
+    return null;
+  },
+};
+
+/** I18 */
+export const irteSourceId: StateInvariant = {
+  id: 'irte-source-id',
+  category: 'isolation',
+  spec: 'I18',
+  scope: 'state',
+  statement: 'every present IRTE verifies its source (SVT != 0) and its SID is the requester id of the PCI function that owns it (the PF for IMS)',
+  kernel: 'drivers/iommu/intel/irq_remapping.c set_msi_sid(), intel_irq_remapping_prepare_irte()',
+  check(w) {
+    for (const v of Object.values(w.irqs)) {
+      for (const l of v.levels) {
+        const c = l.chip as IrChipData | null;
+        if (c?.kind !== 'ir') continue;
+        const irte = w.units[c.unit]?.irtes[c.irteIndex + c.subHandle];
+        if (!irte?.present) continue;
+        const where = `IRTE ${c.irteIndex + c.subHandle} of ${w.units[c.unit]!.name} (irq ${v.virq})`;
+        if (irte.svt === 0) return `${where} is present with SVT=0: no source-id verification`;
+        const owner = ownerDevice(w, v.virq);
+        const pci = owner === null ? null : emitter(w, owner);
+        const rid = pci === null ? null : w.devices[pci]!.rid;
+        if (rid !== null && irte.sid !== rid) return `${where} has SID 0x${irte.sid.toString(16)}, but ${w.devices[pci!]!.name} is 0x${rid.toString(16)}`;
+      }
+    }
+    return null;
+  },
+};
+
+/** I19 */
+export const imsPasidPerMdev: StateInvariant = {
+  id: 'ims-pasid-per-mdev',
+  category: 'isolation',
+  spec: 'I19',
+  scope: 'state',
+  statement: "an open mdev's guest vectors 1.. each map to one IMS slot of its own, tagged with PASID enable and the mdev's PASID; no slot serves two mdevs",
+  kernel: 'RFC drivers/dma/idxd/vdev.c vidxd_enable_host_ims_pasid(), ims.c vidxd_setup_ims_entries()',
+  check(w) {
+    const used = new Map<string, number>();
+    for (const m of Object.values(w.mdevs)) {
+      const pf = w.dsa[m.pf];
+      if (!m.open) {
+        if (m.imsIndex.length) return `mdev${m.id} is closed but still holds IMS slot(s) ${m.imsIndex.join(', ')}`;
+        continue;
+      }
+      if (m.imsIndex.length !== VIDXD_MAX_MSIX_VECS - 1) return `mdev${m.id} is open with ${m.imsIndex.length} IMS-backed vectors, not ${VIDXD_MAX_MSIX_VECS - 1}`;
+      for (const slot of m.imsIndex) {
+        const key = `${m.pf}:${slot}`;
+        if (used.has(key)) return `IMS slot ${slot} of ${w.devices[m.pf]?.name} serves mdev${used.get(key)} and mdev${m.id}`;
+        used.set(key, m.id);
+        const e = pf?.ims[slot];
+        if (!e) return `mdev${m.id} maps a guest vector to IMS slot ${slot}, beyond the table`;
+        if (!e.pasidEn || e.pasid !== m.pasid) {
+          return `IMS slot ${slot} of ${w.devices[m.pf]?.name} (mdev${m.id}) has ${e.pasidEn ? `PASID ${e.pasid}` : 'PASID enable off'}, not PASID ${m.pasid}: other PASIDs can raise it`;
+        }
+      }
+    }
+    return null;
+  },
+};
+
+/** I20 */
+export const dsaMsixLayout: StateInvariant = {
+  id: 'dsa-msix-layout',
+  category: 'isolation',
+  spec: 'I20',
+  scope: 'state',
+  statement: 'a DSA PF uses MSI-X indexes within its table, vector 0 for misc, (5.17+) vector w+1 only for kernel WQ w; its permission table carries the system PASID while probed and is zero after teardown',
+  kernel: 'drivers/dma/idxd/init.c idxd_setup_interrupts(), device.c idxd_msix_perm_setup()/idxd_msix_perm_clear(), idxd_wq_request_irq()',
+  check(w) {
+    for (const pf of Object.values(w.dsa)) {
+      const dev = w.devices[pf.dev];
+      if (!dev) continue;
+      if (!pf.driver.probed) {
+        const i = pf.msixPerm.findIndex((p) => p.pasidEn || p.pasid !== 0 || p.ignore);
+        if (i >= 0) return `${dev.name} is not probed but MSI-X permission entry ${i} still carries PASID ${pf.msixPerm[i]!.pasid}`;
+        continue;
+      }
+      if (pf.driver.vectors.length > dev.msixTableSize) return `${dev.name} uses ${pf.driver.vectors.length} MSI-X vectors, table has ${dev.msixTableSize}`;
+      const misc = w.irqs[pf.driver.vectors[0]!];
+      if (!misc?.action) return `${dev.name}: MSI-X vector 0 (misc/error) has no handler`;
+      for (let i = 1; i < pf.msixPerm.length; i++) {
+        const p = pf.msixPerm[i]!;
+        if (p.pasidEn !== pf.caps.pasid || p.pasid !== pf.systemPasid) return `${dev.name}: MSI-X permission entry ${i} is {pasid_en ${p.pasidEn}, pasid ${p.pasid}}, not the system PASID ${pf.systemPasid}`;
+      }
+      if (w.profile.version !== '5.10') {
+        for (let i = 1; i < pf.driver.vectors.length; i++) {
+          const q = pf.wqs[i - 1];
+          const requested = !!w.irqs[pf.driver.vectors[i]!]?.action;
+          const owned = !!q && q.enabled && q.type === 'kernel';
+          if (requested && !owned) return `${dev.name}: MSI-X vector ${i} is requested but wq${i - 1} is not an enabled kernel WQ`;
+          if (owned && !requested) return `${dev.name}: kernel wq${i - 1} is enabled without its vector ${i}`;
+        }
+      }
+    }
+    return null;
+  },
+};
+
+export const isolationInvariants = [correctIrUnit, irteSourceId, imsPasidPerMdev, dsaMsixLayout];
