@@ -38,9 +38,12 @@ export function checkStep(before: World, op: Op, outcome: StepOutcome, only?: Re
   }
   // after BUG() or a use-after-free the kernel is dead: its state is not judged any more
   if (outcome.kind === 'bug' || outcome.kind === 'use-after-free') return out;
+  const after = outcome.world;
   for (const inv of stateInvariants) {
     if (only && !only.has(inv.id)) continue;
-    const m = inv.check(outcome.world);
+    // nothing it reads changed: the verdict on @before stands (callers stop at a violation)
+    if (inv.reads.every((k) => before[k] === after[k])) continue;
+    const m = inv.check(after);
     if (m !== null) out.push({ invariant: inv.id, category: inv.category, message: m });
   }
   return out;

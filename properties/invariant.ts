@@ -27,6 +27,12 @@ interface InvariantBase {
 
 export interface StateInvariant extends InvariantBase {
   readonly scope: 'state';
+  /**
+   * every part of the world the check reads: when a step leaves all of them untouched (the
+   * same objects: the world is immutable and shares structure), the verdict cannot change and
+   * the check is skipped
+   */
+  readonly reads: readonly (keyof World)[];
   readonly check: (w: World) => string | null;
 }
 

@@ -52,7 +52,8 @@ export function idxdWqConfig(w: World, dev: DevId, wq: number, cfg: WqConfig): O
   if (pf.enabled || q.enabled) return err(w, 'EPERM', `wq${wq}: configuration needs the device disabled`);
   if (cfg.group !== null && (cfg.group < 0 || cfg.group >= pf.caps.numGroups)) return err(w, 'EINVAL', `group ${cfg.group} does not exist`);
   if (cfg.size > pf.caps.totalWqSize) return err(w, 'EINVAL', `wq size ${cfg.size} above ${pf.caps.totalWqSize}`);
-  if (cfg.mode === 'shared' && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EOPNOTSUPP', 'shared WQ needs PASID support');
+  // wq_mode_store(): -EINVAL when shared WQs are not supported (they need PASID)
+  if (cfg.mode === 'shared' && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EINVAL', 'shared WQ needs PASID support');
   return okVoid(putWq(w, pf, { ...q, ...cfg }));
 }
 

@@ -13,6 +13,7 @@ import { irqAllocMatrix } from './matrix.ts';
 import { irqDomainCreateHierarchy } from './irqdomain.ts';
 import { deviceAdd } from './device.ts';
 import { putUnit } from './world.ts';
+import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
 
 const pciMsiGlobalInfo = (multi: boolean) => ({
@@ -77,10 +78,10 @@ export function bootWorld(profile: KernelProfile, config: PlatformConfig): World
     domainNames: {},
     vectorDomain: 0,
     defaultPciMsiDomain: null,
-    irqs: {},
+    irqs: sparseTable(),
     coreAllocs: {},
     nextCoreAlloc: 0,
-    descs: {},
+    descs: sparseTable(),
     nextDescId: 0,
     devices,
     nextDevId: config.devices.length,

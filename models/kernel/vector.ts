@@ -53,8 +53,10 @@ function setVectorIrq(w: World, cpu: CpuId, vector: number, virq: Virq | null): 
 
 /** apic_update_irq_cfg(): what the hardware is told, and the effective affinity */
 function apicUpdateIrqCfg(w: World, virq: Virq, lvl: number, vector: number, cpu: CpuId): World {
-  const w1 = putChip(w, virq, lvl, { ...chipOf(w, virq, lvl), cfgVector: vector, cfgCpu: cpu });
-  return updIrq(w1, virq, (d) => ({ ...d, effective: [cpu] }));
+  const d = w.irqs[virq]!;
+  const l = d.levels[lvl]!;
+  const chip: VectorChipData = { ...(l.chip as VectorChipData), cfgVector: vector, cfgCpu: cpu };
+  return putIrq(w, { ...d, effective: [cpu], levels: arrSet(d.levels, lvl, { ...l, chip }) });
 }
 
 /** vector_assign_managed_shutdown(): point at the dummy vector on the first online CPU */

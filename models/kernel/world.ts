@@ -72,3 +72,11 @@ export function unitForDevice(w: World, dev: DevId): UnitId | null {
   const all = w.units.find((u) => u.present && u.includeAll);
   return all ? all.id : null;
 }
+
+/** Object.values(w.irqs), computed once per irqs record (invariants and generators ask often) */
+const irqValuesCache = new WeakMap<World['irqs'], IrqDesc[]>();
+export function irqValues(w: World): IrqDesc[] {
+  let v = irqValuesCache.get(w.irqs);
+  if (!v) irqValuesCache.set(w.irqs, (v = Object.values(w.irqs)));
+  return v;
+}

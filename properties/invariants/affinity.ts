@@ -2,6 +2,7 @@
  * properties/invariants/affinity.ts - interrupts target online CPUs they are allowed on
  * (spec I21-I23, with the section 7.2 correction of I23)
  */
+import { irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant } from '../invariant.ts';
 import type { IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
@@ -14,12 +15,13 @@ export const effectiveAffinity: StateInvariant = {
   category: 'affinity',
   spec: 'I21',
   scope: 'state',
+  reads: ['irqs', 'cpuOnline'],
   statement: 'an activated non-managed irq targets an online CPU of its requested mask, unless the kernel broke the affinity (recorded)',
   kernel: 'arch/x86/kernel/apic/vector.c assign_irq_vector_any_locked(), activate_reserved() ("Affinity broken"), kernel/irq/cpuhotplug.c migrate_one_irq()',
   check(w) {
     // the target is what the hardware was told (hw_irq_cfg); the kernel's effective mask can
     // still hold a mask stored while deactivated when activation kept the vector
-    for (const d of Object.values(w.irqs)) {
+    for (const d of irqValues(w)) {
       if (!d.activated || d.managed) continue;
       const c = vectorChip(d);
       if (!c || c.cfgVector === MANAGED_IRQ_SHUTDOWN_VECTOR) continue;
@@ -38,10 +40,11 @@ export const managedAffinity: StateInvariant = {
   category: 'affinity',
   spec: 'I22',
   scope: 'state',
+  reads: ['irqs', 'cpuOnline'],
   statement: 'an activated managed irq has a real vector on an online CPU of its mask; a managed irq in shutdown holds no real vector',
   kernel: 'kernel/irq/chip.c __irq_startup_managed(), kernel/irq/msi.c msi_init_virq() (d802057c7c55), vector.c activate_managed()',
   check(w) {
-    for (const d of Object.values(w.irqs)) {
+    for (const d of irqValues(w)) {
       if (!d.managed) continue;
       const c = vectorChip(d);
       if (!c) continue;
@@ -63,10 +66,11 @@ export const noVectorOnOfflineCpu: StateInvariant = {
   category: 'affinity',
   spec: 'I23',
   scope: 'state',
+  reads: ['irqs', 'cpuOnline'],
   statement: 'no started irq keeps a vector, current or previous, on an offline CPU once the offline operation completed',
   kernel: 'kernel/irq/cpuhotplug.c migrate_one_irq(), irq_force_complete_move() (a6c11c0a5235)',
   check(w) {
-    for (const d of Object.values(w.irqs)) {
+    for (const d of irqValues(w)) {
       if (!d.started) continue;
       const c = vectorChip(d);
       if (!c) continue;

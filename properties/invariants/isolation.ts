@@ -4,7 +4,7 @@
  */
 import type { StateInvariant } from '../invariant.ts';
 import type { IrChipData, World } from '../../models/kernel/types.ts';
-import { unitForDevice } from '../../models/kernel/world.ts';
+import { unitForDevice, irqValues } from '../../models/kernel/world.ts';
 import { VIDXD_MAX_MSIX_VECS } from '../../models/dsa/types.ts';
 
 /** the PCI function that emits an MSI write for a device: itself, or an mdev's parent PF */
@@ -29,10 +29,11 @@ export const correctIrUnit: StateInvariant = {
   category: 'isolation',
   spec: 'I12',
   scope: 'state',
+  reads: ['irqs', 'descs', 'devices', 'units'],
   statement: 'an interrupt remapped by VT-d uses the IR unit whose device scope covers the PCI function that emits the MSI write (the PF for mdev and IMS vectors)',
   kernel: 'drivers/iommu/intel/dmar.c dmar_find_matched_drhd_unit(); irq_remapping.c intel_irq_remap_add_device()',
   check(w) {
-    for (const v of Object.values(w.irqs)) {
+    for (const v of irqValues(w)) {
       const owner = ownerDevice(w, v.virq);
       if (owner === null) continue;
       const pci = emitter(w, owner);
@@ -56,10 +57,11 @@ export const irteSourceId: StateInvariant = {
   category: 'isolation',
   spec: 'I18',
   scope: 'state',
+  reads: ['irqs', 'units', 'descs', 'devices'],
   statement: 'every present IRTE verifies its source (SVT != 0) and its SID is the requester id of the PCI function that owns it (the PF for IMS)',
   kernel: 'drivers/iommu/intel/irq_remapping.c set_msi_sid(), intel_irq_remapping_prepare_irte()',
   check(w) {
-    for (const v of Object.values(w.irqs)) {
+    for (const v of irqValues(w)) {
       for (const l of v.levels) {
         const c = l.chip as IrChipData | null;
         if (c?.kind !== 'ir') continue;
@@ -83,6 +85,7 @@ export const imsPasidPerMdev: StateInvariant = {
   category: 'isolation',
   spec: 'I19',
   scope: 'state',
+  reads: ['mdevs', 'dsa', 'devices'],
   statement: "an open mdev's guest vectors 1.. each map to one IMS slot of its own, tagged with PASID enable and the mdev's PASID; no slot serves two mdevs",
   kernel: 'RFC drivers/dma/idxd/vdev.c vidxd_enable_host_ims_pasid(), ims.c vidxd_setup_ims_entries()',
   check(w) {
@@ -115,6 +118,7 @@ export const dsaMsixLayout: StateInvariant = {
   category: 'isolation',
   spec: 'I20',
   scope: 'state',
+  reads: ['dsa', 'devices', 'irqs'],
   statement: 'a DSA PF uses MSI-X indexes within its table, vector 0 for misc, (5.17+) vector w+1 only for kernel WQ w; its permission table carries the system PASID while probed and is zero after teardown',
   kernel: 'drivers/dma/idxd/init.c idxd_setup_interrupts(), device.c idxd_msix_perm_setup()/idxd_msix_perm_clear(), idxd_wq_request_irq()',
   check(w) {

@@ -2,10 +2,11 @@
  * properties/invariants/leak.ts - resource conservation (spec I1-I5, I7)
  * Every virq, vector, reservation, IRTE and msi_desc has exactly the owner the bookkeeping says.
  */
+import { irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant } from '../invariant.ts';
 import type { IrChipData, IrqDesc, VectorChipData, World } from '../../models/kernel/types.ts';
 
-const irqList = (w: World): IrqDesc[] => Object.values(w.irqs);
+const irqList = irqValues;
 const vectorChip = (d: IrqDesc): VectorChipData | null => (d.levels[d.levels.length - 1]?.chip as VectorChipData | null) ?? null;
 const hex = (v: number) => `0x${v.toString(16)}`;
 
@@ -15,6 +16,7 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices'],
   statement: 'every allocated virq has exactly one live owner (an msi_desc or a direct caller) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
   check(w) {
@@ -59,6 +61,7 @@ export const vectorAccounting: StateInvariant = {
   category: 'leak',
   spec: 'I2',
   scope: 'state',
+  reads: ['matrix', 'irqs'],
   statement: 'the vector matrix counters match its bitmaps: allocated, managed, available per CPU, global available, reserved and total',
   kernel: 'kernel/irq/matrix.c irq_matrix_alloc()/irq_matrix_free()/irq_matrix_reserve()',
   check(w) {
@@ -95,6 +98,7 @@ export const noVectorLeak: StateInvariant = {
   category: 'leak',
   spec: 'I3',
   scope: 'state',
+  reads: ['matrix', 'irqs', 'cpuOnline'],
   statement: 'every allocated CPU vector is the current or previous vector of a live irq, and every vector an irq names is allocated to it',
   kernel: 'arch/x86/kernel/apic/vector.c clear_irq_vector(), apic_update_vector(), free_moved_vector()',
   check(w) {
@@ -131,6 +135,7 @@ export const managedReservation: StateInvariant = {
   category: 'leak',
   spec: 'I4',
   scope: 'state',
+  reads: ['matrix', 'irqs'],
   statement: 'on every possible CPU, online or not, the managed reservations equal the number of live managed irqs whose mask contains it',
   kernel: 'kernel/irq/matrix.c irq_matrix_reserve_managed()/irq_matrix_remove_managed()',
   check(w) {
@@ -152,6 +157,7 @@ export const irteAccounting: StateInvariant = {
   category: 'leak',
   spec: 'I5',
   scope: 'state',
+  reads: ['units', 'irqs', 'domains'],
   statement: "each IR unit's IRTE bitmap is the disjoint union of aligned power-of-two blocks of live IR allocations in that unit, and an IRTE is present exactly when its level is programmed",
   kernel: 'drivers/iommu/intel/irq_remapping.c alloc_irte(), clear_entries(), intel_irq_remapping_(de)activate()',
   check(w) {
@@ -199,6 +205,7 @@ export const msiDescLifetime: StateInvariant = {
   category: 'leak',
   spec: 'I7',
   scope: 'state',
+  reads: ['descs', 'devices', 'platformDevids'],
   statement: "every msi_desc is reachable from its device's msi_list or index store, names a live device, and platform-MSI devids match the devices that hold them",
   kernel: 'kernel/irq/msi.c msi_free_msi_descs_range(), msi_device_data_release(); drivers/base/platform-msi.c',
   check(w) {
@@ -227,6 +234,7 @@ export const imsSlots: StateInvariant = {
   category: 'leak',
   spec: 'I6',
   scope: 'state',
+  reads: ['dsa', 'devices', 'mdevs'],
   statement: "a PF's allocated IMS slots are the ones its live owners reference, within the IMS size, one owner each; a slot nobody owns holds a zero message and no PASID",
   kernel: 'kernel/irq/msi.c msi_domain_alloc_irq_at() (6.2 secondary store); RFC idxd ims.c sbitmap; vidxd_free_ims_entries()',
   check(w) {

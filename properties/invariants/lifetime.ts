@@ -2,7 +2,7 @@
  * properties/invariants/lifetime.ts - who may outlive whom (spec I13-I17)
  * The kernel checks almost none of these: no refcounts on domains, raw device pointers.
  */
-import { domainName } from '../../models/kernel/world.ts';
+import { domainName, irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant, StepInvariant } from '../invariant.ts';
 import { match } from 'ts-pattern';
 import type { World } from '../../models/kernel/types.ts';
@@ -13,6 +13,7 @@ export const domainOutlivesUsers: StateInvariant = {
   category: 'lifetime',
   spec: 'I13',
   scope: 'state',
+  reads: ['domains', 'devices', 'irqs', 'defaultPciMsiDomain', 'domainNames'],
   statement: 'no live domain, device pointer or irq_data level refers to a removed domain',
   kernel: 'kernel/irq/irqdomain.c irq_domain_remove(): "caller must ensure that all mappings ... have been disposed of"; no refcount',
   check(w) {
@@ -24,7 +25,7 @@ export const domainOutlivesUsers: StateInvariant = {
       if (dev.msiDomain !== null && !w.domains[dev.msiDomain]) return `${dev.name}: dev->msi_domain points at removed domain ${domainName(w, dev.msiDomain)}`;
       for (const id of dev.msiData?.domains ?? []) if (id !== null && !w.domains[id]) return `${dev.name}: msi.data->__domains points at removed domain ${domainName(w, id)}`;
     }
-    for (const v of Object.values(w.irqs)) {
+    for (const v of irqValues(w)) {
       const l = v.levels.find((x) => !w.domains[x.domain]);
       if (l) return `irq ${v.virq} still maps through removed domain ${domainName(w, l.domain)}`;
     }
@@ -39,13 +40,14 @@ export const deviceOutlivesPointers: StateInvariant = {
   category: 'lifetime',
   spec: 'I14',
   scope: 'state',
+  reads: ['domains', 'descs', 'devices', 'irqs'],
   statement: 'a device pointer held by a domain, an msi_desc or an installed handler refers to a device that has not been released',
   kernel: 'drivers/base/core.c device_release(); kernel/irq/msi.c msi_desc::dev, irq_domain::dev',
   check(w) {
     const dead = (id: number | null) => id !== null && (!w.devices[id] || w.devices[id]!.released);
     for (const d of Object.values(w.domains)) if (dead(d.dev)) return `${d.name} belongs to released device #${d.dev}`;
     for (const desc of Object.values(w.descs)) if (dead(desc.dev)) return `msi_desc #${desc.id} points at released device #${desc.dev}`;
-    for (const v of Object.values(w.irqs)) if (v.action && dead(v.action.dev)) return `irq ${v.virq}'s handler has dev_id of released device #${v.action.dev}`;
+    for (const v of irqValues(w)) if (v.action && dead(v.action.dev)) return `irq ${v.virq}'s handler has dev_id of released device #${v.action.dev}`;
     return null;
   },
 };
@@ -103,6 +105,7 @@ export const noFreeWithHandler: StateInvariant = {
   category: 'lifetime',
   spec: 'I16',
   scope: 'state',
+  reads: ['freedWithAction'],
   statement: 'free_irq() runs before an interrupt is freed: no irq_desc is freed with its handler installed',
   kernel: 'drivers/pci/msi.c free_msi_irqs() BUG_ON(irq_has_action()) (<=5.16); silently leaked irqaction after 5.17',
   check(w) {
@@ -116,6 +119,7 @@ export const dmarRemovalClean: StateInvariant = {
   category: 'lifetime',
   spec: 'I17',
   scope: 'state',
+  reads: ['units', 'domains', 'devices'],
   statement: 'a removed DMAR unit leaves no allocated IRTE and no domain or device pointer to its IR domains',
   kernel: 'drivers/iommu/intel/dmar.c dmar_hp_remove_drhd(); irq_remapping.c dmar_ir_hotplug() (-EBUSY only for IRTEs)',
   check(w) {
@@ -158,6 +162,7 @@ export const mdevParentLifetime: StateInvariant = {
   category: 'lifetime',
   spec: 'I14',
   scope: 'state',
+  reads: ['mdevs', 'dsa', 'devices'],
   statement: 'an mdev lives only while its PF is bound to idxd as a registered mdev parent, and the WQ it uses is enabled for mdevs and counts it',
   kernel: 'drivers/vfio/mdev/mdev_core.c mdev_unregister_device() (before the PF tears down); RFC idxd_vdcm_create()/remove()',
   check(w) {

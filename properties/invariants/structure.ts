@@ -3,7 +3,7 @@
  */
 import type { StateInvariant } from '../invariant.ts';
 import type { World } from '../../models/kernel/types.ts';
-import { parentChain, unitForDevice, domainName } from '../../models/kernel/world.ts';
+import { parentChain, unitForDevice, domainName, irqValues } from '../../models/kernel/world.ts';
 
 /** I9 */
 export const parentChainInvariant: StateInvariant = {
@@ -11,11 +11,12 @@ export const parentChainInvariant: StateInvariant = {
   category: 'structure',
   spec: 'I9',
   scope: 'state',
+  reads: ['irqs', 'domains', 'domainNames'],
   statement: "every virq's irq_data chain is its top domain's current parent chain ending at VECTOR, and each level's hwirq is unique in its domain",
   kernel: 'kernel/irq/irqdomain.c irq_domain_alloc_irq_data(), irq_domain_insert_irq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST)',
   check(w) {
     const seen = new Map<string, number>();
-    for (const d of Object.values(w.irqs)) {
+    for (const d of irqValues(w)) {
       const { chain, dangling } = parentChain(w, d.levels[0]!.domain);
       if (dangling !== null) continue; // a freed domain: domain-outlives-users reports it
       const got = d.levels.map((l) => l.domain);
@@ -41,10 +42,11 @@ export const activationOrder: StateInvariant = {
   category: 'structure',
   spec: 'I10',
   scope: 'state',
+  reads: ['irqs', 'domains', 'domainNames'],
   statement: 'a level is programmed only if all its parent levels are, and an ACTIVATED irq has every level programmed',
   kernel: 'kernel/irq/irqdomain.c __irq_domain_activate_irq() (parent first, rollback), __irq_domain_deactivate_irq() (child first)',
   check(w) {
-    for (const d of Object.values(w.irqs)) {
+    for (const d of irqValues(w)) {
       for (let i = 0; i < d.levels.length; i++) {
         const l = d.levels[i]!;
         const name = domainName(w, l.domain);
@@ -71,6 +73,7 @@ export const domainWellFormed: StateInvariant = {
   category: 'structure',
   spec: 'I11',
   scope: 'state',
+  reads: ['devices', 'domains', 'irqs', 'descs', 'defaultPciMsiDomain', 'domainNames'],
   statement: "a device's MSI interrupts come from the domain its API and bus token call for; a 6.2 device domain belongs to its device and sits on the device's MSI parent",
   kernel: 'drivers/base/platform-msi.c platform_msi_alloc_priv_data(); kernel/irq/msi.c msi_create_device_irq_domain()',
   check(w) {
@@ -91,7 +94,7 @@ export const domainWellFormed: StateInvariant = {
         if (d && d.busToken !== 'PLATFORM_MSI') return `${dev.name} holds platform MSIs but its msi_domain ${d.name} has bus token ${d.busToken}`;
       }
     }
-    for (const v of Object.values(w.irqs)) {
+    for (const v of irqValues(w)) {
       if (v.owner?.kind !== 'msi') continue;
       const desc = w.descs[v.owner.desc];
       if (!desc) continue;

@@ -2,6 +2,7 @@
  * src/engine/handles.ts - what a caller can name in the current world (live handles) and what a
  * careless one could still name (stale handles)
  */
+import { irqValues } from '../../models/kernel/world.ts';
 import type { CoreAlloc, DevId, Device, DomainId, IrqDesc, MsiDesc, Virq, World } from '../../models/kernel/types.ts';
 
 /** memoised on the (immutable) record it is computed from: handles are asked for many times a step */
@@ -16,14 +17,13 @@ function memo<K extends object, V>(f: (k: K) => V): (k: K) => V {
 
 const devicesOf = memo((r: World['devices']) => Object.values(r));
 const liveDevicesOf = memo((r: World['devices']) => devicesOf(r).filter((d) => !d.released));
-const irqsOf = memo((r: World['irqs']) => Object.values(r));
 
 export const devices = (w: World): Device[] => devicesOf(w.devices);
 export const liveDevices = (w: World): Device[] => liveDevicesOf(w.devices);
 export const boundDevices = (w: World): Device[] => liveDevices(w).filter((d) => d.present && d.driver !== null);
 export const liveDomains = (w: World): DomainId[] => Object.keys(w.domains).map(Number);
 export const allDomainIds = (w: World): DomainId[] => Array.from({ length: w.nextDomainId }, (_, i) => i);
-export const liveIrqs = (w: World): IrqDesc[] => irqsOf(w.irqs);
+export const liveIrqs = (w: World): IrqDesc[] => irqValues(w);
 
 /** the device an irq belongs to (its msi_desc's device), if any */
 export function irqDevice(w: World, d: IrqDesc): DevId | null {
