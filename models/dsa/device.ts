@@ -11,6 +11,7 @@ import { err, okVoid, type Outcome } from '../kernel/outcome.ts';
 import type { DsaPf, Wq, WqType } from './types.ts';
 import { emptyIms, zeroPerm } from './types.ts';
 import { arrSet, recPut } from '../kernel/util.ts';
+import { idxdWqDisable } from './idxd.ts';
 
 /** the PF after reset: no WQ configured, tables zero */
 export function dsaPfAtReset(dev: DevId, c: DsaConfig, msixTableSize: number): DsaPf {
@@ -52,8 +53,9 @@ export function idxdWqConfig(w: World, dev: DevId, wq: number, cfg: WqConfig): O
   if (pf.enabled || q.enabled) return err(w, 'EPERM', `wq${wq}: configuration needs the device disabled`);
   if (cfg.group !== null && (cfg.group < 0 || cfg.group >= pf.caps.numGroups)) return err(w, 'EINVAL', `group ${cfg.group} does not exist`);
   if (cfg.size > pf.caps.totalWqSize) return err(w, 'EINVAL', `wq size ${cfg.size} above ${pf.caps.totalWqSize}`);
-  // wq_mode_store(): -EINVAL when shared WQs are not supported (they need PASID)
-  if (cfg.mode === 'shared' && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EINVAL', 'shared WQ needs PASID support');
+  // <=5.18 wq_mode_store() refuses a shared WQ without PASID support; later kernels accept it
+  // here and idxd_wqs_setup() refuses it at enable ("Separate user and kernel pasid enabling")
+  if (w.profile.version === '5.10' && cfg.mode === 'shared' && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EINVAL', 'shared WQ needs PASID support');
   return okVoid(putWq(w, pf, { ...q, ...cfg }));
 }
 
@@ -80,16 +82,29 @@ export function idxdDeviceEnable(w: World, dev: DevId): Outcome<void> {
   const configured = pf.wqs.filter((q) => q.group !== null && q.size > 0);
   if (configured.length === 0) return err(w, 'EINVAL', 'idxd_wqs_setup: no WQ configured');
   if (!pf.engineGroups.some((g) => g !== null)) return err(w, 'EINVAL', 'idxd_engines_setup: no engine in a group');
+  if (configured.some((q) => q.mode === 'shared') && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EINVAL', 'idxd_wqs_setup: shared WQ without PASID support');
   const total = configured.reduce((a, q) => a + q.size, 0);
   if (total > pf.caps.totalWqSize) return err(w, 'EINVAL', `WQ sizes ${total} exceed ${pf.caps.totalWqSize}`);
   return okVoid(putPf(w, { ...pf, enabled: true }));
 }
 
-/** idxdDeviceDisable() - the device stops; enabled WQs must be disabled first (-EBUSY) */
+/**
+ * idxdDeviceDisable() - the device stops; its enabled WQs are released first ("Active wq %d on
+ * disable"), kernel WQs giving back their vectors. A WQ still backing mdevs is -EBUSY here (the
+ * model does not tear mdevs down behind the vdcm).
+ * Kernel: drivers/dma/idxd/device.c idxd_device_drv_remove(), idxd_device_disable()
+ */
 export function idxdDeviceDisable(w: World, dev: DevId): Outcome<void> {
   const pf = pfOf(w, dev);
   if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   if (!pf.enabled) return okVoid(w);
-  if (pf.wqs.some((q) => q.enabled)) return err(w, 'EBUSY', 'WQs still enabled');
-  return okVoid(putPf(w, { ...pf, enabled: false }));
+  if (pf.wqs.some((q) => q.enabled && q.mdevRefs > 0)) return err(w, 'EBUSY', 'a WQ still backs mdevs');
+  let out = w;
+  for (const q of pf.wqs) {
+    if (!q.enabled) continue;
+    const r = idxdWqDisable(out, dev, q.id);
+    if (r.kind !== 'ok') return r;
+    out = r.world;
+  }
+  return okVoid(putPf(out, { ...out.dsa[dev]!, enabled: false }));
 }
