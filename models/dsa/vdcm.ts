@@ -17,7 +17,7 @@ import { pciImsAllocIrq, pciImsFreeIrq } from '../kernel/pci-msi.ts';
 import { freeIrq, requestIrq } from '../kernel/manage.ts';
 import { deviceUnregister } from '../kernel/device.ts';
 import { arrSet, recDel, recPut } from '../kernel/util.ts';
-import { putDevice } from '../kernel/world.ts';
+import { newDevice, putDevice } from '../kernel/world.ts';
 import { putPf, putWq } from './device.ts';
 import { VIDXD_MAX_MSIX_VECS, type Mdev, type MdevId } from './types.ts';
 
@@ -41,25 +41,8 @@ export function mdevCreate(w: World, pf: DevId, wq: number): Outcome<MdevId> {
   if (Object.values(w.mdevs).filter((m) => m.pf === pf).length >= w.config.maxMdevsPerPf) return err(w, 'ENOSPC', 'no more mdevs on this PF');
   const id = w.nextMdevId;
   const devId = w.nextDevId;
-  const dev: Device = {
-    id: devId,
-    name: `mdev${id}`,
-    bus: 'mdev',
-    parent: pf,
-    rid: null,
-    msixTableSize: 0,
-    msiVectors: 0,
-    msiMaskable: false,
-    present: true,
-    released: false,
-    driver: 'vfio_mdev',
-    msiDomain: null,
-    msiEnabled: null,
-    msiList: [],
-    platformDevid: null,
-    msiData: null,
-    devres: [],
-  };
+  // the mdev's struct device, added and bound to vfio_mdev by the mdev core
+  const dev: Device = { ...newDevice({ id: devId, name: `mdev${id}`, bus: 'mdev', parent: pf, rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false }), present: true, driver: 'vfio_mdev' };
   let out: World = { ...putDevice(w, dev), nextDevId: devId + 1, nextMdevId: id + 1 };
   out = putWq(out, out.dsa[pf]!, { ...q, mdevRefs: q.mdevRefs + 1 });
   out = putMdev(out, { id, pf, dev: devId, wq, pasid: mdevPasid(id), open: false, imsIndex: [], irqs: [] });

@@ -12,7 +12,7 @@ import type { PlatformConfig } from '../platform/config.ts';
 import { irqAllocMatrix } from './matrix.ts';
 import { irqDomainCreateHierarchy } from './irqdomain.ts';
 import { deviceAdd } from './device.ts';
-import { putUnit } from './world.ts';
+import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
 
@@ -33,25 +33,7 @@ export function bootWorld(profile: KernelProfile, config: PlatformConfig): World
   const v62 = profile.version !== '5.10';
   const devices: Record<number, Device> = {};
   config.devices.forEach((c, id) => {
-    devices[id] = {
-      id,
-      name: c.name,
-      bus: c.bus,
-      parent: null,
-      rid: c.rid,
-      msixTableSize: c.msixTableSize,
-      msiVectors: c.msiVectors,
-      msiMaskable: c.msiMaskable,
-      present: false,
-      released: false,
-      driver: null,
-      msiDomain: null,
-      msiEnabled: null,
-      msiList: [],
-      platformDevid: null,
-      msiData: null,
-      devres: [],
-    };
+    devices[id] = newDevice({ id, name: c.name, bus: c.bus, parent: null, rid: c.rid, msixTableSize: c.msixTableSize, msiVectors: c.msiVectors, msiMaskable: c.msiMaskable });
   });
   const units: DmarUnit[] = config.units.map((u, id) => ({
     id,

@@ -80,3 +80,8 @@ export function irqValues(w: World): IrqDesc[] {
   if (!v) irqValuesCache.set(w.irqs, (v = Object.values(w.irqs)));
   return v;
 }
+
+/** a struct device before device_add(): no driver, no MSI state */
+export function newDevice(f: Pick<Device, 'id' | 'name' | 'bus' | 'parent' | 'rid' | 'msixTableSize' | 'msiVectors' | 'msiMaskable'>): Device {
+  return { ...f, present: false, released: false, driver: null, msiDomain: null, msiEnabled: null, msiList: [], platformDevid: null, msiData: null, devres: [] };
+}

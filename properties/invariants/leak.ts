@@ -161,23 +161,27 @@ export const irteAccounting: StateInvariant = {
   statement: "each IR unit's IRTE bitmap is the disjoint union of aligned power-of-two blocks of live IR allocations in that unit, and an IRTE is present exactly when its level is programmed",
   kernel: 'drivers/iommu/intel/irq_remapping.c alloc_irte(), clear_entries(), intel_irq_remapping_(de)activate()',
   check(w) {
-    for (const u of w.units) {
-      const blocks = new Map<number, { mask: number; subs: Set<number>; virq: number }>();
-      const programmed = new Set<number>();
-      for (const d of irqList(w)) {
-        for (const l of d.levels) {
-          const c = l.chip as IrChipData | null;
-          if (!c || c.kind !== 'ir' || c.unit !== u.id) continue;
-          const dom = w.domains[l.domain];
-          if (dom && dom.unit !== u.id) return `irq ${d.virq}: IR level of ${dom.name} holds IRTE ${c.irteIndex} of ${u.name}`;
-          const b = blocks.get(c.irteIndex) ?? { mask: c.irteMask, subs: new Set<number>(), virq: d.virq };
-          if (b.mask !== c.irteMask) return `${u.name}: IRTE block ${c.irteIndex} has two sizes`;
-          if (b.subs.has(c.subHandle)) return `${u.name}: IRTE ${c.irteIndex}+${c.subHandle} held twice`;
-          b.subs.add(c.subHandle);
-          blocks.set(c.irteIndex, b);
-          if (l.programmed) programmed.add(c.irteIndex + c.subHandle);
-        }
+    // one pass over the irqs, bucketed by unit
+    type Block = { mask: number; subs: Set<number>; virq: number };
+    const perUnit = w.units.map(() => ({ blocks: new Map<number, Block>(), programmed: new Set<number>() }));
+    for (const d of irqList(w)) {
+      for (const l of d.levels) {
+        const c = l.chip as IrChipData | null;
+        if (!c || c.kind !== 'ir') continue;
+        const u = w.units[c.unit]!;
+        const dom = w.domains[l.domain];
+        if (dom && dom.unit !== u.id) return `irq ${d.virq}: IR level of ${dom.name} holds IRTE ${c.irteIndex} of ${u.name}`;
+        const { blocks, programmed } = perUnit[c.unit]!;
+        const b = blocks.get(c.irteIndex) ?? { mask: c.irteMask, subs: new Set<number>(), virq: d.virq };
+        if (b.mask !== c.irteMask) return `${u.name}: IRTE block ${c.irteIndex} has two sizes`;
+        if (b.subs.has(c.subHandle)) return `${u.name}: IRTE ${c.irteIndex}+${c.subHandle} held twice`;
+        b.subs.add(c.subHandle);
+        blocks.set(c.irteIndex, b);
+        if (l.programmed) programmed.add(c.irteIndex + c.subHandle);
       }
+    }
+    for (const u of w.units) {
+      const { blocks, programmed } = perUnit[u.id]!;
       const covered = new Set<number>();
       for (const [index, b] of blocks) {
         const size = 1 << b.mask;

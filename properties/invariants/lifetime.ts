@@ -6,6 +6,7 @@ import { domainName, irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant, StepInvariant } from '../invariant.ts';
 import { match } from 'ts-pattern';
 import type { World } from '../../models/kernel/types.ts';
+import type { Op } from '../../models/ops.ts';
 
 /** I13 */
 export const domainOutlivesUsers: StateInvariant = {
@@ -66,6 +67,8 @@ function staleDevmIrq(w: World, dev: number): string | null {
   return null;
 }
 
+const freeingOps = new Set<Op['type']>(['irqDomainFreeIrqs', 'pciImsFreeIrq', 'pciMsixFreeIrq', 'freeIrq', 'deviceReleaseDriver', 'deviceUnregister']);
+
 /** I15 */
 export const noDoubleFree: StepInvariant = {
   id: 'no-double-free',
@@ -75,6 +78,8 @@ export const noDoubleFree: StepInvariant = {
   statement: 'a free names only interrupts its caller currently owns (no double free, no freeing another owner\'s interrupt)',
   kernel: 'kernel/irq/irqdomain.c irq_domain_free_irqs() (WARN only), kernel/irq/manage.c __free_irq(); pci_ims_free_irq() frees by index',
   check(before, op) {
+    // most steps free nothing: leave before any pattern matching (this runs after every step)
+    if (!freeingOps.has(op.type) && !(op.type === 'driverProbe' && op.fail)) return null;
     return match(op)
       .with({ type: 'irqDomainFreeIrqs' }, (o) => {
         const mine = Object.values(before.coreAllocs).some((a) => a.client === o.client && a.base === o.virq && a.count === o.n);

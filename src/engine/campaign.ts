@@ -136,8 +136,10 @@ export function shrinkCounterexample(
  * Choice-level shrinking re-interprets later steps when one goes, which can keep steps that are
  * irrelevant but shift the picks; replaying the concrete calls without one of them does not.
  */
-export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budget = 1500): RunResult {
+export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budget = 1500, mode: Mode = 'any'): RunResult {
   const only = new Set([invariant]);
+  // a legal caller's counterexample must stay legal while it shrinks
+  const requireLegal = mode === 'legal';
   let best = [...ops];
   let bestRun = runOps(w0, best, { only, requireBorn: true });
   let changed = true;
@@ -147,7 +149,7 @@ export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budg
       if (i >= best.length) continue;
       budget--;
       const cand = [...best.slice(0, i), ...best.slice(i + 1)];
-      const r = runOps(w0, cand, { only, requireBorn: true });
+      const r = runOps(w0, cand, { only, requireBorn: true, requireLegal });
       if (!r.invalid && violates(r, invariant)) {
         best = cand.slice(0, r.trace.length);
         bestRun = r;
@@ -175,7 +177,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
       if (found.has(v.invariant)) continue;
       const cut = seq.slice(0, r.trace.length);
       const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}) });
-      const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant);
+      const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant, 1500, opts.mode);
       const sv = violates(concrete, v.invariant)!;
       found.set(v.invariant, {
         invariant: v.invariant,

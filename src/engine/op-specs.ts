@@ -317,3 +317,27 @@ function enabledOps(w: World, mode: Mode, types: readonly OpType[]): { enabled: 
   }
   return { enabled, total };
 }
+
+/**
+ * isLegalOp() - would a legal caller make this call here? Its handle (device, virq, domain,
+ * mdev, unit, CPU, msi_map) must be among the legal candidates of its operation now. Used when
+ * shrinking a legal-caller counterexample, so that the shrunk trace stays legal.
+ */
+export function isLegalOp(w: World, op: Op): boolean {
+  const spec = opSpecs[op.type] as OpSpec<OpType>;
+  const cands = spec.candidates(w, 'legal');
+  const o = op as unknown as Record<string, unknown>;
+  return cands.some((c) => {
+    if (typeof c === 'number') {
+      const key = ['virq', 'cpu', 'parent', 'domain', 'unit'].find((k) => typeof o[k] === 'number');
+      return key !== undefined && o[key] === c;
+    }
+    const x = c as Record<string, unknown>;
+    if ('caps' in x) return o.pf === x.dev; // a DSA PF
+    if ('imsIndex' in x) return o.mdev === x.id; // an mdev
+    if ('levels' in x) return o.virq === x.virq; // an irq_desc
+    if ('bus' in x) return o.dev === x.id; // a device
+    // a tuple of handles: every field the operation also has must agree
+    return Object.entries(x).every(([k, v]) => (k === 'index' && !('index' in o) ? o.first === v : !(k in o) || k === 'pasid' || o[k] === v));
+  });
+}

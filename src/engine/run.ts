@@ -9,7 +9,7 @@ import type { World } from '../../models/kernel/types.ts';
 import type { OutcomeKind } from '../../models/kernel/outcome.ts';
 import { step } from '../../models/step.ts';
 import { checkStep, type Violation } from '../../properties/index.ts';
-import { chooseOp, type Mode } from './op-specs.ts';
+import { chooseOp, isLegalOp, type Mode } from './op-specs.ts';
 import { opTypes } from '../../models/ops.ts';
 
 export interface TraceStep {
@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly only?: ReadonlySet<string>;
   /** stop as invalid at an operation naming an entity not created yet */
   readonly requireBorn?: boolean;
+  /** stop as invalid at an operation a legal caller would not make there */
+  readonly requireLegal?: boolean;
 }
 
 /** does @op name a domain, device or mdev that does not exist yet in @w (never created)? */
@@ -72,6 +74,7 @@ function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: Ru
   for (let i = 0; i < n; i++) {
     const op = next(w, i);
     if (opts.requireBorn && namesUnborn(w, op)) return { trace, violations: [], final: w, outcomes, invalid: true };
+    if (opts.requireLegal && !isLegalOp(w, op)) return { trace, violations: [], final: w, outcomes, invalid: true };
     const o = step(w, op);
     outcomes[o.kind]++;
     trace.push(traceStep(op, o));
