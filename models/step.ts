@@ -8,7 +8,7 @@
 import { match } from 'ts-pattern';
 import type { Op } from './ops.ts';
 import type { CoreAlloc, RecentFree, World } from './kernel/types.ts';
-import { bug, okVoid, type Outcome } from './kernel/outcome.ts';
+import { bug, type Outcome } from './kernel/outcome.ts';
 import { noArg } from './kernel/hierarchy.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs, irqDomainRemove } from './kernel/irqdomain.ts';
 import { msiDomainAllocIrqsRange, msiDomainFreeIrqsRange, msiRemoveDeviceIrqDomain } from './kernel/msi.ts';
@@ -109,4 +109,3 @@ function dispatch(w: World, op: Op): StepOutcome {
     .exhaustive();
 }
 
-export const noop = okVoid;

@@ -446,5 +446,3 @@ function msiCtrlInvalid(w: World, dev: DevId, domid: 0 | 1, first: number, last:
   return null;
 }
 
-export const msiData = (w: World, dev: DevId): MsiDeviceData | null => w.devices[dev]?.msiData ?? null;
-export { descsInRange };

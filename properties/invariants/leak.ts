@@ -4,7 +4,7 @@
  */
 import { irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant } from '../invariant.ts';
-import type { IrChipData, IrqDesc, VectorChipData, World } from '../../models/kernel/types.ts';
+import type { IrChipData, IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
 
 const irqList = irqValues;
 const vectorChip = (d: IrqDesc): VectorChipData | null => (d.levels[d.levels.length - 1]?.chip as VectorChipData | null) ?? null;

@@ -3,7 +3,7 @@
  */
 import type { StateInvariant } from '../invariant.ts';
 import type { World } from '../../models/kernel/types.ts';
-import { parentChain, unitForDevice, domainName, irqValues } from '../../models/kernel/world.ts';
+import { parentChain, domainName, irqValues } from '../../models/kernel/world.ts';
 
 /** I9 */
 export const parentChainInvariant: StateInvariant = {

@@ -11,7 +11,6 @@ import { invariants, categories } from '../../properties/index.ts';
 import { platformConfigs } from '../../models/platform/config.ts';
 import { kernelVersions, type KernelVersion } from '../../models/kernel/profile.ts';
 import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
 import { runCheck, type CheckRun, type CheckSpec } from '../engine/check.ts';
 import { runOps } from '../engine/run.ts';
 import { renderMatrix, renderRunText, saveCounterexamples, toResultJson } from '../report/results.ts';
@@ -180,4 +179,3 @@ export function main(argv: readonly string[]): void {
   }
 }
 
-void kernelProfile;
