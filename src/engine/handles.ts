@@ -20,7 +20,8 @@ const liveDevicesOf = memo((r: World['devices']) => devicesOf(r).filter((d) => !
 
 export const devices = (w: World): Device[] => devicesOf(w.devices);
 export const liveDevices = (w: World): Device[] => liveDevicesOf(w.devices);
-export const boundDevices = (w: World): Device[] => liveDevices(w).filter((d) => d.present && d.driver !== null);
+const boundDevicesOf = memo((r: World['devices']) => liveDevicesOf(r).filter((d) => d.present && d.driver !== null));
+export const boundDevices = (w: World): Device[] => boundDevicesOf(w.devices);
 export const liveDomains = (w: World): DomainId[] => Object.keys(w.domains).map(Number);
 export const allDomainIds = (w: World): DomainId[] => Array.from({ length: w.nextDomainId }, (_, i) => i);
 export const liveIrqs = (w: World): IrqDesc[] => irqValues(w);

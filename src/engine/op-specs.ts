@@ -46,7 +46,12 @@ function canUnbindCleanly(w: World, d: Device): boolean {
 type Specs = { readonly [K in OpType]: OpSpec<K> };
 
 /** devices bound to the generic test driver: the only ones a legal generic caller drives */
-const testBound = (w: World): Device[] => boundDevices(w).filter((d) => d.driver === TEST_DRIVER);
+const testBoundCache = new WeakMap<World['devices'], Device[]>();
+const testBound = (w: World): Device[] => {
+  let v = testBoundCache.get(w.devices);
+  if (!v) testBoundCache.set(w.devices, (v = boundDevices(w).filter((d) => d.driver === TEST_DRIVER)));
+  return v;
+};
 
 export const opSpecs: Specs = {
   pciAllocIrqVectors: {

@@ -43,7 +43,7 @@ describe('irqcheck CLI', () => {
 
   it('check --json: exit 1, one JSON document, counterexample files that replay and still fail; same seed, same JSON', () => {
     const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
-    const r = cli('check', '--runs', '30', '--seed', '3', '--json', '--out', out);
+    const r = cli('check', '--runs', '12', '--seed', '3', '--json', '--out', out);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out);
     const v = doc.results[0].violations;
@@ -55,7 +55,7 @@ describe('irqcheck CLI', () => {
     const replay = cli('replay', v[0].file);
     expect(replay.code).toBe(1);
     expect(replay.out).toContain(`still fails: ${v[0].invariant}`);
-    const again = cli('check', '--runs', '30', '--seed', '3', '--json', '--out', out);
+    const again = cli('check', '--runs', '12', '--seed', '3', '--json', '--out', out);
     expect(again.out).toBe(r.out);
   });
 
