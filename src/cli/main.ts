@@ -11,7 +11,8 @@ import { invariants, categories } from '../../properties/index.ts';
 import { platformConfigs } from '../../models/platform/config.ts';
 import { kernelVersions, type KernelVersion } from '../../models/kernel/profile.ts';
 import { bootWorld } from '../../models/kernel/boot.ts';
-import { runCheck, type CheckRun, type CheckSpec } from '../engine/check.ts';
+import { runCheck, runChecksParallel, type CheckRun, type CheckSpec } from '../engine/check.ts';
+import { availableParallelism } from 'node:os';
 import { runOps } from '../engine/run.ts';
 import { renderMatrix, renderRunText, saveCounterexamples, toResultJson } from '../report/results.ts';
 import { CounterexampleError, parseCounterexample } from '../report/counterexample.ts';
@@ -25,9 +26,22 @@ const int = (name: string, min: number) => (v: string) => {
   return n;
 };
 
+/** --only: invariant ids and/or category names, comma-separated */
+function parseOnly(v: string): string[] {
+  const ids: string[] = [];
+  for (const word of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const inCategory = invariants.filter((i) => i.category === word).map((i) => i.id);
+    if (inCategory.length) ids.push(...inCategory);
+    else if (invariants.some((i) => i.id === word)) ids.push(word);
+    else throw new InputError(`--only: '${word}' is neither an invariant id nor a category (see 'irqcheck invariants')`);
+  }
+  return ids;
+}
+
 function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'legal' | 'any'): CheckSpec {
   const steps = o.steps as number;
   return {
+    ...(o.only ? { only: o.only as string[] } : {}),
     design: 'kernel',
     kernel,
     quirks: o.quirks !== 'off',
@@ -48,11 +62,12 @@ function writeReports(runs: readonly CheckRun[], out: string): Map<CheckRun, Map
 
 const campaignOptions = (c: Command) =>
   c
-    .addOption(new Option('--runs <n>', 'generated sequences per campaign').argParser(int('--runs', 1)).default(200))
+    .addOption(new Option('--runs <n>', 'generated sequences per campaign').argParser(int('--runs', 1)).default(300))
     .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0)).default(1))
     .addOption(new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1)).default(50))
     .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
+    .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where reports and counterexample files go', 'reports');
 
@@ -93,15 +108,17 @@ export function buildCli(): Command {
   });
 
   campaignOptions(program.command('compare').description('every kernel profile x caller mode x invariant; writes reports/ (the default for npm start)')).action(
-    (o: Record<string, unknown>) => {
-      const runs: CheckRun[] = [];
+    async (o: Record<string, unknown>) => {
       const tty = process.stderr.isTTY && !o.json;
-      for (const kernel of kernelVersions) {
-        for (const mode of ['legal', 'any'] as const) {
-          if (tty) process.stderr.write(`\rirqcheck: ${kernel} ${mode} caller, ${o.runs} runs...        `);
-          runs.push(runCheck(specFrom(o, kernel, mode)));
-        }
-      }
+      const specs = kernelVersions.flatMap((kernel) => (['legal', 'any'] as const).map((mode) => specFrom(o, kernel, mode)));
+      let done = 0;
+      const progress = () => tty && process.stderr.write(`\rirqcheck: ${done}/${specs.length} campaigns of ${o.runs} runs done  `);
+      progress();
+      // one campaign per core, on worker threads
+      const runs = await runChecksParallel(specs, availableParallelism(), () => {
+        done++;
+        progress();
+      });
       if (tty) process.stderr.write('\r' + ' '.repeat(60) + '\r');
       const out = o.out as string;
       const files = writeReports(runs, out);
@@ -160,10 +177,10 @@ export function buildCli(): Command {
   return program;
 }
 
-export function main(argv: readonly string[]): void {
+export async function main(argv: readonly string[]): Promise<void> {
   const program = buildCli();
   try {
-    program.parse(argv as string[], { from: 'user' });
+    await program.parseAsync(argv as string[], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version print and exit 0; usage errors were printed on one line
