@@ -17,6 +17,8 @@ import { runOps } from '../engine/run.ts';
 import { renderMatrix, renderRunText, saveCounterexamples, toResultJson } from '../report/results.ts';
 import { CounterexampleError, parseCounterexample } from '../report/counterexample.ts';
 import { formatTrace } from '../report/trace.ts';
+import { describeDiff } from '../report/diff.ts';
+import { step } from '../../models/step.ts';
 
 class InputError extends Error {}
 
@@ -167,7 +169,15 @@ export function buildCli(): Command {
         process.stdout.write(JSON.stringify({ file: path, invariant: file.invariant, stillFails: !!still, violations: r.violations, steps: r.trace.length }, null, 2) + '\n');
       } else {
         process.stdout.write(`${file.design} on ${file.kernel}, config ${file.config}${file.quirks.length ? `, quirks: ${file.quirks.join(', ')}` : ''}\n`);
-        for (const l of formatTrace(w0, r.trace)) process.stdout.write(`  ${l}\n`);
+        // each call, its outcome, and what it changed
+        const lines = formatTrace(w0, r.trace);
+        let w = w0;
+        r.trace.forEach((s, i) => {
+          const next = step(w, s.op).world;
+          process.stdout.write(`  ${lines[i]}\n`);
+          for (const d of describeDiff(w, next)) process.stdout.write(`        ${d}\n`);
+          w = next;
+        });
         for (const v of r.violations) process.stdout.write(`  !! ${v.invariant}: ${v.message}\n`);
         process.stdout.write(still ? `still fails: ${file.invariant}\n` : `no longer fails: ${file.invariant}\n`);
       }

@@ -55,6 +55,9 @@ describe('irqcheck CLI', () => {
     const replay = cli('replay', v[0].file);
     expect(replay.code).toBe(1);
     expect(replay.out).toContain(`still fails: ${v[0].invariant}`);
+    // each step is followed by what it changed
+    const withEffect = v.find((x: { trace: { outcome: string }[] }) => x.trace.some((t) => t.outcome === 'ok'));
+    if (withEffect) expect(cli('replay', withEffect.file).out).toMatch(/\n {8}[+~-] /);
     const again = cli('check', '--runs', '12', '--seed', '3', '--json', '--out', out);
     expect(again.out).toBe(r.out);
   });
