@@ -22,9 +22,15 @@ export const SVT_VERIFY_SID_SQ = 1;
 /** bitmap_find_free_region(): first free block of 2^order entries aligned to its size */
 function findFreeRegion(bitmap: readonly number[], entries: number, order: number): number {
   const size = 1 << order;
+  const taken = new Set(bitmap);
   for (let base = 0; base + size <= entries; base += size) {
     let free = true;
-    for (let i = base; i < base + size; i++) if (bitmap.includes(i)) { free = false; break; }
+    for (let i = base; i < base + size; i++) {
+      if (taken.has(i)) {
+        free = false;
+        break;
+      }
+    }
     if (free) return base;
   }
   return -1;

@@ -12,10 +12,10 @@ const putMap = (m: VectorMatrix, cpu: CpuId, cm: CpuMap): VectorMatrix => ({ ...
 
 /** matrix_alloc_area(): first free bit of the window not in system/managed/alloc maps */
 function findFreeBit(m: VectorMatrix, cm: CpuMap): number {
-  for (let bit = m.allocStart; bit < m.allocEnd; bit++) {
-    if (m.systemMap.includes(bit) || cm.managedMap.includes(bit) || cm.allocMap.includes(bit)) continue;
-    return bit;
-  }
+  const taken = new Set<number>(m.systemMap);
+  for (const b of cm.managedMap) taken.add(b);
+  for (const b of cm.allocMap) taken.add(b);
+  for (let bit = m.allocStart; bit < m.allocEnd; bit++) if (!taken.has(bit)) return bit;
   return -1;
 }
 
