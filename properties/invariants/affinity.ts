@@ -2,12 +2,11 @@
  * properties/invariants/affinity.ts - interrupts target online CPUs they are allowed on
  * (spec I21-I23, with the section 7.2 correction of I23)
  */
+import { vectorChip } from './levels.ts';
 import { irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant } from '../invariant.ts';
-import type { IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
 
-const vectorChip = (d: IrqDesc) => d.levels[d.levels.length - 1]?.chip as VectorChipData | null;
 
 /** I21 */
 export const effectiveAffinity: StateInvariant = {

@@ -2,8 +2,9 @@
  * properties/invariants/isolation.ts - an interrupt reaches only its owner, through the right
  * remapping unit, with source checks on (spec I12, I18-I20)
  */
+import { irLevels } from './levels.ts';
 import type { StateInvariant } from '../invariant.ts';
-import type { IrChipData, World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/kernel/types.ts';
 import { unitForDevice, irqValues } from '../../models/kernel/world.ts';
 import { VIDXD_MAX_MSIX_VECS } from '../../models/dsa/types.ts';
 
@@ -40,9 +41,7 @@ export const correctIrUnit: StateInvariant = {
       if (pci === null) continue;
       const name = w.devices[owner]!.name;
       const want = unitForDevice(w, pci);
-      for (const l of v.levels) {
-        const c = l.chip as IrChipData | null;
-        if (c?.kind !== 'ir') continue;
+      for (const { chip: c } of irLevels(v)) {
         if (want === null) return `irq ${v.virq} of ${name} is remapped by ${w.units[c.unit]!.name}, but no unit covers the device`;
         if (c.unit !== want) return `irq ${v.virq} of ${name} has its IRTE in ${w.units[c.unit]!.name}, but ${w.devices[pci]!.name} is behind ${w.units[want]!.name}`;
       }
@@ -62,9 +61,7 @@ export const irteSourceId: StateInvariant = {
   kernel: 'drivers/iommu/intel/irq_remapping.c set_msi_sid(), intel_irq_remapping_prepare_irte()',
   check(w) {
     for (const v of irqValues(w)) {
-      for (const l of v.levels) {
-        const c = l.chip as IrChipData | null;
-        if (c?.kind !== 'ir') continue;
+      for (const { chip: c } of irLevels(v)) {
         const irte = w.units[c.unit]?.irtes[c.irteIndex + c.subHandle];
         if (!irte?.present) continue;
         const where = `IRTE ${c.irteIndex + c.subHandle} of ${w.units[c.unit]!.name} (irq ${v.virq})`;

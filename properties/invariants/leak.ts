@@ -2,12 +2,11 @@
  * properties/invariants/leak.ts - resource conservation (spec I1-I5, I7)
  * Every virq, vector, reservation, IRTE and msi_desc has exactly the owner the bookkeeping says.
  */
+import { irLevels, vectorChip } from './levels.ts';
 import { irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant } from '../invariant.ts';
-import type { IrChipData, IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
 
 const irqList = irqValues;
-const vectorChip = (d: IrqDesc): VectorChipData | null => (d.levels[d.levels.length - 1]?.chip as VectorChipData | null) ?? null;
 const hex = (v: number) => `0x${v.toString(16)}`;
 
 /** I1 */
@@ -165,9 +164,8 @@ export const irteAccounting: StateInvariant = {
     type Block = { mask: number; subs: Set<number>; virq: number };
     const perUnit = w.units.map(() => ({ blocks: new Map<number, Block>(), programmed: new Set<number>() }));
     for (const d of irqList(w)) {
-      for (const l of d.levels) {
-        const c = l.chip as IrChipData | null;
-        if (!c || c.kind !== 'ir') continue;
+      for (const l of irLevels(d)) {
+        const c = l.chip;
         const u = w.units[c.unit]!;
         const dom = w.domains[l.domain];
         if (dom && dom.unit !== u.id) return `irq ${d.virq}: IR level of ${dom.name} holds IRTE ${c.irteIndex} of ${u.name}`;
