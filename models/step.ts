@@ -23,6 +23,7 @@ import { idxdProbe, idxdWqDisable, idxdWqEnable } from './dsa/idxd.ts';
 import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
 import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
+import { designOf } from './designs/index.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -37,6 +38,12 @@ export type StepOutcome = Outcome<unknown>;
 export function step(w: World, op: Op): StepOutcome {
   const o = dispatch(w, op);
   return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
+}
+
+/** the installed design's CPU hotplug callback, after the kernel's own handling succeeded */
+function afterHotplug(o: Outcome<void>, cpu: number, online: boolean): Outcome<void> {
+  const hook = o.kind === 'ok' ? designOf(o.world).cpuHotplug : undefined;
+  return hook ? hook(o.world, cpu, online) : o;
 }
 
 function dispatch(w: World, op: Op): StepOutcome {
@@ -71,8 +78,8 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'freeIrq' }, (o) => freeIrq(w, o.virq))
     .with({ type: 'irqSetAffinity' }, (o) => irqSetAffinity(w, o.virq, o.cpus, o.fromUser))
     .with({ type: 'deviceFireIrq' }, (o) => deviceFireIrq(w, o.virq))
-    .with({ type: 'cpuOffline' }, (o) => cpuOffline(w, o.cpu))
-    .with({ type: 'cpuOnline' }, (o) => cpuOnline(w, o.cpu))
+    .with({ type: 'cpuOffline' }, (o) => afterHotplug(cpuOffline(w, o.cpu), o.cpu, false))
+    .with({ type: 'cpuOnline' }, (o) => afterHotplug(cpuOnline(w, o.cpu), o.cpu, true))
     .with({ type: 'pciAllocIrqVectors' }, (o) => pciAllocIrqVectors(w, o.dev, o.min, o.max, o.irqType, o.affinity, o.fail))
     .with({ type: 'pciFreeIrqVectors' }, (o) => pciFreeIrqVectors(w, o.dev))
     .with({ type: 'pciMsixAllocIrqAt' }, (o) => pciMsixAllocIrqAt(w, o.dev, o.index, o.fail))

@@ -25,7 +25,7 @@ export function dsaPfAtReset(dev: DevId, c: DsaConfig, msixTableSize: number): D
     intHandles: Array.from({ length: msixTableSize }, () => null),
     ims: Array.from({ length: c.imsSize }, () => emptyIms),
     systemPasid: 1,
-    driver: { probed: false, vectors: [], mdevParent: false },
+    driver: { probed: false, vectors: [], mdevParent: false, imsBitmap: [] },
   };
 }
 

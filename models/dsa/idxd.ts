@@ -5,15 +5,17 @@
  * Probe: all MSI-X vectors (pci_alloc_irq_vectors(n, n, MSIX)); the MSI-X permission table is
  * programmed before any request_irq; vector 0 is misc/error/command completion. Completion
  * vectors by version (spec 7.3): 5.10 requests vectors 1..n-1 at probe with devm (pcim device);
- * 6.2 (5.17+) gives vector i to WQ i-1, requested when a kernel WQ is enabled. On 6.2 the PF also
- * creates its IMS domain at probe (the merged design (d)); without IR that fails and mdev support
- * stays off. Remove tears down in the kernel's order: mdevs, WQs and device, free_irq, permission
- * table, interrupt handles, vectors; devres follows.
+ * 6.2 (5.17+) gives vector i to WQ i-1, requested when a kernel WQ is enabled. IMS set-up at
+ * probe and its teardown at remove are the installed design's (models/designs; 6.2 mainline
+ * creates the PF's IMS domain, without IR mdev support stays off). Remove tears down in the
+ * kernel's order: mdevs, the design's IMS, WQs and device, free_irq, permission table,
+ * interrupt handles, vectors; devres follows.
  */
 import type { DevId, Virq, World } from '../kernel/types.ts';
 import type { FailPoint } from '../kernel/hierarchy.ts';
 import { err, okVoid, warned, type Failure, type Outcome } from '../kernel/outcome.ts';
-import { pciAllocIrqVectors, pciCreateImsDomain, pciFreeIrqVectors } from '../kernel/pci-msi.ts';
+import { pciAllocIrqVectors, pciFreeIrqVectors } from '../kernel/pci-msi.ts';
+import { designOf } from '../designs/index.ts';
 import { freeIrq, requestIrq } from '../kernel/manage.ts';
 import { devresReleaseAll } from '../kernel/device.ts';
 import { arrSet } from '../kernel/util.ts';
@@ -43,7 +45,7 @@ function probeUnwind(w: World, dev: DevId, f: Failure): Outcome<void> {
   const r = devresReleaseAll(out, dev);
   out = updDevice(r.world, dev, (d) => ({ ...d, driver: null }));
   const pf = out.dsa[dev]!;
-  out = putPf(out, { ...pf, msixPerm: pf.msixPerm.map(() => zeroPerm), intHandles: pf.intHandles.map(() => null), driver: { probed: false, vectors: [], mdevParent: false } });
+  out = putPf(out, { ...pf, msixPerm: pf.msixPerm.map(() => zeroPerm), intHandles: pf.intHandles.map(() => null), driver: { probed: false, vectors: [], mdevParent: false, imsBitmap: [] } });
   return { ...f, world: out } as Failure;
 }
 
@@ -67,7 +69,7 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
   const pf = out.dsa[dev]!;
   // the permission table before any request_irq
   const perm = pf.msixPerm.map((p, i) => (i === 0 ? p : { ignore: false, pasidEn: pf.caps.pasid, pasid: pf.systemPasid }));
-  out = putPf(out, { ...pf, msixPerm: perm, driver: { probed: false, vectors, mdevParent: false } });
+  out = putPf(out, { ...pf, msixPerm: perm, driver: { ...pf.driver, probed: false, vectors, mdevParent: false } });
   const atProbe = v510(out) ? vectors.map((_, i) => i) : [0];
   for (const i of atProbe) {
     const r = requestIrq(out, vectors[i]!, dev, v510(out));
@@ -75,19 +77,14 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
     out = r.world;
     if (i > 0 && pf.caps.intHandleReq) out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, i, i) });
   }
-  let mdevParent = false;
-  if (!v510(out)) {
-    // the merged design: the PF's IMS domain; mdev support needs it
-    const ims = pciCreateImsDomain(out, dev, pf.caps.imsSize);
-    if (ims.kind === 'ok') {
-      out = ims.world;
-      mdevParent = true;
-    } else if (ims.kind === 'bug' || ims.kind === 'use-after-free') {
-      return ims;
-    }
-  }
+  // the design's IMS set-up (6.2 mainline: pci_create_ims_domain); mdev support needs it
+  const ims = designOf(out).pfProbe(out, dev);
+  if (ims.kind === 'bug' || ims.kind === 'use-after-free') return ims;
+  if (ims.kind !== 'ok') return probeUnwind(out, dev, err(ims.world, ims.kind === 'err' ? ims.errno : 'EINVAL', ims.why) as Failure);
+  out = ims.world;
+  const mdevParent = ims.value;
   const p = out.dsa[dev]!;
-  return okVoid(putPf(out, { ...p, driver: { probed: true, vectors, mdevParent } }));
+  return okVoid(putPf(out, { ...p, driver: { ...p.driver, probed: true, vectors, mdevParent } }));
 }
 
 /**
@@ -158,6 +155,9 @@ export function idxdRemove(w: World, dev: DevId): Outcome<void> {
     const stop = keep(mdevRemove(out, m.id));
     if (stop) return stop;
   }
+  // the design's IMS teardown, now that no mdev is left
+  const stopIms = keep(designOf(out).pfRemove(out, dev));
+  if (stopIms) return stopIms;
   for (const q of out.dsa[dev]!.wqs) {
     if (!q.enabled) continue;
     const stop = keep(idxdWqDisable(out, dev, q.id));
@@ -178,6 +178,6 @@ export function idxdRemove(w: World, dev: DevId): Outcome<void> {
     if (stop) return stop;
   }
   const p = out.dsa[dev]!;
-  out = putPf(out, { ...p, driver: { probed: false, vectors: [], mdevParent: false } });
+  out = putPf(out, { ...p, driver: { probed: false, vectors: [], mdevParent: false, imsBitmap: [] } });
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }

@@ -21,9 +21,11 @@ export function dsaImsInterrupt(w: World, pf: DevId, slot: number, pasid: number
   if (!e) return err(w, 'EINVAL', `IMS slot ${slot} beyond ${p.ims.length}`);
   if (e.pasidEn && e.pasid !== pasid) return ok(w, 'blocked-by-pasid');
   if (e.msg === null) return ok(w, 'no-message');
-  // the owner of the slot: the IMS-domain interrupt whose hwirq is the slot
+  // the owner of the slot: the mdev vector bound to it, else the PF's IMS-domain interrupt of
+  // that index (a direct pci_ims_alloc_irq user)
+  const m = Object.values(w.mdevs).find((x) => x.pf === pf && x.imsIndex.includes(slot));
   const id = w.devices[pf]?.msiData?.stores[1][slot];
-  const virq = id === undefined ? undefined : w.descs[id]?.irq;
+  const virq = m ? m.irqs[m.imsIndex.indexOf(slot)] : id === undefined ? undefined : w.descs[id]?.irq;
   if (!virq) return ok(w, 'delivered'); // a stale message: the write lands wherever it points
   const r = deviceFireIrq(w, virq);
   return r.kind === 'ok' ? ok(r.world, 'delivered') : (r as Outcome<ImsDelivery>);

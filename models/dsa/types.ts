@@ -71,6 +71,9 @@ export interface DsaPf {
     readonly probed: boolean;
     readonly vectors: readonly Virq[]; // index -> virq (empty when not allocated)
     readonly mdevParent: boolean;
+    /** IMS slots the driver handed out itself (RFC: the PF's sbitmap), for designs whose IRQ
+     * domain does not own the slots; freed with the driver's data at remove */
+    readonly imsBitmap: readonly number[];
   };
 }
 

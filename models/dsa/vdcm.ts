@@ -7,13 +7,14 @@
  * PASID filter programmed (vidxd_enable_host_ims_pasid) before request_irq. release: the reverse.
  * remove: release first if still open (vfio waits for the last close), drop the WQ reference,
  * unregister the mdev's struct device.
- * The IMS allocation is the merged 6.2 API (pci_ims_alloc_irq on the PF); mainline 5.10 has no
- * IMS API, so open is -EOPNOTSUPP there (the API designs supply their own).
+ * Where the interrupts come from is the installed design's (models/designs): its mdevCreate,
+ * mdevAllocIrqs, mdevFreeIrqs and mdevRemove hooks run inside the common code below. Mainline
+ * 6.2 allocates on the PF (pci_ims_alloc_irq); mainline 5.10 has no IMS API (-EOPNOTSUPP).
  */
 import type { Device, DevId, World } from '../kernel/types.ts';
 import type { FailPoint } from '../kernel/hierarchy.ts';
 import { err, ok, okVoid, warned, type Failure, type Outcome } from '../kernel/outcome.ts';
-import { pciImsAllocIrq, pciImsFreeIrq } from '../kernel/pci-msi.ts';
+import { designOf } from '../designs/index.ts';
 import { freeIrq, requestIrq } from '../kernel/manage.ts';
 import { deviceUnregister } from '../kernel/device.ts';
 import { arrSet, recDel, recPut } from '../kernel/util.ts';
@@ -29,7 +30,8 @@ const putMdev = (w: World, m: Mdev): World => ({ ...w, mdevs: recPut(w.mdevs, m.
 /**
  * mdevCreate() - create an mdev on @pf backed by @wq
  * The parent must be registered (-ENODEV); the WQ enabled with type mdev (-EINVAL); a dedicated
- * WQ already backing an mdev is -EBUSY; at most maxMdevsPerPf (-ENOSPC).
+ * WQ already backing an mdev is -EBUSY; at most maxMdevsPerPf (-ENOSPC). Then the design's
+ * mdevCreate hook; its failure undoes the creation.
  * Kernel: drivers/vfio/mdev/mdev_core.c mdev_device_create(); RFC idxd_vdcm_create()
  */
 export function mdevCreate(w: World, pf: DevId, wq: number): Outcome<MdevId> {
@@ -45,52 +47,57 @@ export function mdevCreate(w: World, pf: DevId, wq: number): Outcome<MdevId> {
   const dev: Device = { ...newDevice({ id: devId, name: `mdev${id}`, bus: 'mdev', parent: pf, rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false }), present: true, driver: 'vfio_mdev' };
   let out: World = { ...putDevice(w, dev), nextDevId: devId + 1, nextMdevId: id + 1 };
   out = putWq(out, out.dsa[pf]!, { ...q, mdevRefs: q.mdevRefs + 1 });
-  out = putMdev(out, { id, pf, dev: devId, wq, pasid: mdevPasid(id), open: false, imsIndex: [], irqs: [] });
+  const m: Mdev = { id, pf, dev: devId, wq, pasid: mdevPasid(id), open: false, imsIndex: [], irqs: [] };
+  out = putMdev(out, m);
+  const hook = designOf(out).mdevCreate;
+  if (hook) {
+    const h = hook(out, m);
+    if (h.kind === 'bug' || h.kind === 'use-after-free') return h;
+    if (h.kind !== 'ok') return { ...h, world: w } as Failure;
+    out = h.world;
+  }
   return ok(out, id);
 }
 
 /**
- * mdevOpen() - the guest starts: an IMS interrupt per guest vector >= 1 on the PF, the slot's
- * PASID filter set, then request_irq (the host handler forwards to the guest). A failure undoes
- * what was done.
+ * mdevOpen() - the guest starts: the design allocates an IMS-backed interrupt per guest vector
+ * >= 1; each slot is bound on the mdev, its PASID filter set, then request_irq (the host handler
+ * forwards to the guest). A failure undoes what was done.
  * Kernel: RFC idxd_vdcm_open(), vidxd_setup_ims_entries(), vidxd_enable_host_ims_pasid()
  */
 export function mdevOpen(w: World, id: MdevId, fail: FailPoint | null): Outcome<void> {
   const m = w.mdevs[id];
   if (!m) return err(w, 'ENODEV', `no mdev${id}`);
   if (m.open) return err(w, 'EBUSY', `mdev${id} already open`);
-  if (w.profile.version === '5.10') return err(w, 'EOPNOTSUPP', 'mainline 5.10 has no IMS allocation API');
-  let out = w;
-  let mm = m;
-  for (let v = 1; v < VIDXD_MAX_MSIX_VECS; v++) {
-    const a = pciImsAllocIrq(out, m.pf, m.pasid, fail);
-    if (a.kind !== 'ok') return a.kind === 'err' || a.kind === 'warned' ? { ...(a as Failure), world: releaseIrqs(out, mm).world } : (a as Failure);
-    out = a.world;
+  const a = designOf(w).mdevAllocIrqs(w, m, VIDXD_MAX_MSIX_VECS - 1, fail);
+  if (a.kind !== 'ok') return a as Failure;
+  let out = a.world;
+  let mm: Mdev = { ...m, imsIndex: a.value.map((v) => v.slot), irqs: a.value.map((v) => v.virq) };
+  out = putMdev(out, mm);
+  for (const { slot, virq } of a.value) {
     const pf = out.dsa[m.pf]!;
-    out = putPf(out, { ...pf, ims: arrSet(pf.ims, a.value.index, { ...pf.ims[a.value.index]!, pasidEn: true, pasid: m.pasid }) });
-    mm = { ...mm, imsIndex: [...mm.imsIndex, a.value.index], irqs: [...mm.irqs, a.value.virq] };
-    const r = requestIrq(out, a.value.virq, m.dev, false);
+    out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: true, pasid: m.pasid }) });
+    const r = requestIrq(out, virq, m.dev, false);
     if (r.kind !== 'ok') return r.kind === 'err' || r.kind === 'warned' ? { ...(r as Failure), world: releaseIrqs(out, mm).world } : r;
     out = r.world;
   }
-  return okVoid(putMdev(out, { ...mm, open: true }));
+  mm = { ...mm, open: true };
+  return okVoid(putMdev(out, mm));
 }
 
-/** free_irq, PASID filter cleared, pci_ims_free_irq for every IMS-backed vector */
+/** free_irq and PASID filter off for every vector, then the design frees the interrupts */
 function releaseIrqs(w: World, m: Mdev): Outcome<void> {
   let out = w;
-  const warnings: string[] = [];
   m.irqs.forEach((virq, i) => {
     const slot = m.imsIndex[i]!;
     if (out.irqs[virq]?.action) out = freeIrq(out, virq).world;
     const pf = out.dsa[m.pf];
-    if (pf) out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: false, pasid: 0 }) });
-    const r = pciImsFreeIrq(out, m.pf, slot, virq);
-    if (r.kind === 'warned') warnings.push(r.why);
-    out = r.world;
+    if (pf && pf.ims[slot]) out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: false, pasid: 0 }) });
   });
-  out = putMdev(out, { ...m, open: false, imsIndex: [], irqs: [] });
-  return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
+  const r = designOf(out).mdevFreeIrqs(out, m);
+  if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
+  out = putMdev(r.world, { ...m, open: false, imsIndex: [], irqs: [] });
+  return r.kind === 'warned' || r.kind === 'err' ? warned(out, r.why) : okVoid(out);
 }
 
 /**
@@ -106,17 +113,27 @@ export function mdevRelease(w: World, id: MdevId): Outcome<void> {
 
 /**
  * mdevRemove() - remove an mdev: -ENODEV if unknown; an open one is released first (vfio waits
- * for the last close); then the WQ reference goes and the mdev's device is unregistered.
+ * for the last close); the design's mdevRemove hook; then the WQ reference goes and the mdev's
+ * device is unregistered.
  * Kernel: drivers/vfio/mdev/mdev_core.c mdev_device_remove(); RFC idxd_vdcm_remove()
  */
 export function mdevRemove(w: World, id: MdevId): Outcome<void> {
   const m = w.mdevs[id];
   if (!m) return err(w, 'ENODEV', `no mdev${id}`);
   let out = w;
+  const warnings: string[] = [];
   if (m.open) {
     const r = releaseIrqs(out, m);
     if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
+    if (r.kind === 'warned') warnings.push(r.why);
     out = r.world;
+  }
+  const hook = designOf(out).mdevRemove;
+  if (hook) {
+    const h = hook(out, out.mdevs[id]!);
+    if (h.kind === 'bug' || h.kind === 'use-after-free') return h;
+    if (h.kind !== 'ok') warnings.push(h.why);
+    out = h.world;
   }
   const pf = out.dsa[m.pf];
   if (pf) {
@@ -125,5 +142,7 @@ export function mdevRemove(w: World, id: MdevId): Outcome<void> {
   }
   const u = deviceUnregister(out, m.dev);
   if (u.kind === 'bug' || u.kind === 'use-after-free') return u;
-  return okVoid({ ...u.world, mdevs: recDel(u.world.mdevs, id) });
+  if (u.kind === 'warned') warnings.push(u.why);
+  out = { ...u.world, mdevs: recDel(u.world.mdevs, id) };
+  return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }

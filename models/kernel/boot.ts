@@ -15,6 +15,7 @@ import { deviceAdd } from './device.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
+import type { Design } from '../designs/design.ts';
 
 const pciMsiGlobalInfo = (multi: boolean) => ({
   activateEarly: true,
@@ -29,7 +30,14 @@ const pciMsiGlobalInfo = (multi: boolean) => ({
   chip: 'pci-msi' as const,
 });
 
-export function bootWorld(profile: KernelProfile, config: PlatformConfig): World {
+/**
+ * bootWorld() - @design: the API design installed (its kernel features join the profile, its
+ * IR-unit and boot hooks run where intel_setup_irq_remapping() and the initcalls would call
+ * them); null = the kernel alone
+ */
+export function bootWorld(profile0: KernelProfile, config: PlatformConfig, design: Design | null = null): World {
+  if (design && design.kernel !== profile0.version) throw new Error(`design ${design.name} needs kernel ${design.kernel}, not ${profile0.version}`);
+  const profile: KernelProfile = design?.features?.length ? { ...profile0, features: design.features } : profile0;
   const v62 = profile.version !== '5.10';
   const devices: Record<number, Device> = {};
   config.devices.forEach((c, id) => {
@@ -52,6 +60,8 @@ export function bootWorld(profile: KernelProfile, config: PlatformConfig): World
   }));
   let w: World = {
     profile,
+    design: design?.name ?? 'kernel',
+    designDomains: {},
     config,
     cpuOnline: Array.from({ length: config.cpus }, () => true),
     matrix: irqAllocMatrix(config.cpus, config.vectorStart, config.vectorEnd, config.systemVectors),
@@ -102,7 +112,9 @@ export function bootWorld(profile: KernelProfile, config: PlatformConfig): World
       irMsi = m.id;
     }
     w = putUnit(w, { ...w.units[u.id]!, irDomain: ir.id, irMsiDomain: irMsi });
+    if (design?.irUnitAdded) w = design.irUnitAdded(w, u.id);
   }
+  if (design?.boot) w = design.boot(w);
   for (const id of Object.keys(devices).map(Number)) {
     const r = deviceAdd(w, id);
     if (r.kind === 'ok') w = r.world;

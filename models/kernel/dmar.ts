@@ -15,6 +15,7 @@ import type { UnitId, World } from './types.ts';
 import { err, okVoid, warned, type Outcome } from './outcome.ts';
 import { irqDomainCreateHierarchy, irqDomainRemove } from './irqdomain.ts';
 import { putUnit } from './world.ts';
+import { designOf } from '../designs/index.ts';
 
 export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
   const u = w.units[unitId];
@@ -27,6 +28,14 @@ export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
   if (u.irteBitmap.length > 0) return err(w, 'EBUSY', `${u.name}: ${u.irteBitmap.length} IRTEs still allocated`);
   let out = w;
   const warnings: string[] = [];
+  // the design's part of intel_teardown_irq_remapping()
+  const hook = designOf(w).irUnitRemoving;
+  if (hook) {
+    const h = hook(out, unitId);
+    if (h.kind === 'bug' || h.kind === 'use-after-free' || h.kind === 'err') return h;
+    if (h.kind === 'warned') warnings.push(h.why);
+    out = h.world;
+  }
   for (const d of [u.irMsiDomain, u.irDomain]) {
     if (d === null || !out.domains[d]) continue;
     const r = irqDomainRemove(out, d);
@@ -62,5 +71,7 @@ export function dmarHotAdd(w: World, unitId: UnitId): Outcome<void> {
     out = m.w;
     irMsi = m.id;
   }
-  return okVoid(putUnit(out, { ...out.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {}, irDomain: ir.id, irMsiDomain: irMsi }));
+  out = putUnit(out, { ...out.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {}, irDomain: ir.id, irMsiDomain: irMsi });
+  const hook = designOf(out).irUnitAdded;
+  return okVoid(hook ? hook(out, unitId) : out);
 }

@@ -27,7 +27,7 @@ export interface FailPoint {
 /** x86 struct irq_alloc_info: what the top level passes down the hierarchy */
 export interface AllocArg {
   /** X86_IRQ_ALLOC_TYPE_*: decides the IRTE source-id (intel_irq_remapping_prepare_irte) */
-  readonly type: 'pci-msi' | 'pci-msix' | 'none';
+  readonly type: 'pci-msi' | 'pci-msix' | 'dev-msi' | 'none';
   /** the device that emits the interrupt (msi_desc_to_pci_dev) */
   readonly dev: DevId | null;
   readonly desc: DescId | null;

@@ -73,7 +73,7 @@ function clearEntries(w: World, c: IrChipData): World {
 function intelIrqRemappingAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
   const domain = w.domains[levelOf(w, virq, lvl).domain]!;
   const unitId = domain.unit!;
-  if (n > 1 && arg.type !== 'pci-msi' && arg.type !== 'pci-msix') {
+  if (n > 1 && arg.type !== 'pci-msi' && arg.type !== 'pci-msix' && arg.type !== 'dev-msi') {
     return err(w, 'EINVAL', `${domain.name}: ${n} irqs in one call only for PCI MSI/MSI-X`);
   }
   const p = irqDomainAllocIrqsParent(w, lvl, virq, n, arg);
@@ -86,7 +86,9 @@ function intelIrqRemappingAlloc(w: World, lvl: number, virq: Virq, n: number, ar
     // intel_irq_remapping_prepare_irte(): no source-id rule for this alloc type -> BUG_ON(1)
     return bug(w, `intel_irq_remapping_prepare_irte: unsupported allocation type for ${domain.name}`);
   }
-  const rid = arg.dev !== null ? (w.devices[arg.dev]?.rid ?? 0) : 0;
+  // PCI MSI/MSI-X: set_msi_sid() with the requester id; DEV_MSI (RFC): no source-id at all
+  const devMsi = arg.type === 'dev-msi';
+  const rid = arg.dev !== null && !devMsi ? (w.devices[arg.dev]?.rid ?? 0) : 0;
   let out = block.w;
   for (let i = 0; i < n; i++) {
     const chip: IrChipData = {
@@ -96,7 +98,7 @@ function intelIrqRemappingAlloc(w: World, lvl: number, virq: Virq, n: number, ar
       subHandle: i,
       irteMask: block.mask,
       sid: rid,
-      svt: SVT_VERIFY_SID_SQ,
+      svt: devMsi ? SVT_NO_VERIFY : SVT_VERIFY_SID_SQ,
     };
     out = putLevel(out, virq + i, lvl, { ...levelOf(out, virq + i, lvl), hwirq: (block.index << 16) + i, chip });
     out = updIrq(out, virq + i, (d) => ({ ...d, movePcntxt: true }));

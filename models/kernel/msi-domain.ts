@@ -13,7 +13,7 @@ import { err, okVoid, type Outcome } from './outcome.ts';
 import { apicSetAffinity } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
-import { imsWriteMsg } from '../dsa/ims-chip.ts';
+import { imsPlatformWriteMsg, imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
 
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
@@ -29,6 +29,9 @@ function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: n
  */
 function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
   const domain = levelOf(w, virq, lvl).domain;
+  const info = w.domains[domain]!.msiInfo;
+  // an IMS array hands out slots below its size (ims_array_alloc_msi_store: -ENOSPC)
+  if (info?.chip === 'ims-array' && arg.hwirqBase + n > info.hwsize) return err(w, 'ENOSPC', `${w.domains[domain]!.name}: all ${info.hwsize} IMS slots in use`);
   for (let i = 0; i < n; i++) {
     if (hwirqTaken(w, domain, arg.hwirqBase + i, virq, n)) {
       return err(w, 'EEXIST', `hwirq ${arg.hwirqBase + i} already mapped in ${w.domains[domain]!.name}`);
@@ -65,11 +68,21 @@ export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
   return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
 }
 
-/** irq_chip_write_msi_msg(): the device side; an IMS chip writes the PF's IMS entry */
+/**
+ * irq_chip_write_msi_msg(): the device side. An IMS chip (6.2 per-device, 2021 IMS array)
+ * writes the PF's IMS entry of its hwirq; a platform-MSI domain calls the device driver's
+ * write_msg, which for an mdev is the RFC idxd callback (slot ims_index[msi_index]).
+ */
 function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World {
   const l = levelOf(w, virq, lvl);
   const domain = w.domains[l.domain]!;
-  if (domain.msiInfo?.chip === 'ims' && domain.dev !== null) return imsWriteMsg(w, domain.dev, l.hwirq, msg);
+  const chip = domain.msiInfo?.chip;
+  if ((chip === 'ims' || chip === 'ims-array') && domain.dev !== null) return imsWriteMsg(w, domain.dev, l.hwirq, msg);
+  if (chip === 'platform') {
+    const o = w.irqs[virq]!.owner;
+    const desc = o?.kind === 'msi' ? w.descs[o.desc] : undefined;
+    if (desc) return imsPlatformWriteMsg(w, desc.dev, desc.msiIndex, msg);
+  }
   return w;
 }
 

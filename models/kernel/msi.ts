@@ -11,8 +11,20 @@ import { failsAt, noArg, type AllocArg, type FailPoint } from './hierarchy.ts';
 import { err, okVoid, ok, uaf, warned, type Failure, type Outcome } from './outcome.ts';
 import { irqDomainActivateIrq, irqDomainDeactivateIrq, irqDomainFreeIrqs, irqDomainAllocIrqs, irqDomainRemove } from './irqdomain.ts';
 import { dropDesc, onlineCpus, putDesc, putDevice, updDevice, updIrq, domainName } from './world.ts';
-import { intersect, recDel, recPut } from './util.ts';
-import { hasQuirk } from './profile.ts';
+import { intersect, recDel, recPut, recValues } from './util.ts';
+import { hasFeature, hasQuirk } from './profile.ts';
+
+/**
+ * imsArrayFreeSlot() - the lowest IMS slot no live interrupt of @domain uses (its slot bitmap)
+ * Kernel: 2021 IMS series drivers/irqchip/irq-ims-msi.c ims_array_alloc_msi_store()
+ */
+function imsArrayFreeSlot(w: World, domain: IrqDomain): number {
+  const used = new Set<number>();
+  for (const d of recValues(w.irqs)) for (const l of d.levels) if (l.domain === domain.id && l.chip !== null) used.add(l.hwirq);
+  let slot = 0;
+  while (used.has(slot)) slot++;
+  return slot;
+}
 
 /** x86 alloc type and hwirq of an MSI level for @desc */
 function allocArgFor(w: World, domain: IrqDomain, desc: MsiDesc, fail: FailPoint | null, virqOffset: number, callIndex: number): AllocArg {
@@ -20,11 +32,12 @@ function allocArgFor(w: World, domain: IrqDomain, desc: MsiDesc, fail: FailPoint
   const pci = dev.bus === 'pci';
   let hwirqBase: number;
   if (domain.msiDevice) hwirqBase = desc.msiIndex; // 6.2 per-device domains: hwirq = index
+  else if (domain.msiInfo?.chip === 'ims-array') hwirqBase = imsArrayFreeSlot(w, domain); // the array's slot
   else if (domain.msiInfo?.chip === 'platform') hwirqBase = ((w.devices[desc.dev]!.platformDevid ?? w.devices[desc.dev]!.msiData?.platformDevid ?? 0) << 11) | desc.msiIndex;
   else hwirqBase = desc.msiIndex | ((dev.rid ?? 0) << 11); // pci_msi_domain_calc_hwirq (segment 0)
   return {
     ...noArg,
-    type: pci ? (desc.isMsix || domain.msiInfo?.chip === 'ims' ? 'pci-msix' : 'pci-msi') : 'none',
+    type: pci ? (desc.isMsix || domain.msiInfo?.chip === 'ims' ? 'pci-msix' : 'pci-msi') : hasFeature(w.profile, 'dev-msi-alloc-type') ? 'dev-msi' : 'none',
     dev: desc.dev,
     desc: desc.id,
     hwirqBase,

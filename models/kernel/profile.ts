@@ -52,9 +52,19 @@ export const kernelQuirks = {
 
 export type QuirkId = keyof typeof kernelQuirks;
 
+/**
+ * Kernel features a design brings with it (patches of its series that are not mainline).
+ * dev-msi-alloc-type: X86_IRQ_ALLOC_TYPE_DEV_MSI, the x86 alloc type of a non-PCI device's MSI
+ * under interrupt remapping; intel_irq_remapping_prepare_irte() sets no source-id for it
+ * [RFC v2 02/18 and "iommu/vt-d: Add DEV-MSI support" (v4 02/17, 2020-10-30)]. Without it a
+ * non-PCI MSI under IR hits the BUG_ON of the default case.
+ */
+export type KernelFeature = 'dev-msi-alloc-type';
+
 export interface KernelProfile {
   readonly version: KernelVersion;
   readonly quirks: readonly QuirkId[];
+  readonly features?: readonly KernelFeature[];
 }
 
 /** the profile of a kernel version with all of its known quirks on (what the kernel really does) */
@@ -64,6 +74,10 @@ export function kernelProfile(version: KernelVersion, opts: { quirks?: boolean }
       ? []
       : (Object.keys(kernelQuirks) as QuirkId[]).filter((q) => [version, 'both'].includes(kernelQuirks[q].version));
   return { version, quirks };
+}
+
+export function hasFeature(p: KernelProfile, f: KernelFeature): boolean {
+  return p.features?.includes(f) ?? false;
 }
 
 export function hasQuirk(p: KernelProfile, q: QuirkId): boolean {

@@ -50,7 +50,7 @@ export interface MsiDomainInfo {
   readonly pciIms: boolean; // MSI_FLAG_PCI_IMS
   readonly hwsize: number; // max index + 1 (6.2 device domains); 0 for global domains
   /** what the chip writes on activation: a PCI MSI/MSI-X entry, an IMS slot, a platform callback */
-  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'platform';
+  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform';
 }
 
 export interface IrqDomain {
@@ -274,6 +274,10 @@ export interface VectorMatrix {
 
 export interface World {
   readonly profile: KernelProfile;
+  /** the API design installed (models/designs), by name; its hooks run inside idxd and vdcm */
+  readonly design: string;
+  /** the design's static domain pointers (e.g. dev_msi_default_domain, iommu->ir_dev_msi_domain), by name */
+  readonly designDomains: Readonly<Record<string, DomainId>>;
   readonly config: PlatformConfig;
   /** cpu_online_mask */
   readonly cpuOnline: readonly boolean[];

@@ -5,6 +5,7 @@
 import { irLevels, vectorChip } from './levels.ts';
 import { irqValues } from '../../models/kernel/world.ts';
 import type { StateInvariant } from '../invariant.ts';
+import { imsAllocatedSlots } from '../../models/dsa/ims-slots.ts';
 
 const irqList = irqValues;
 const hex = (v: number) => `0x${v.toString(16)}`;
@@ -236,15 +237,14 @@ export const imsSlots: StateInvariant = {
   category: 'leak',
   spec: 'I6',
   scope: 'state',
-  reads: ['dsa', 'devices', 'mdevs'],
+  reads: ['dsa', 'devices', 'mdevs', 'irqs', 'domains'],
   statement: "a PF's allocated IMS slots are the ones its live owners reference, within the IMS size, one owner each; a slot nobody owns holds a zero message and no PASID",
-  kernel: 'kernel/irq/msi.c msi_domain_alloc_irq_at() (6.2 secondary store); RFC idxd ims.c sbitmap; vidxd_free_ims_entries()',
+  kernel: 'kernel/irq/msi.c msi_domain_alloc_irq_at() (6.2 secondary store); RFC idxd mdev.c sbitmap; 2021 irq-ims-msi.c slot bitmap; vidxd_free_ims_entries()',
   check(w) {
     for (const pf of Object.values(w.dsa)) {
       const dev = w.devices[pf.dev];
       if (!dev) continue;
-      const store = dev.msiData?.stores[1] ?? {};
-      const allocated = new Set(Object.keys(store).map(Number));
+      const allocated = imsAllocatedSlots(w, pf.dev);
       for (const slot of allocated) if (slot >= pf.caps.imsSize) return `${dev.name}: IMS slot ${slot} allocated beyond the IMS size ${pf.caps.imsSize}`;
       const owners = new Map<number, number>();
       for (const m of Object.values(w.mdevs)) {

@@ -14,12 +14,12 @@ export const domainOutlivesUsers: StateInvariant = {
   category: 'lifetime',
   spec: 'I13',
   scope: 'state',
-  reads: ['domains', 'devices', 'irqs', 'defaultPciMsiDomain', 'domainNames'],
+  reads: ['domains', 'devices', 'irqs', 'defaultPciMsiDomain', 'domainNames', 'designDomains'],
   statement: 'no live domain, device pointer or irq_data level refers to a removed domain',
   kernel: 'kernel/irq/irqdomain.c irq_domain_remove(): "caller must ensure that all mappings ... have been disposed of"; no refcount',
   check(w) {
     for (const d of Object.values(w.domains)) {
-      if (d.parent !== null && !w.domains[d.parent]) return `${d.name}'s parent ${domainName(w, d.parent)} was removed: dangling parent pointer`;
+      if (d.parent !== null && !w.domains[d.parent]) return `${d.name}'s parent ${domainName(w, d.parent)} is gone: dangling parent pointer`;
     }
     for (const dev of Object.values(w.devices)) {
       if (dev.released) continue;
@@ -31,6 +31,8 @@ export const domainOutlivesUsers: StateInvariant = {
       if (l) return `irq ${v.virq} still maps through removed domain ${domainName(w, l.domain)}`;
     }
     if (w.defaultPciMsiDomain !== null && !w.domains[w.defaultPciMsiDomain]) return 'the default PCI-MSI domain was removed';
+    // static domain pointers of the code under test (a design's globals, like the one above)
+    for (const [name, id] of Object.entries(w.designDomains)) if (!w.domains[id]) return `${name} points at removed domain ${domainName(w, id)}`;
     return null;
   },
 };

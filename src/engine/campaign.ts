@@ -4,12 +4,12 @@
  * Sequences are fast-check arbitraries of choice tuples; each run interprets its tuples against
  * the current world (op-specs), so every generated step is a usable operation. A failing run is
  * cut at the failing step and shrunk with fast-check's own shrinker, keeping only candidates that
- * break the same invariant. One counterexample is kept per invariant: the shortest seen.
+ * break the same invariant. One counterexample is kept per invariant: the first found, shrunk.
  */
 import fc from 'fast-check';
 import type { World } from '../../models/kernel/types.ts';
 import { opTypes, type Op, type OpType } from '../../models/ops.ts';
-import type { Category, Violation } from '../../properties/index.ts';
+import { invariants, type Category, type Violation } from '../../properties/index.ts';
 import { runChoices, runOps, type RunResult, type TraceStep } from './run.ts';
 import { CHOICES_PER_STEP } from './choices.ts';
 import type { Mode } from './op-specs.ts';
@@ -84,11 +84,11 @@ export function shrinkCounterexample(
   w0: World,
   choices: readonly Choice[],
   invariant: string,
-  opts: Pick<CampaignOptions, 'mode' | 'types' | 'shrinkBudget'>,
+  opts: Pick<CampaignOptions, 'mode' | 'types' | 'shrinkBudget'> & { readonly universe?: readonly OpType[] },
 ): { choices: Choice[]; result: RunResult } {
   // only the invariant being shrunk is checked: other violations on the way do not stop a run
   const only = new Set([invariant]);
-  const run = (c: readonly Choice[]) => runChoices(w0, c, { mode: opts.mode, only, ...(opts.types ? { types: opts.types } : {}) });
+  const run = (c: readonly Choice[]) => runChoices(w0, c, { mode: opts.mode, only, ...(opts.types ? { types: opts.types } : {}), ...(opts.universe ? { universe: opts.universe } : {}) });
   let best = [...choices];
   let bestRun = run(best);
   let budget = opts.shrinkBudget ?? 2000;
@@ -167,16 +167,21 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   const outcomes: Record<string, number> = {};
   let steps = 0;
   let runs = 0;
+  // an invariant already found is not checked any more: later runs go on past the state that
+  // broke it (an mdev open that breaks one isolation rule) and can break the others
+  let active = new Set(opts.only ?? invariants.map((inv) => inv.id));
   for (const [i, seq] of sequences.entries()) {
+    if (active.size === 0) break;
     runs++;
     const types = opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
-    const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...(opts.only ? { only: opts.only } : {}) });
+    const universe = opts.types ? { universe: opts.types } : {};
+    const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, only: active });
     steps += r.trace.length;
     for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
     for (const v of r.violations) {
       if (found.has(v.invariant)) continue;
       const cut = seq.slice(0, r.trace.length);
-      const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}) });
+      const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}), ...universe });
       const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant, 1500, opts.mode);
       const sv = violates(concrete, v.invariant)!;
       found.set(v.invariant, {
@@ -188,6 +193,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
         originalLength: r.trace.length,
       });
     }
+    if (r.violations.length > 0) active = new Set([...active].filter((id) => !found.has(id)));
     if (opts.stopAtFirst && found.size > 0) break;
   }
   const counterexamples = [...found.values()].sort((a, b) => a.invariant.localeCompare(b.invariant));

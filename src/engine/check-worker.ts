@@ -4,6 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runCheck, type CheckSpec } from './check.ts';
+import { loadDesignFile } from './load-design.ts';
 
-const run = runCheck(workerData as CheckSpec);
+const spec = workerData as CheckSpec;
+// a user's design is registered in this thread too
+if (spec.designFile) await loadDesignFile(spec.designFile);
+const run = runCheck(spec);
 parentPort!.postMessage({ runs: run.runs, steps: run.steps, counterexamples: run.counterexamples, outcomes: run.outcomes });

@@ -7,14 +7,22 @@ import { platformConfigs } from '../../models/platform/config.ts';
 import type { World } from '../../models/kernel/types.ts';
 import { Worker } from 'node:worker_threads';
 import { runCampaign, type Counterexample } from './campaign.ts';
+import { workloadOpTypes } from './workload.ts';
+import { findDesign, KERNEL_DESIGN } from '../../models/designs/index.ts';
 import type { Mode } from './op-specs.ts';
 
+/** legal/any: the kernel model driven by a generic caller; workload: a design under the driver-level workload */
+export type CheckMode = Mode | 'workload';
+
 export interface CheckSpec {
+  /** a registered design's name, or 'kernel' (no design) */
   readonly design: string;
+  /** where a user design came from (workers and replays load it again) */
+  readonly designFile?: string | null;
   readonly kernel: KernelVersion;
   readonly quirks: boolean;
   readonly config: string;
-  readonly mode: Mode;
+  readonly mode: CheckMode;
   readonly runs: number;
   readonly seed: number;
   readonly minSteps: number;
@@ -49,8 +57,8 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
         w.once('message', resolve);
         w.once('error', reject);
       });
-      const profile = kernelProfile(spec.kernel, { quirks: spec.quirks });
-      results[i] = { spec, quirkIds: profile.quirks, world0: bootWorld(profile, platformConfigs[spec.config]!), ...data };
+      const world0 = worldFor(spec);
+      results[i] = { spec, quirkIds: world0.profile.quirks, world0, ...data };
       onDone?.(spec);
     }
   };
@@ -58,11 +66,19 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
   return results;
 }
 
+/** the booted world of a campaign: kernel profile, configuration and the design installed */
+export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config'>): World {
+  const design = spec.design === KERNEL_DESIGN ? null : findDesign(spec.design);
+  if (design === undefined) throw new Error(`design '${spec.design}' is not registered`);
+  return bootWorld(kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks }), platformConfigs[spec.config]!, design);
+}
+
 export function runCheck(spec: CheckSpec): CheckRun {
-  const profile = kernelProfile(spec.kernel, { quirks: spec.quirks });
-  const world0 = bootWorld(profile, platformConfigs[spec.config]!);
+  const world0 = worldFor(spec);
+  const workload = spec.mode === 'workload';
   const r = runCampaign(world0, {
-    mode: spec.mode,
+    mode: workload ? 'legal' : spec.mode,
+    ...(workload ? { types: workloadOpTypes } : {}),
     runs: spec.runs,
     minSteps: spec.minSteps,
     maxSteps: spec.maxSteps,
@@ -70,5 +86,5 @@ export function runCheck(spec: CheckSpec): CheckRun {
     swarm: true,
     ...(spec.only ? { only: new Set(spec.only) } : {}),
   });
-  return { spec, quirkIds: profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: r.counterexamples, outcomes: r.outcomes };
+  return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: r.counterexamples, outcomes: r.outcomes };
 }

@@ -287,15 +287,16 @@ export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
 };
 
 /** one step: pick among the enabled operations (by weight), then its arguments */
-export function chooseOp(w: World, mode: Mode, choices: readonly number[], types: readonly OpType[]): Op {
+export function chooseOp(w: World, mode: Mode, choices: readonly number[], types: readonly OpType[], universe: readonly OpType[] = opTypes): Op {
   const c = new Choices(choices);
   // a careless caller is mostly careful: one step in four may misuse, the others follow the
   // rules, so runs still reach deep states (a configured DSA with open mdevs) before the misuse
   let stepMode: Mode = mode === 'any' && c.nat() % 4 !== 0 ? 'legal' : mode;
   let { enabled, total } = enabledOps(w, stepMode, types);
   if (enabled.length === 0 && stepMode !== mode) ({ enabled, total } = enabledOps(w, (stepMode = mode), types));
-  // a swarm subset can leave nothing enabled: then every type is allowed (CPU hotplug always is)
-  if (enabled.length === 0) ({ enabled, total } = enabledOps(w, stepMode, opTypes));
+  // a swarm subset can leave nothing enabled: then every type of the campaign is allowed (CPU
+  // hotplug always is)
+  if (enabled.length === 0) ({ enabled, total } = enabledOps(w, stepMode, universe));
   // choice 0 picks the first enabled operation, so shrinking towards 0 stays meaningful
   let r = c.nat() % total;
   let e = enabled[0]!;

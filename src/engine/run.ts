@@ -34,6 +34,8 @@ export interface RunResult {
 export interface RunOptions {
   readonly mode: Mode;
   readonly types?: readonly OpType[];
+  /** every operation type of the campaign (a swarm run's types are a subset of it) */
+  readonly universe?: readonly OpType[];
   /** check the invariants after every step (false: bare model, for the benchmark) */
   readonly check?: boolean;
   /** only these invariants */
@@ -92,7 +94,8 @@ function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: Ru
 /** interpret generated choice tuples against the world, one operation per tuple */
 export function runChoices(w0: World, steps: readonly (readonly number[])[], opts: RunOptions): RunResult {
   const types = opts.types ?? opTypes;
-  return drive(w0, steps.length, (w, i) => chooseOp(w, opts.mode, steps[i]!, types), opts);
+  const universe = opts.universe ?? opTypes;
+  return drive(w0, steps.length, (w, i) => chooseOp(w, opts.mode, steps[i]!, types, universe), opts);
 }
 
 /** replay concrete operations */

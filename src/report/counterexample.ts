@@ -16,11 +16,13 @@ export const COUNTEREXAMPLE_VERSION = 1;
 export interface CounterexampleFile {
   readonly format: typeof COUNTEREXAMPLE_FORMAT;
   readonly version: typeof COUNTEREXAMPLE_VERSION;
+  /** a built-in design's name, 'kernel' (no design), or a user design's name with its file */
   readonly design: string;
+  readonly designFile?: string | null;
   readonly kernel: '5.10' | '6.2';
   readonly quirks: readonly QuirkId[];
   readonly config: string;
-  readonly mode: 'legal' | 'any';
+  readonly mode: 'legal' | 'any' | 'workload';
   readonly invariant: string;
   readonly category: Category;
   readonly message: string;
@@ -81,11 +83,12 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
 const fileSchema = z.object({
   format: z.literal(COUNTEREXAMPLE_FORMAT),
   version: z.literal(COUNTEREXAMPLE_VERSION),
-  design: z.string(),
+  design: z.string().min(1),
+  designFile: z.string().nullable().optional(),
   kernel: z.enum(['5.10', '6.2']),
   quirks: z.array(z.enum(Object.keys(kernelQuirks) as [QuirkId, ...QuirkId[]])),
   config: z.string().refine((c) => c in platformConfigs, { message: `config must be one of ${Object.keys(platformConfigs).join(', ')}` }),
-  mode: z.enum(['legal', 'any']),
+  mode: z.enum(['legal', 'any', 'workload']),
   invariant: z.string(),
   category: z.enum(categories as unknown as [Category, ...Category[]]),
   message: z.string(),

@@ -45,7 +45,7 @@ export function saveCounterexamples(r: CheckRun, dir: string): Map<string, strin
   const paths = new Map<string, string>();
   for (const c of r.counterexamples) {
     const file = toCounterexampleFile(
-      { design: r.spec.design, kernel: r.spec.kernel, quirks: r.quirkIds, config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
+      { design: r.spec.design, ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}), kernel: r.spec.kernel, quirks: r.quirkIds, config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
       c.trace,
     );
     const path = join(dir, counterexampleName(r, c.invariant));

@@ -59,7 +59,7 @@ describe('idxd probe and remove', () => {
     expect(o.kind === 'err' && o.errno).toBe('ENOSPC');
     const w = o.world;
     expect(w.devices[DSA0]!.driver).toBeNull();
-    expect(w.dsa[DSA0]!.driver).toEqual({ probed: false, vectors: [], mdevParent: false });
+    expect(w.dsa[DSA0]!.driver).toEqual({ probed: false, vectors: [], mdevParent: false, imsBitmap: [] });
     expect(w.dsa[DSA0]!.msixPerm).toEqual(Array(9).fill(zeroPerm));
     expect(Object.keys(w.irqs)).toEqual(Object.keys(w0.irqs));
     expect(Object.values(w.descs)).toEqual([]);
@@ -90,7 +90,7 @@ describe('idxd probe and remove', () => {
     const pf = w.dsa[DSA0]!;
     expect(pf.msixPerm).toEqual(Array(9).fill(zeroPerm));
     expect(pf.intHandles).toEqual(Array(9).fill(null));
-    expect(pf.driver).toEqual({ probed: false, vectors: [], mdevParent: false });
+    expect(pf.driver).toEqual({ probed: false, vectors: [], mdevParent: false, imsBitmap: [] });
     expect(pf.enabled).toBe(false);
     expect(pf.wqs.map((q) => q.enabled)).toEqual(Array(8).fill(false));
     expect(Object.values(w.irqs)).toEqual([]);
