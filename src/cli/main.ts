@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { invariants, categories } from '../../properties/index.ts';
 import { platformConfigs } from '../../models/platform/config.ts';
 import { kernelVersions, type KernelVersion } from '../../models/kernel/profile.ts';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { runCheck, runChecksParallel, type CheckRun, type CheckSpec } from '../engine/check.ts';
+import { runCheck, runChecksParallel, worldFor, type CheckRun, type CheckSpec } from '../engine/check.ts';
+import { builtinDesigns, findDesign, KERNEL_DESIGN, type Design } from '../../models/designs/index.ts';
+import { DesignError, loadDesignFile, resolveDesign } from '../engine/load-design.ts';
 import { availableParallelism } from 'node:os';
 import { runOps } from '../engine/run.ts';
 import { renderMatrix, renderRunText, saveCounterexamples, toResultJson } from '../report/results.ts';
+import { renderCompareMarkdown, renderKernelModelMarkdown } from '../report/compare.ts';
 import { CounterexampleError, parseCounterexample } from '../report/counterexample.ts';
 import { formatTrace } from '../report/trace.ts';
 import { describeDiff } from '../report/diff.ts';
@@ -40,11 +42,34 @@ function parseOnly(v: string): string[] {
   return ids;
 }
 
+/** --design: names and/or paths, comma-separated or repeated */
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+
+/** resolve every --design argument (loading files); bad ones are input errors */
+async function designsFrom(args: readonly string[]): Promise<{ design: Design; file: string | null }[]> {
+  const out: { design: Design; file: string | null }[] = [];
+  for (const a of args) {
+    try {
+      const d = await resolveDesign(a);
+      if (!out.some((x) => x.design === d.design)) out.push(d);
+    } catch (e) {
+      if (e instanceof DesignError) throw new InputError(e.message);
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** a design under the driver-level workload (its own kernel profile) */
+function designSpec(o: Record<string, unknown>, d: { design: Design; file: string | null }): CheckSpec {
+  return { ...specFrom(o, d.design.kernel, 'legal'), design: d.design.name, designFile: d.file, mode: 'workload' };
+}
+
 function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'legal' | 'any'): CheckSpec {
   const steps = o.steps as number;
   return {
     ...(o.only ? { only: o.only as string[] } : {}),
-    design: 'kernel',
+    design: KERNEL_DESIGN,
     kernel,
     quirks: o.quirks !== 'off',
     config: o.config as string,
@@ -95,59 +120,74 @@ export function buildCli(): Command {
       }
     });
 
+  program
+    .command('designs')
+    .description('list the built-in API designs (name, kernel, summary, description, assumptions)')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) => {
+      const list = builtinDesigns().map((d) => ({ name: d.name, kernel: d.kernel, features: d.features ?? [], summary: d.summary, description: d.description, assumptions: d.assumptions }));
+      if (o.json) return void process.stdout.write(JSON.stringify({ designs: list }, null, 2) + '\n');
+      for (const d of list) {
+        process.stdout.write(`\n${d.name}  (kernel ${d.kernel}${d.features.length ? `, + ${d.features.join(', ')}` : ''})\n  ${d.summary}\n`);
+        for (const a of d.assumptions) process.stdout.write(`  assumes: ${a}\n`);
+      }
+    });
+
   campaignOptions(
     program
       .command('check')
-      .description('run the kernel model under generated sequences; exit 1 if an invariant is violated')
-      .addOption(new Option('--kernel <version>', 'kernel profile').choices(kernelVersions as string[]).default('6.2'))
-      .addOption(new Option('--mode <mode>', 'legal: only documented-legal calls; any: misuse allowed').choices(['legal', 'any']).default('any')),
-  ).action((o: Record<string, unknown>) => {
-    const run = runCheck(specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any'));
-    const files = writeReports([run], o.out as string).get(run)!;
-    if (o.json) process.stdout.write(JSON.stringify({ results: [toResultJson(run, files)] }, null, 2) + '\n');
-    else process.stdout.write(renderRunText(run) + '\n');
-    process.exitCode = run.counterexamples.length > 0 ? 1 : 0;
+      .description('run designs under the driver-level workload (--design), or the kernel model under a generic caller; exit 1 if an invariant is violated')
+      .addOption(new Option('--design <name|path>', 'a built-in design or a design file (comma-separated or repeated)').argParser(collect))
+      .addOption(new Option('--kernel <version>', 'kernel profile (without --design)').choices(kernelVersions as string[]).default('6.2'))
+      .addOption(new Option('--mode <mode>', 'without --design: legal (documented-legal calls) or any (misuse allowed)').choices(['legal', 'any']).default('any')),
+  ).action(async (o: Record<string, unknown>) => {
+    const designs = o.design ? await designsFrom(o.design as string[]) : [];
+    const specs = designs.length ? designs.map((d) => designSpec(o, d)) : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
+    const runs = specs.length === 1 ? [runCheck(specs[0]!)] : await runChecksParallel(specs, availableParallelism());
+    const files = writeReports(runs, o.out as string);
+    if (o.json) process.stdout.write(JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2) + '\n');
+    else process.stdout.write(runs.map(renderRunText).join('\n\n') + '\n');
+    process.exitCode = runs.some((r) => r.counterexamples.length > 0) ? 1 : 0;
   });
 
-  campaignOptions(program.command('compare').description('every kernel profile x caller mode x invariant; writes reports/ (the default for npm start)')).action(
-    async (o: Record<string, unknown>) => {
-      const tty = process.stderr.isTTY && !o.json;
-      const specs = kernelVersions.flatMap((kernel) => (['legal', 'any'] as const).map((mode) => specFrom(o, kernel, mode)));
-      let done = 0;
-      const progress = () => tty && process.stderr.write(`\rirqcheck: ${done}/${specs.length} campaigns of ${o.runs} runs done  `);
+  campaignOptions(
+    program
+      .command('compare')
+      .description('every built-in design (and any --design file) x every invariant on the same workloads and seeds; writes reports/ (npm start)')
+      .addOption(new Option('--design <name|path>', 'designs to add to the built-in ones (comma-separated or repeated)').argParser(collect))
+      .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)'),
+  ).action(async (o: Record<string, unknown>) => {
+    const tty = process.stderr.isTTY && !o.json;
+    const extra = o.design ? await designsFrom(o.design as string[]) : [];
+    const all = [...builtinDesigns().map((design) => ({ design, file: null })), ...extra.filter((x) => !builtinDesigns().includes(x.design))];
+    const specs = o.kernelModel
+      ? kernelVersions.flatMap((kernel) => (['legal', 'any'] as const).map((mode) => specFrom(o, kernel, mode)))
+      : all.map((d) => designSpec(o, d));
+    let done = 0;
+    const progress = () => tty && process.stderr.write(`\rirqcheck compare: ${done}/${specs.length} campaigns, ${o.runs} runs each  `);
+    progress();
+    // one campaign per core, on worker threads
+    const runs = await runChecksParallel(specs, availableParallelism(), () => {
+      done++;
       progress();
-      // one campaign per core, on worker threads
-      const runs = await runChecksParallel(specs, availableParallelism(), () => {
-        done++;
-        progress();
-      });
-      if (tty) process.stderr.write('\r' + ' '.repeat(60) + '\r');
-      const out = o.out as string;
-      const files = writeReports(runs, out);
-      const results = runs.map((r) => toResultJson(r, files.get(r)!));
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'summary.json'), JSON.stringify({ results }, null, 2) + '\n');
-      const md = [
-        '# irqcheck: kernel model campaign',
-        '',
-        `Seed ${o.seed}, ${o.runs} runs of up to ${o.steps} steps per column, configuration \`${o.config}\`, quirks ${o.quirks}.`,
-        'A cell gives the shortest counterexample found (steps); files are in `counterexamples/`.',
-        '',
-        renderMatrix(runs, true),
-        '',
-        ...runs.flatMap((r) => ['```', renderRunText(r), '```', '']),
-      ].join('\n');
-      writeFileSync(join(out, 'summary.md'), md);
-      if (o.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
-      else process.stdout.write(renderMatrix(runs, false) + `\n\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/\n`);
-    },
-  );
+    });
+    if (tty) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+    const out = o.out as string;
+    const files = writeReports(runs, out);
+    const results = runs.map((r) => toResultJson(r, files.get(r)!));
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'summary.json'), JSON.stringify({ results }, null, 2) + '\n');
+    const meta = { seed: o.seed as number, runs: o.runs as number, steps: o.steps as number, config: o.config as string };
+    writeFileSync(join(out, 'summary.md'), o.kernelModel ? renderKernelModelMarkdown(runs, meta) : renderCompareMarkdown(runs, meta, files, join(out, 'summary.md')));
+    if (o.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
+    else process.stdout.write(renderMatrix(runs, false) + `\n\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/\n`);
+  });
 
   program
     .command('replay <file>')
     .description('re-run a counterexample file step by step; exit 1 while it still fails')
     .option('--json', 'print JSON')
-    .action((path: string, o: { json?: boolean }) => {
+    .action(async (path: string, o: { json?: boolean }) => {
       let text: string;
       try {
         text = readFileSync(path, 'utf8');
@@ -162,16 +202,26 @@ export function buildCli(): Command {
         throw e;
       }
       const { file, ops } = parsed;
-      const w0 = bootWorld({ version: file.kernel, quirks: file.quirks }, platformConfigs[file.config]!);
-      const r = runOps(w0, ops, { only: new Set([file.invariant]) });
+      if (file.design !== KERNEL_DESIGN && !findDesign(file.design)) {
+        if (!file.designFile) throw new InputError(`${path}: design '${file.design}' is not built in and the file names no design file`);
+        try {
+          const d = await loadDesignFile(file.designFile);
+          if (d.name !== file.design) throw new InputError(`${path}: ${file.designFile} defines design '${d.name}', not '${file.design}'`);
+        } catch (e) {
+          if (e instanceof DesignError) throw new InputError(`${path}: ${e.message}`);
+          throw e;
+        }
+      }
+      const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config }, file.quirks);
+      const r = runOps(world0, ops, { only: new Set([file.invariant]) });
       const still = r.violations.find((v) => v.invariant === file.invariant);
       if (o.json) {
         process.stdout.write(JSON.stringify({ file: path, invariant: file.invariant, stillFails: !!still, violations: r.violations, steps: r.trace.length }, null, 2) + '\n');
       } else {
         process.stdout.write(`${file.design} on ${file.kernel}, config ${file.config}${file.quirks.length ? `, quirks: ${file.quirks.join(', ')}` : ''}\n`);
         // each call, its outcome, and what it changed
-        const lines = formatTrace(w0, r.trace);
-        let w = w0;
+        const lines = formatTrace(world0, r.trace);
+        let w = world0;
         r.trace.forEach((s, i) => {
           const next = step(w, s.op).world;
           process.stdout.write(`  ${lines[i]}\n`);

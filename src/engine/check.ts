@@ -67,10 +67,11 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
 }
 
 /** the booted world of a campaign: kernel profile, configuration and the design installed */
-export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config'>): World {
+export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config'>, quirkIds?: readonly QuirkId[]): World {
   const design = spec.design === KERNEL_DESIGN ? null : findDesign(spec.design);
   if (design === undefined) throw new Error(`design '${spec.design}' is not registered`);
-  return bootWorld(kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks }), platformConfigs[spec.config]!, design);
+  const profile = kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks });
+  return bootWorld(quirkIds ? { ...profile, quirks: quirkIds } : profile, platformConfigs[spec.config]!, design);
 }
 
 export function runCheck(spec: CheckSpec): CheckRun {

@@ -3,7 +3,8 @@
  * interface (models/designs/design.ts), register it
  *
  * A design file is a TypeScript (or JavaScript) module whose default export, or export named
- * `design`, is the Design object. Anything wrong gives one DesignError line.
+ * `design`, is the Design object or a function of the kernel-model API (models/designs/api.ts)
+ * returning it. Anything wrong gives one DesignError line.
  */
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { findDesign, registerDesign, KERNEL_DESIGN, type Design } from '../../models/designs/index.ts';
 import { optionalHooks, requiredHooks } from '../../models/designs/design.ts';
 import { kernelVersions } from '../../models/kernel/profile.ts';
+import { designApi, type DesignApi } from '../../models/designs/api.ts';
 
 export class DesignError extends Error {}
 
@@ -42,8 +44,17 @@ export async function loadDesignFile(path: string): Promise<Design> {
     const first = String(e instanceof Error ? e.message : e).split('\n')[0];
     throw new DesignError(`design file ${path} does not load: ${first}`);
   }
-  const candidate = mod.default ?? mod.design;
-  if (candidate === undefined) throw new DesignError(`design file ${path} has no default export and no export named 'design'`);
+  const exported = mod.default ?? mod.design;
+  if (exported === undefined) throw new DesignError(`design file ${path} has no default export and no export named 'design'`);
+  // a function receives the kernel-model API (models/designs/api.ts) and returns the design
+  let candidate: unknown = exported;
+  if (typeof exported === 'function') {
+    try {
+      candidate = (exported as (api: DesignApi) => unknown)(designApi);
+    } catch (e) {
+      throw new DesignError(`design file ${path}: its design function threw: ${String(e instanceof Error ? e.message : e).split('\n')[0]}`);
+    }
+  }
   const parsed = designSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -100,15 +100,17 @@ export function renderRunText(r: CheckRun): string {
   return out.join('\n');
 }
 
-/** design × invariant matrix: rows invariants, columns runs */
-export function renderMatrix(runs: readonly CheckRun[], markdown: boolean): string {
-  const cols = runs.map((r) => `${r.spec.kernel} ${r.spec.mode}`);
+/** design × invariant matrix: rows invariants, columns runs (designs); @links: counterexample file per run and invariant */
+export function renderMatrix(runs: readonly CheckRun[], markdown: boolean, links?: Map<CheckRun, Map<string, string>>): string {
+  const cols = runs.map((r) => (r.spec.mode === 'workload' ? r.spec.design : `${r.spec.kernel} ${r.spec.mode}`));
   const rows = invariants.map((inv) => [
     inv.id,
     inv.category,
     ...runs.map((r) => {
       const c = r.counterexamples.find((x) => x.invariant === inv.id);
-      return c ? `violated (${c.trace.length})` : 'holds';
+      if (!c) return 'holds';
+      const file = links?.get(r)?.get(inv.id);
+      return markdown && file ? `[**violated** (${c.trace.length})](${file})` : `violated (${c.trace.length})`;
     }),
   ]);
   const header = ['invariant', 'category', ...cols];
