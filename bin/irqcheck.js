@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // irqcheck launcher: loads the TypeScript sources through tsx (no build step)
 import { register } from 'tsx/esm/api';
+import { register as registerCjs } from 'tsx/cjs/api';
 
+// ESM and CommonJS hooks: a user's design file outside a "type": "module" package is CommonJS
 register();
+registerCjs();
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv.slice(2));

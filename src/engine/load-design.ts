@@ -30,6 +30,13 @@ const designSchema = z.object({
   ...Object.fromEntries(optionalHooks.map((h) => [h, fn.optional()])),
 });
 
+/** an error as one line (a compiler's "failed with 1 error:" header joined to the error itself) */
+function firstLine(e: unknown): string {
+  const lines = String(e instanceof Error ? e.message : e).split('\n').map((l) => l.trim()).filter(Boolean);
+  const head = lines[0] ?? 'unknown error';
+  return head.endsWith(':') && lines[1] ? `${head} ${lines[1]}` : head;
+}
+
 /** is @arg a path to a file (rather than a built-in design's name)? */
 export const looksLikePath = (arg: string): boolean => /[/\\]|\.[cm]?[jt]s$/.test(arg);
 
@@ -41,10 +48,11 @@ export async function loadDesignFile(path: string): Promise<Design> {
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
-    const first = String(e instanceof Error ? e.message : e).split('\n')[0];
-    throw new DesignError(`design file ${path} does not load: ${first}`);
+    throw new DesignError(`design file ${path} does not load: ${firstLine(e)}`);
   }
-  const exported = mod.default ?? mod.design;
+  // a CommonJS-compiled file (no "type": "module" around it) nests its exports one level deeper
+  const unwrap = (x: unknown): unknown => (x && typeof x === 'object' && !('name' in x) && ('default' in x || 'design' in x) ? ((x as Record<string, unknown>).default ?? (x as Record<string, unknown>).design) : x);
+  const exported = unwrap(mod.default ?? mod.design);
   if (exported === undefined) throw new DesignError(`design file ${path} has no default export and no export named 'design'`);
   // a function receives the kernel-model API (models/designs/api.ts) and returns the design
   let candidate: unknown = exported;
@@ -52,7 +60,7 @@ export async function loadDesignFile(path: string): Promise<Design> {
     try {
       candidate = (exported as (api: DesignApi) => unknown)(designApi);
     } catch (e) {
-      throw new DesignError(`design file ${path}: its design function threw: ${String(e instanceof Error ? e.message : e).split('\n')[0]}`);
+      throw new DesignError(`design file ${path}: its design function threw: ${firstLine(e)}`);
     }
   }
   const parsed = designSchema.safeParse(candidate);
