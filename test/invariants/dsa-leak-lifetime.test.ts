@@ -12,7 +12,12 @@ import { checkState, DSA0 } from '../helpers.ts';
 import type { World } from '../../models/kernel/types.ts';
 import { cleanLifecycle, holdsThroughout, reported, stateInvariant, versions } from './fixtures.ts';
 import { dsaLifecycle, twoOpenMdevs, withMdev, withPf } from './dsa-fixtures.ts';
-import { mdevRelease } from '../fidelity/dsa/util.ts';
+import { mdevCreate, mdevOpen, mdevRelease, readyOps } from '../fidelity/dsa/util.ts';
+import { must } from '../fidelity/util.ts';
+import { findDesign } from '../../models/designs/index.ts';
+import { bootWorld } from '../../models/kernel/boot.ts';
+import { kernelProfile } from '../../models/kernel/profile.ts';
+import { smallConfig } from '../../models/platform/config.ts';
 
 describe('ims-slots (I6)', () => {
   const inv = stateInvariant('ims-slots');
@@ -52,6 +57,23 @@ describe('ims-slots (I6)', () => {
     const { [Number(k)]: _moved, ...rest } = md.stores[1];
     const beyond: World = { ...s.world, devices: { ...s.world.devices, [DSA0]: { ...dev, msiData: { ...md, stores: [md.stores[0], { ...rest, 16: id }] } } } };
     expect(inv.check(beyond)).toBe('0000:6a:01.0: IMS slot 16 allocated beyond the IMS size 16');
+  });
+
+  it("5.10 designs: a slot the PF driver's own bitmap (rfc-v2-dev-msi) or the IMS-array domain (device-domain) no longer holds", () => {
+    for (const name of ['rfc-v2-dev-msi', 'device-domain']) {
+      const d = findDesign(name)!;
+      const w = must(bootWorld(kernelProfile('5.10', { quirks: false }), smallConfig, d), ...readyOps(DSA0), mdevCreate(DSA0, 1), mdevOpen(0));
+      expect(inv.check(w)).toBeNull();
+      const slot = w.mdevs[0]!.imsIndex[0]!;
+      // the allocator forgets the slot: the bitmap bit, or the IMS level of the vector
+      const forgotten =
+        name === 'rfc-v2-dev-msi'
+          ? withPf(w, DSA0, (p) => ({ ...p, driver: { ...p.driver, imsBitmap: [] } }))
+          : withMdev(w, 0, (m) => ({ ...m, imsIndex: [slot + 1] }));
+      expect(inv.check(forgotten), name).toBe(`mdev0 uses IMS slot ${slot + (name === 'rfc-v2-dev-msi' ? 0 : 1)} of 0000:6a:01.0, which is not allocated`);
+      // and a clean release gives every slot back
+      expect(inv.check(must(w, mdevRelease(0))), name).toBeNull();
+    }
   });
 
   it.each(versions)('%s: holds through the DSA lifecycle', (v) => {

@@ -9,6 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { apply, boot, checkState, DSA0, DSA1, NIC } from '../helpers.ts';
 import { checkStep } from '../../properties/index.ts';
+import { findDesign } from '../../models/designs/index.ts';
+import { bootWorld } from '../../models/kernel/boot.ts';
+import { kernelProfile } from '../../models/kernel/profile.ts';
+import { smallConfig } from '../../models/platform/config.ts';
 import type { World } from '../../models/kernel/types.ts';
 import type { KernelVersion } from '../../models/kernel/profile.ts';
 import { cleanLifecycle, holdsOnEveryStep, holdsThroughout, ids, reported, session, stateInvariant, stepInvariant, versions } from './fixtures.ts';
@@ -67,6 +71,17 @@ describe('domain-outlives-users (I13)', () => {
     const r = apply(w, [{ type: 'irqDomainRemove', domain: w.defaultPciMsiDomain! }]);
     expect(r.outcomes[0]!.kind).toBe('ok');
     expect(reported(r.violations, 'domain-outlives-users')).toMatch(/PCI-MSI/);
+  });
+
+  it("a design's static domain pointer left on a removed domain (rfc-v2-dev-msi's default, hand-removed)", () => {
+    const d = findDesign('rfc-v2-dev-msi')!;
+    const w = bootWorld(kernelProfile('5.10', { quirks: false }), smallConfig, d);
+    expect(inv.check(w)).toBeNull();
+    const def = w.designDomains['dev_msi_default_domain']!;
+    // nothing sits on the domain, so only the static pointer is left dangling
+    const r = apply(w, [{ type: 'irqDomainRemove', domain: def }]);
+    expect(r.outcomes[0]!.kind).toBe('ok');
+    expect(reported(r.violations, 'domain-outlives-users')).toMatch(/^(dev_msi_default_domain|iommu0->ir_dev_msi_domain) points at removed domain INTEL-IR-DEV-MSI-0 \(removed\)$/);
   });
 
   it.each(versions)('%s: holds through the clean lifecycle, which removes its platform-MSI (and 6.2 IMS) domain when unused', (v) => {
