@@ -69,8 +69,8 @@ describe('designs', () => {
 
   it('compare: same seed, byte-identical Markdown and JSON; one column per design', () => {
     const [a, b] = [tmp(), tmp()];
-    const ra = cli('compare', '--runs', '25', '--seed', '7', '--out', a);
-    const rb = cli('compare', '--runs', '25', '--seed', '7', '--out', b);
+    const ra = cli('compare', '--runs', '12', '--seed', '1', '--out', a);
+    const rb = cli('compare', '--runs', '12', '--seed', '1', '--out', b);
     expect(ra.code).toBe(0);
     expect(rb.code).toBe(0);
     const md = readFileSync(join(a, 'summary.md'), 'utf8');
@@ -87,7 +87,7 @@ describe('designs', () => {
       dir,
       `export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'my-rfc', summary: 'the RFC, renamed', description: 'A copy of rfc-v2-dev-msi.', assumptions: [] });\n`,
     );
-    const r = cli('check', '--design', path, '--runs', '30', '--json', '--out', join(dir, 'out'));
+    const r = cli('check', '--design', path, '--runs', '12', '--json', '--out', join(dir, 'out'));
     expect(r.code, r.err).toBe(1);
     const res = JSON.parse(r.out).results as ResultJson[];
     expect(res[0]!.design).toBe('my-rfc');
@@ -100,7 +100,7 @@ describe('designs', () => {
   });
 
   it('the README example design (examples/rfc-thread-variant.ts) runs', () => {
-    const r = cli('check', '--design', './examples/rfc-thread-variant.ts', '--runs', '60', '--json', '--out', tmp());
+    const r = cli('check', '--design', './examples/rfc-thread-variant.ts', '--runs', '60', '--only', 'isolation', '--json', '--out', tmp());
     expect(r.code).toBe(1);
     const res = JSON.parse(r.out).results as ResultJson[];
     expect(res[0]!.design).toBe('rfc-thread-variant');
