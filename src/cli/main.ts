@@ -20,9 +20,14 @@ import { renderCompareMarkdown, renderKernelModelMarkdown } from '../report/comp
 import { CounterexampleError, parseCounterexample } from '../report/counterexample.ts';
 import { formatTrace } from '../report/trace.ts';
 import { describeDiff } from '../report/diff.ts';
+import { explore, type ExploreProgress } from '../engine/explore.ts';
+import { workloadOpTypes } from '../engine/workload.ts';
+import { renderExplore } from '../report/explore.ts';
 import { step } from '../../models/step.ts';
 
 class InputError extends Error {}
+
+const rate = (n: number, since: number): number => Math.round((n / Math.max(1, performance.now() - since)) * 1000);
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -78,6 +83,7 @@ function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'lega
     seed: o.seed as number,
     minSteps: Math.max(1, Math.floor(steps / 2)),
     maxSteps: steps,
+    certify: o.certify as number,
   };
 }
 
@@ -95,6 +101,7 @@ const campaignOptions = (c: Command) =>
     .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
+    .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0)).default(1500))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where reports and counterexample files go', 'reports');
 
@@ -182,6 +189,41 @@ export function buildCli(): Command {
     if (o.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
     else process.stdout.write(renderMatrix(runs, false) + `\n\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/\n`);
   });
+
+  program
+    .command('explore')
+    .description('exhaustive bounded search: every state reachable in at most K workload steps, shortest violations, or none up to K')
+    .requiredOption('--design <name|path>', 'a built-in design, a design file, or kernel (with --kernel)')
+    .addOption(new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1)).default(4))
+    .addOption(new Option('--kernel <version>', 'kernel profile for --design kernel').choices(kernelVersions as string[]).default('6.2'))
+    .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
+    .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
+    .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
+    .addOption(new Option('--max-states <n>', 'stop after this many distinct states').argParser(int('--max-states', 1)))
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (o: Record<string, unknown>) => {
+      const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
+      const spec = { design: d ? d.design.name : KERNEL_DESIGN, kernel: (d ? d.design.kernel : o.kernel) as KernelVersion, quirks: o.quirks !== 'off', config: o.config as string };
+      const tty = process.stderr.isTTY && !o.json;
+      const started = performance.now();
+      const r = explore(worldFor(spec), {
+        depth: o.depth as number,
+        types: workloadOpTypes,
+        ...(o.only ? { only: new Set(o.only as string[]) } : {}),
+        ...(o.maxStates ? { maxStates: o.maxStates as number } : {}),
+        ...(tty ? { onProgress: (p: ExploreProgress) => process.stderr.write(`\rirqcheck explore: depth ${p.depth}, ${p.states} states, ${p.transitions} transitions, ${p.violations} violated, ${rate(p.states, started)} states/s  `) } : {}),
+      });
+      const ms = performance.now() - started;
+      if (tty) process.stderr.write('\r' + ' '.repeat(100) + '\r');
+      const w0 = worldFor(spec);
+      if (o.json) {
+        const violations = r.violations.map((v) => ({ invariant: v.invariant, category: v.category, message: v.message, length: v.ops.length, minimal: true, trace: v.ops.map(({ type, ...args }) => ({ op: type, args })) }));
+        process.stdout.write(JSON.stringify({ design: spec.design, kernel: spec.kernel, config: spec.config, depth: o.depth, depthReached: r.depthReached, complete: r.complete, states: r.states, transitions: r.transitions, layers: r.layers, opCoverage: r.opCoverage, violations, timing: { ms: Math.round(ms), statesPerSecond: Math.round((r.states / ms) * 1000) } }, null, 2) + '\n');
+      } else {
+        process.stdout.write(renderExplore(w0, spec.design, o.depth as number, r) + `\n\ntiming: ${(ms / 1000).toFixed(1)} s, ${Math.round((r.states / ms) * 1000)} distinct states/s, ${Math.round((r.transitions / ms) * 1000)} transitions/s\n`);
+      }
+      process.exitCode = r.violations.length > 0 ? 1 : 0;
+    });
 
   program
     .command('replay <file>')

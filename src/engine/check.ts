@@ -8,6 +8,7 @@ import type { World } from '../../models/kernel/types.ts';
 import { Worker } from 'node:worker_threads';
 import { runCampaign, type Counterexample } from './campaign.ts';
 import { workloadOpTypes } from './workload.ts';
+import { certifyCounterexamples, type CertifyStats } from './certify.ts';
 import { findDesign, KERNEL_DESIGN } from '../../models/designs/index.ts';
 import type { Mode } from './op-specs.ts';
 
@@ -29,6 +30,8 @@ export interface CheckSpec {
   readonly maxSteps: number;
   /** check only these invariant ids (default: all) */
   readonly only?: readonly string[];
+  /** certify counterexamples by exhaustive search, with this state budget (0 or absent: no) */
+  readonly certify?: number;
 }
 
 export interface CheckRun {
@@ -37,8 +40,10 @@ export interface CheckRun {
   readonly world0: World;
   readonly runs: number;
   readonly steps: number;
-  readonly counterexamples: readonly Counterexample[];
+  readonly counterexamples: readonly (Counterexample & { readonly minimal?: boolean })[];
   readonly outcomes: Readonly<Record<string, number>>;
+  /** what the certifying search did, when asked */
+  readonly certify?: CertifyStats;
 }
 
 /**
@@ -52,7 +57,7 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
     while (next < specs.length) {
       const i = next++;
       const spec = specs[i]!;
-      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes'>>((resolve, reject) => {
+      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes' | 'certify'>>((resolve, reject) => {
         const w = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: spec });
         w.once('message', resolve);
         w.once('error', reject);
@@ -87,5 +92,10 @@ export function runCheck(spec: CheckSpec): CheckRun {
     swarm: true,
     ...(spec.only ? { only: new Set(spec.only) } : {}),
   });
+  // exhaustive certification needs the finite alphabet of the driver-level workload
+  if (workload && spec.certify) {
+    const c = certifyCounterexamples(world0, r.counterexamples, workloadOpTypes, spec.certify);
+    return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: c.counterexamples, outcomes: r.outcomes, certify: c.stats };
+  }
   return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: r.counterexamples, outcomes: r.outcomes };
 }

@@ -17,6 +17,13 @@ export interface CompareMeta {
   readonly config: string;
 }
 
+/** what the certifying exhaustive search did for a run */
+function certifyText(r: CheckRun): string {
+  const c = r.certify;
+  if (!c || r.counterexamples.length === 0) return '';
+  return ` (exhaustive search: ${c.states} states to depth ${c.depthReached}; ${c.certified} of ${r.counterexamples.length} certified shortest${c.replaced ? `, ${c.replaced} replaced by a shorter one` : ''})`;
+}
+
 /** Markdown table cells must not break the table */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -49,7 +56,9 @@ export function renderCompareMarkdown(runs: readonly CheckRun[], meta: CompareMe
     '',
     renderMatrix(runs, true, links),
     '',
-    ...runs.map((r) => `- \`${r.spec.design}\`: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length === 0 ? 'every invariant holds' : `${r.counterexamples.length} invariant(s) violated`}; kernel quirks on: ${r.quirkIds.length ? r.quirkIds.join(', ') : 'none'}.`),
+    ...runs.map((r) => `- \`${r.spec.design}\`: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length === 0 ? 'every invariant holds' : `${r.counterexamples.length} invariant(s) violated`}${certifyText(r)}; kernel quirks on: ${r.quirkIds.length ? r.quirkIds.join(', ') : 'none'}.`),
+    '',
+    '"shortest" marks a counterexample certified by exhaustive search: no shorter sequence of the search alphabet (`src/engine/explore-args.ts`) breaks the invariant.',
     '',
   ];
   for (const r of runs) {

@@ -16,7 +16,7 @@ export interface ViolationJson {
   readonly message: string;
   readonly trace: readonly { readonly op: string; readonly args: Record<string, unknown>; readonly call: string; readonly outcome: string }[];
   readonly length: number;
-  /** true only when certified shortest by exhaustive search (not done yet: null) */
+  /** true when certified shortest by exhaustive search, false when the search could not tell, null when not asked */
   readonly minimal: boolean | null;
   readonly foundLength: number;
   readonly file: string | null;
@@ -79,7 +79,7 @@ export function toResultJson(r: CheckRun, files: Map<string, string> | null): Re
         message: c.message,
         trace,
         length: c.trace.length,
-        minimal: null,
+        minimal: c.minimal ?? null,
         foundLength: c.originalLength,
         file: files?.get(c.invariant) ?? null,
       };
@@ -93,7 +93,8 @@ export function renderRunText(r: CheckRun): string {
   const head = `${r.spec.design} on ${r.spec.kernel} (${r.spec.mode} caller, config ${r.spec.config}, seed ${r.spec.seed}${r.quirkIds.length ? `, quirks: ${r.quirkIds.join(', ')}` : ''})`;
   out.push(`${head}: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length} invariant(s) violated`);
   for (const c of r.counterexamples) {
-    out.push('', `✗ ${c.invariant} [${c.category}]  (${c.trace.length} steps, found at ${c.originalLength})`);
+    const cert = c.minimal === undefined ? '' : c.minimal ? ', certified shortest' : ', not certified';
+    out.push('', `✗ ${c.invariant} [${c.category}]  (${c.trace.length} steps, found at ${c.originalLength}${cert})`);
     for (const l of formatTrace(r.world0, c.trace)) out.push(`    ${l}`);
     out.push(`    !! ${c.invariant}: ${c.message}`);
   }
@@ -110,7 +111,8 @@ export function renderMatrix(runs: readonly CheckRun[], markdown: boolean, links
       const c = r.counterexamples.find((x) => x.invariant === inv.id);
       if (!c) return 'holds';
       const file = links?.get(r)?.get(inv.id);
-      return markdown && file ? `[**violated** (${c.trace.length})](${file})` : `violated (${c.trace.length})`;
+      const n = `${c.trace.length}${c.minimal ? ', shortest' : ''}`;
+      return markdown && file ? `[**violated** (${n})](${file})` : `violated (${n})`;
     }),
   ]);
   const header = ['invariant', 'category', ...cols];
