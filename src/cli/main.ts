@@ -17,7 +17,9 @@ import { availableParallelism } from 'node:os';
 import { runOps } from '../engine/run.ts';
 import { renderMatrix, renderRunText, saveCounterexamples, toResultJson } from '../report/results.ts';
 import { renderCompareMarkdown, renderKernelModelMarkdown } from '../report/compare.ts';
-import { CounterexampleError, parseCounterexample } from '../report/counterexample.ts';
+import { replayCounterexample, ReplayError } from '../engine/replay.ts';
+import { toKunit, toVitest } from '../report/export.ts';
+import { DEFAULT_CORPUS } from '../report/corpus.ts';
 import { formatTrace } from '../report/trace.ts';
 import { describeDiff } from '../report/diff.ts';
 import { explore, type ExploreProgress } from '../engine/explore.ts';
@@ -67,7 +69,7 @@ async function designsFrom(args: readonly string[]): Promise<{ design: Design; f
 
 /** a design under the driver-level workload (its own kernel profile) */
 function designSpec(o: Record<string, unknown>, d: { design: Design; file: string | null }): CheckSpec {
-  return { ...specFrom(o, d.design.kernel, 'legal'), design: d.design.name, designFile: d.file, mode: 'workload' };
+  return { ...specFrom(o, d.design.kernel, 'legal'), design: d.design.name, designFile: d.file, mode: 'workload', ...(o.engine === 'hybrid' ? { engine: 'hybrid' as const } : {}) };
 }
 
 function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'legal' | 'any'): CheckSpec {
@@ -87,11 +89,15 @@ function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'lega
   };
 }
 
-function writeReports(runs: readonly CheckRun[], out: string): Map<CheckRun, Map<string, string>> {
+function writeReports(runs: readonly CheckRun[], out: string, corpus: string | null): Map<CheckRun, Map<string, string>> {
   const files = new Map<CheckRun, Map<string, string>>();
-  for (const r of runs) files.set(r, saveCounterexamples(r, join(out, 'counterexamples')));
+  for (const r of runs) files.set(r, saveCounterexamples(r, join(out, 'counterexamples'), corpus));
   return files;
 }
+
+/** --corpus: explicit, or the repository's corpus when writing the repository's reports */
+const corpusDir = (o: Record<string, unknown>): string | null =>
+  o.corpus === 'none' ? null : ((o.corpus as string | undefined) ?? ((o.out as string).split(/[\\/]/)[0] === 'reports' ? DEFAULT_CORPUS : null));
 
 const campaignOptions = (c: Command) =>
   c
@@ -103,7 +109,8 @@ const campaignOptions = (c: Command) =>
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
     .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0)).default(1500))
     .option('--json', 'print one JSON document on stdout')
-    .option('--out <dir>', 'where reports and counterexample files go', 'reports');
+    .option('--out <dir>', 'where reports and counterexample files go', 'reports')
+    .option('--corpus <dir|none>', `keep every counterexample in this regression corpus (default: ${DEFAULT_CORPUS} when --out is under reports/)`);
 
 export function buildCli(): Command {
   const program = new Command('irqcheck')
@@ -145,13 +152,14 @@ export function buildCli(): Command {
       .command('check')
       .description('run designs under the driver-level workload (--design), or the kernel model under a generic caller; exit 1 if an invariant is violated')
       .addOption(new Option('--design <name|path>', 'a built-in design or a design file (comma-separated or repeated)').argParser(collect))
+      .addOption(new Option('--engine <engine>', 'designs: random generation, or hybrid (random walks from the exhaustive frontier at depth 3)').choices(['random', 'hybrid']).default('random'))
       .addOption(new Option('--kernel <version>', 'kernel profile (without --design)').choices(kernelVersions as string[]).default('6.2'))
       .addOption(new Option('--mode <mode>', 'without --design: legal (documented-legal calls) or any (misuse allowed)').choices(['legal', 'any']).default('any')),
   ).action(async (o: Record<string, unknown>) => {
     const designs = o.design ? await designsFrom(o.design as string[]) : [];
     const specs = designs.length ? designs.map((d) => designSpec(o, d)) : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
     const runs = specs.length === 1 ? [runCheck(specs[0]!)] : await runChecksParallel(specs, availableParallelism());
-    const files = writeReports(runs, o.out as string);
+    const files = writeReports(runs, o.out as string, corpusDir(o));
     if (o.json) process.stdout.write(JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2) + '\n');
     else process.stdout.write(runs.map(renderRunText).join('\n\n') + '\n');
     process.exitCode = runs.some((r) => r.counterexamples.length > 0) ? 1 : 0;
@@ -180,7 +188,7 @@ export function buildCli(): Command {
     });
     if (tty) process.stderr.write('\r' + ' '.repeat(70) + '\r');
     const out = o.out as string;
-    const files = writeReports(runs, out);
+    const files = writeReports(runs, out, corpusDir(o));
     const results = runs.map((r) => toResultJson(r, files.get(r)!));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'summary.json'), JSON.stringify({ results }, null, 2) + '\n');
@@ -229,34 +237,27 @@ export function buildCli(): Command {
     .command('replay <file>')
     .description('re-run a counterexample file step by step; exit 1 while it still fails')
     .option('--json', 'print JSON')
-    .action(async (path: string, o: { json?: boolean }) => {
+    .addOption(new Option('--export <kind>', 'print it instead as a vitest regression test or a KUnit C skeleton').choices(['vitest', 'kunit']))
+    .action(async (path: string, o: { json?: boolean; export?: 'vitest' | 'kunit' }) => {
       let text: string;
       try {
         text = readFileSync(path, 'utf8');
       } catch {
         throw new InputError(`cannot read ${path}`);
       }
-      let parsed;
+      let replayed;
       try {
-        parsed = parseCounterexample(text);
+        replayed = await replayCounterexample(text, path);
       } catch (e) {
-        if (e instanceof CounterexampleError) throw new InputError(`${path}: ${e.message}`);
+        if (e instanceof ReplayError) throw new InputError(e.message);
         throw e;
       }
-      const { file, ops } = parsed;
-      if (file.design !== KERNEL_DESIGN && !findDesign(file.design)) {
-        if (!file.designFile) throw new InputError(`${path}: design '${file.design}' is not built in and the file names no design file`);
-        try {
-          const d = await loadDesignFile(file.designFile);
-          if (d.name !== file.design) throw new InputError(`${path}: ${file.designFile} defines design '${d.name}', not '${file.design}'`);
-        } catch (e) {
-          if (e instanceof DesignError) throw new InputError(`${path}: ${e.message}`);
-          throw e;
-        }
-      }
-      const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config }, file.quirks);
-      const r = runOps(world0, ops, { only: new Set([file.invariant]) });
+      const { file, world0, run: r } = replayed;
       const still = r.violations.find((v) => v.invariant === file.invariant);
+      if (o.export) {
+        process.stdout.write(o.export === 'vitest' ? toVitest(replayed, path) : toKunit(replayed, path));
+        return;
+      }
       if (o.json) {
         process.stdout.write(JSON.stringify({ file: path, invariant: file.invariant, stillFails: !!still, violations: r.violations, steps: r.trace.length }, null, 2) + '\n');
       } else {

@@ -9,6 +9,10 @@ import { Worker } from 'node:worker_threads';
 import { runCampaign, type Counterexample } from './campaign.ts';
 import { workloadOpTypes } from './workload.ts';
 import { certifyCounterexamples, type CertifyStats } from './certify.ts';
+import { runHybrid } from './hybrid.ts';
+
+/** the depth of the exhaustive frontier hybrid runs start from */
+export const HYBRID_DEPTH = 3;
 import { findDesign, KERNEL_DESIGN } from '../../models/designs/index.ts';
 import type { Mode } from './op-specs.ts';
 
@@ -32,6 +36,8 @@ export interface CheckSpec {
   readonly only?: readonly string[];
   /** certify counterexamples by exhaustive search, with this state budget (0 or absent: no) */
   readonly certify?: number;
+  /** random (default) or hybrid: random walks from the exhaustive frontier at depth 3 (designs) */
+  readonly engine?: 'random' | 'hybrid';
 }
 
 export interface CheckRun {
@@ -82,7 +88,8 @@ export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 
 export function runCheck(spec: CheckSpec): CheckRun {
   const world0 = worldFor(spec);
   const workload = spec.mode === 'workload';
-  const r = runCampaign(world0, {
+  const only = spec.only ? { only: new Set(spec.only) } : {};
+  const r = workload && spec.engine === 'hybrid' ? runHybrid(world0, { frontierDepth: HYBRID_DEPTH, runs: spec.runs, minSteps: spec.minSteps, maxSteps: spec.maxSteps, seed: spec.seed, types: workloadOpTypes, ...only }) : runCampaign(world0, {
     mode: workload ? 'legal' : spec.mode,
     ...(workload ? { types: workloadOpTypes } : {}),
     runs: spec.runs,

@@ -23,6 +23,8 @@ export interface ExploreOptions {
   readonly stopAt?: string;
   /** give up after this many distinct states (the result says complete: false) */
   readonly maxStates?: number;
+  /** keep the states of the last layer (hybrid search starts random walks there) */
+  readonly keepFrontier?: boolean;
   /** called after every layer and every 10000 states */
   readonly onProgress?: (p: ExploreProgress) => void;
 }
@@ -59,6 +61,8 @@ export interface ExploreResult {
    * alphabet was tried before), in the registry's order
    */
   readonly violations: readonly ShortestViolation[];
+  /** with keepFrontier: the states first reached at the last depth, with the operations to them */
+  readonly frontier?: readonly { readonly world: World; readonly ops: readonly Op[] }[];
 }
 
 export function explore(w0: World, opts: ExploreOptions): ExploreResult {
@@ -108,7 +112,7 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
         parent.push(node);
         via.push(op);
         added++;
-        if (depth < opts.depth) next.push({ world: o.world, node: parent.length - 1 });
+        if (depth < opts.depth || opts.keepFrontier) next.push({ world: o.world, node: parent.length - 1 });
         if (parent.length % 10000 === 0) progress();
         if (parent.length >= maxStates) {
           complete = false;
@@ -125,5 +129,6 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
   }
   const order = new Map(invariants.map((inv, i) => [inv.id, i]));
   const violations = [...found.values()].sort((a, b) => order.get(a.invariant)! - order.get(b.invariant)!);
-  return { states: parent.length, transitions, depthReached, complete, opCoverage, layers, violations };
+  const frontier = opts.keepFrontier ? layer.map((x) => ({ world: x.world, ops: pathTo(x.node) })) : undefined;
+  return { states: parent.length, transitions, depthReached, complete, opCoverage, layers, violations, ...(frontier ? { frontier } : {}) };
 }

@@ -7,6 +7,7 @@ import type { CheckRun } from '../engine/check.ts';
 import { invariants } from '../../properties/index.ts';
 import { formatTrace } from './trace.ts';
 import { toCounterexampleFile } from './counterexample.ts';
+import { saveToCorpus } from './corpus.ts';
 import { describeCall } from './call.ts';
 import { step } from '../../models/step.ts';
 
@@ -39,8 +40,8 @@ export const runLabel = (r: CheckRun): string => `${r.spec.design}-${r.spec.kern
 /** counterexample file name: stable, one per design/kernel/mode/invariant */
 export const counterexampleName = (r: CheckRun, invariant: string): string => `${runLabel(r)}-${invariant}.json`;
 
-/** write every counterexample of @r under @dir; returns the paths by invariant */
-export function saveCounterexamples(r: CheckRun, dir: string): Map<string, string> {
+/** write every counterexample of @r under @dir (and keep it in @corpus); returns the paths by invariant */
+export function saveCounterexamples(r: CheckRun, dir: string, corpus: string | null = null): Map<string, string> {
   mkdirSync(dir, { recursive: true });
   const paths = new Map<string, string>();
   for (const c of r.counterexamples) {
@@ -50,6 +51,7 @@ export function saveCounterexamples(r: CheckRun, dir: string): Map<string, strin
     );
     const path = join(dir, counterexampleName(r, c.invariant));
     writeFileSync(path, JSON.stringify(file, null, 2) + '\n');
+    if (corpus) saveToCorpus(corpus, file);
     paths.set(c.invariant, path);
   }
   return paths;
