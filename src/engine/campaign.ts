@@ -11,6 +11,7 @@ import type { World } from '../../models/kernel/types.ts';
 import { opTypes, type Op, type OpType } from '../../models/ops.ts';
 import { invariants, type Category, type Violation } from '../../properties/index.ts';
 import { runChoices, runOps, type RunResult, type TraceStep } from './run.ts';
+import { step } from '../../models/step.ts';
 import { CHOICES_PER_STEP } from './choices.ts';
 import type { Mode } from './op-specs.ts';
 
@@ -142,23 +143,54 @@ export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budg
   const requireLegal = mode === 'legal';
   let best = [...ops];
   let bestRun = runOps(w0, best, { only, requireBorn: true });
+  const attempt = (cand: Op[]): boolean => {
+    budget--;
+    const r = runOps(w0, cand, { only, requireBorn: true, requireLegal });
+    if (r.invalid || !violates(r, invariant)) return false;
+    best = cand.slice(0, r.trace.length);
+    bestRun = r;
+    return true;
+  };
   let changed = true;
   while (changed && budget > 0) {
     changed = false;
     for (let i = best.length - 1; i >= 0 && budget > 0; i--) {
       if (i >= best.length) continue;
-      budget--;
-      const cand = [...best.slice(0, i), ...best.slice(i + 1)];
-      const r = runOps(w0, cand, { only, requireBorn: true, requireLegal });
-      if (!r.invalid && violates(r, invariant)) {
-        best = cand.slice(0, r.trace.length);
-        bestRun = r;
-        changed = true;
+      // the call alone, then the call with every later call that uses what it created (an
+      // mdev with its open and remove, a PF probe with its configuration)
+      if (attempt([...best.slice(0, i), ...best.slice(i + 1)])) changed = true;
+      else {
+        const dependent = dependentsOf(w0, best, i);
+        if (dependent.size > 0 && budget > 0 && attempt(best.filter((_, k) => k !== i && !dependent.has(k)))) changed = true;
       }
     }
   }
   return bestRun;
 }
+
+/** the calls after @i that name an entity (mdev, device, domain) call @i created or bound */
+export function dependentsOf(w0: World, ops: readonly Op[], i: number): Set<number> {
+  const before = runOps(w0, ops.slice(0, i), { check: false }).final;
+  const after = step(before, ops[i]!).world;
+  const created = {
+    mdev: range(before.nextMdevId, after.nextMdevId),
+    dev: range(before.nextDevId, after.nextDevId),
+    domain: range(before.nextDomainId, after.nextDomainId),
+  };
+  // a driver bound by this call (idxd probe): the calls that configure or use that PF
+  const o = ops[i] as unknown as Record<string, unknown>;
+  const bound = ops[i]!.type === 'idxdProbe' && typeof o.pf === 'number' ? [o.pf as number] : [];
+  const out = new Set<number>();
+  ops.forEach((op, k) => {
+    if (k <= i) return;
+    const x = op as unknown as Record<string, unknown>;
+    const names = (key: string, ids: readonly number[]) => typeof x[key] === 'number' && ids.includes(x[key] as number);
+    if (names('mdev', created.mdev) || names('dev', created.dev) || names('pf', [...created.dev, ...bound]) || names('domain', created.domain) || names('parent', created.domain)) out.add(k);
+  });
+  return out;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 
 /** run a campaign: @runs generated sequences, every violated invariant shrunk once */
 export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {

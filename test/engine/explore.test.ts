@@ -16,7 +16,7 @@ import { runOps } from '../../src/engine/run.ts';
 import { workloadOpTypes } from '../../src/engine/workload.ts';
 import { step } from '../../models/step.ts';
 import type { Op } from '../../models/ops.ts';
-import type { Counterexample } from '../../src/engine/campaign.ts';
+import { dependentsOf, shrinkOps, type Counterexample } from '../../src/engine/campaign.ts';
 
 const rfc = () => worldFor({ design: 'rfc-v2-dev-msi', kernel: '5.10', quirks: true, config: 'small' });
 const dmd = () => worldFor({ design: 'per-device-msi', kernel: '6.2', quirks: true, config: 'small' });
@@ -71,6 +71,28 @@ describe('explore', () => {
     expect(r.complete).toBe(false);
     expect(r.states).toBe(40);
     expect(r.depthReached).toBeLessThan(5);
+  });
+});
+
+describe('shrinking removes dependent calls together', () => {
+  it('the calls that use an mdev, or configure a probed PF, depend on the call that made it', () => {
+    const ops: Op[] = [
+      { type: 'idxdProbe', pf: 0, fail: null },
+      { type: 'idxdWqConfig', pf: 0, wq: 0, wqType: 'mdev', mode: 'dedicated', size: 16, group: 0 },
+      { type: 'idxdEngineConfig', pf: 0, engine: 0, group: 0 },
+      { type: 'idxdDeviceEnable', pf: 0 },
+      { type: 'idxdWqEnable', pf: 0, wq: 0 },
+      { type: 'mdevCreate', pf: 0, wq: 0 },
+      { type: 'cpuOffline', cpu: 3 },
+      { type: 'mdevOpen', mdev: 0, fail: null },
+      { type: 'mdevRemove', mdev: 0 },
+    ];
+    expect([...dependentsOf(rfc(), ops, 5)].sort()).toEqual([7, 8]);
+    expect([...dependentsOf(rfc(), ops, 0)].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect([...dependentsOf(rfc(), ops, 6)]).toEqual([]);
+    // and the whole set goes in one shrinking step: only the DMAR part is left
+    const r = shrinkOps(rfc(), [...ops, ...unplugThenRemove], 'dmar-removal-clean', 200, 'legal');
+    expect(r.trace.map((t) => t.op)).toEqual(unplugThenRemove);
   });
 });
 
