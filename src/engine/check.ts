@@ -39,6 +39,7 @@ export interface CheckRun {
   readonly steps: number;
   readonly counterexamples: readonly Counterexample[];
   readonly outcomes: Readonly<Record<string, number>>;
+  readonly opOutcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /**
@@ -52,7 +53,7 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
     while (next < specs.length) {
       const i = next++;
       const spec = specs[i]!;
-      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes'>>((resolve, reject) => {
+      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes' | 'opOutcomes'>>((resolve, reject) => {
         const w = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: spec });
         w.once('message', resolve);
         w.once('error', reject);
@@ -87,5 +88,5 @@ export function runCheck(spec: CheckSpec): CheckRun {
     swarm: true,
     ...(spec.only ? { only: new Set(spec.only) } : {}),
   });
-  return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: r.counterexamples, outcomes: r.outcomes };
+  return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: r.counterexamples, outcomes: r.outcomes, opOutcomes: r.opOutcomes };
 }
