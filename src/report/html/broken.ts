@@ -52,7 +52,7 @@ export function findBroken(w: World, g: HierarchyGraph, violation: { readonly in
     nodes.add(e.to);
     nodes.add(e.from);
   }
-  for (const d of Object.values(w.domains)) if (d.parent !== null && !w.domains[d.parent]) reasons.push(`${d.name}: parent ${domainName(w, d.parent)} is removed (dangling parent)`);
+  for (const d of Object.values(w.domains)) if (d.parent !== null && !w.domains[d.parent]) reasons.push(`${d.name}: parent ${domainName(w, d.parent)} is gone (dangling parent pointer)`);
   for (const dev of Object.values(w.devices)) if (!dev.released && dev.msiDomain !== null && !w.domains[dev.msiDomain]) reasons.push(`${dev.name}: msi_domain points at ${domainName(w, dev.msiDomain)}`);
   for (const [name, id] of Object.entries(w.designDomains)) if (!w.domains[id]) reasons.push(`${name} points at ${domainName(w, id)}`);
   for (const d of Object.values(w.irqs)) {

@@ -8,7 +8,7 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1400px; padding: 0 1em; color: #202124; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #dadce0; }
 table { border-collapse: collapse; margin: .5em 0; } th, td { border: 1px solid #dadce0; padding: .2em .5em; text-align: left; vertical-align: top; }
-th { background: #f1f3f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f1f3f4; } td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.holds { color: #137333; } td.violated { background: #fce8e6; } td.violated a { color: #a50e0e; font-weight: 600; }
 code, pre, .call { font-family: ui-monospace, monospace; font-size: 12.5px; }
 .diff { color: #5f6368; font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }
