@@ -152,6 +152,19 @@ describe('the HTML report', () => {
     expect(readdirSync(join(a, 'html')).some((f) => f.startsWith('hostile-rfc'))).toBe(true);
   });
 
+  it('compare --kernel-model: an index and a page per counterexample, every relative link resolving (no healthy hierarchies: no design)', () => {
+    const out = join(root, 'km');
+    const r = cli('compare', '--kernel-model', '--runs', '3', '--steps', '20', '--only', 'lifetime,isolation', '--out', out);
+    expect(r.code).toBe(0);
+    const pages = ['index.html', ...readdirSync(join(out, 'html')).map((f) => join('html', f))];
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages).not.toContain(join('html', 'hierarchies.html'));
+    for (const p of pages) {
+      const html = readFileSync(join(out, p), 'utf8');
+      for (const [, href] of html.matchAll(/href="([^"#]+)/g)) expect(existsSync(join(out, p, '..', href!)), `${p}: ${href}`).toBe(true);
+    }
+  });
+
   it('a design file whose name is markup is refused: one line, exit 2', () => {
     const path = join(root, 'named.ts');
     writeFileSync(path, `export default (k) => ({ ...k.designs.rfcV2DevMsi, name: ${JSON.stringify(HOSTILE)} });\n`);

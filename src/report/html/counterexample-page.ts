@@ -24,8 +24,8 @@ export function worldsAlong(w0: World, trace: readonly TraceStep[]): World[] {
   return worlds;
 }
 
-/** counterexamplePage() - the page's HTML; @jsonFile is the replayable file, @pageDir where the page goes */
-export async function counterexamplePage(r: CheckRun, c: Counterexample, jsonFile: string | null, pageDir: string): Promise<string> {
+/** counterexamplePage() - the page's HTML; @jsonFile is the replayable file, @pageDir where the page goes, @healthyLink: hierarchies.html exists */
+export async function counterexamplePage(r: CheckRun, c: Counterexample, jsonFile: string | null, pageDir: string, healthyLink: boolean): Promise<string> {
   const inv = invariants.find((i) => i.id === c.invariant);
   const worlds = worldsAlong(r.world0, c.trace);
   const n = c.trace.length;
@@ -39,7 +39,7 @@ export async function counterexamplePage(r: CheckRun, c: Counterexample, jsonFil
   const title = `${r.spec.design}: ${c.invariant}`;
   const file = jsonFile ? relative(pageDir, jsonFile).split('\\').join('/') : null;
   const body = [
-    `<nav><a href="../index.html">index</a><a href="hierarchies.html">healthy hierarchies</a></nav>`,
+    `<nav><a href="../index.html">index</a>${healthyLink ? '<a href="hierarchies.html">healthy hierarchies</a>' : ''}</nav>`,
     `<h1>${escapeHtml(r.spec.design)}: <code>${escapeHtml(c.invariant)}</code> violated in ${n} steps</h1>`,
     `<p>Kernel ${escapeHtml(r.spec.kernel)}, configuration <code>${escapeHtml(r.spec.config)}</code>, ${escapeHtml(r.spec.mode)} caller, seed ${r.spec.seed}; found in run ${c.foundInRun + 1} at step ${c.originalLength}, shrunk to ${n}.` +
       (file ? ` Replay: <code>npx irqcheck replay <a href="${escapeHtml(file)}">${escapeHtml(file.split('/').pop()!)}</a></code>.` : '') + '</p>',

@@ -17,18 +17,18 @@ import { benchSection } from './bench-section.ts';
 export async function writeHtmlReport(runs: readonly CheckRun[], meta: CompareMeta, files: Map<CheckRun, Map<string, string>>, out: string): Promise<string> {
   const dir = join(out, 'html');
   mkdirSync(dir, { recursive: true });
+  // the healthy hierarchy needs a design: the kernel model alone has none to show
+  const designs = runs.filter((r) => r.spec.mode === 'workload');
   const pages = new Map<CheckRun, Map<string, string>>();
   for (const r of runs) {
     const mine = new Map<string, string>();
     for (const c of r.counterexamples) {
       const name = `${safeFileName(counterexampleName(r, c.invariant).replace(/\.json$/, ''))}.html`;
-      writeFileSync(join(dir, name), await counterexamplePage(r, c, files.get(r)?.get(c.invariant) ?? null, dir));
+      writeFileSync(join(dir, name), await counterexamplePage(r, c, files.get(r)?.get(c.invariant) ?? null, dir, designs.length > 0));
       mine.set(c.invariant, `html/${name}`);
     }
     pages.set(r, mine);
   }
-  // the healthy hierarchy needs a design: the kernel model alone has none to show
-  const designs = runs.filter((r) => r.spec.mode === 'workload');
   if (designs.length) writeFileSync(join(dir, 'hierarchies.html'), await hierarchiesPage(designs));
   const index = join(out, 'index.html');
   writeFileSync(index, indexPage(runs, meta, pages, benchSection(join(out, 'bench.json')), designs.length ? 'html/hierarchies.html' : null));
