@@ -26,6 +26,7 @@ import { explore, type ExploreProgress } from '../engine/explore.ts';
 import { workloadOpTypes } from '../engine/workload.ts';
 import { renderExplore } from '../report/explore.ts';
 import { step } from '../../models/step.ts';
+import { writeHtmlReport } from '../report/html/write.ts';
 
 class InputError extends Error {}
 
@@ -194,8 +195,9 @@ export function buildCli(): Command {
     writeFileSync(join(out, 'summary.json'), JSON.stringify({ results }, null, 2) + '\n');
     const meta = { seed: o.seed as number, runs: o.runs as number, steps: o.steps as number, config: o.config as string };
     writeFileSync(join(out, 'summary.md'), o.kernelModel ? renderKernelModelMarkdown(runs, meta) : renderCompareMarkdown(runs, meta, files, join(out, 'summary.md')));
+    const html = await writeHtmlReport(runs, meta, files, out);
     if (o.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
-    else process.stdout.write(renderMatrix(runs, false) + `\n\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/\n`);
+    else process.stdout.write(renderMatrix(runs, false) + `\n\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/, ${html}\n`);
   });
 
   program

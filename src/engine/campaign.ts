@@ -60,6 +60,8 @@ export interface CampaignResult {
   readonly steps: number;
   readonly counterexamples: readonly Counterexample[];
   readonly outcomes: Readonly<Record<string, number>>;
+  /** outcome kinds per operation type over every run (which calls the workload reached, and how they ended) */
+  readonly opOutcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 const tuple = fc.array(fc.nat({ max: 0xffff }), { minLength: CHOICES_PER_STEP, maxLength: CHOICES_PER_STEP });
@@ -197,6 +199,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   const sequences = generateSequences(opts);
   const found = new Map<string, Counterexample>();
   const outcomes: Record<string, number> = {};
+  const opOutcomes: Record<string, Record<string, number>> = {};
   let steps = 0;
   let runs = 0;
   // an invariant already found is not checked any more: later runs go on past the state that
@@ -210,6 +213,10 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
     const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, only: active });
     steps += r.trace.length;
     for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
+    for (const s of r.trace) {
+      const per = (opOutcomes[s.op.type] ??= {});
+      per[s.outcome] = (per[s.outcome] ?? 0) + 1;
+    }
     for (const v of r.violations) {
       if (found.has(v.invariant)) continue;
       const cut = seq.slice(0, r.trace.length);
@@ -229,5 +236,5 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
     if (opts.stopAtFirst && found.size > 0) break;
   }
   const counterexamples = [...found.values()].sort((a, b) => a.invariant.localeCompare(b.invariant));
-  return { runs, steps, counterexamples, outcomes };
+  return { runs, steps, counterexamples, outcomes, opOutcomes };
 }

@@ -48,6 +48,7 @@ export interface CheckRun {
   readonly steps: number;
   readonly counterexamples: readonly (Counterexample & { readonly minimal?: boolean })[];
   readonly outcomes: Readonly<Record<string, number>>;
+  readonly opOutcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** what the certifying search did, when asked */
   readonly certify?: CertifyStats;
 }
@@ -63,7 +64,7 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
     while (next < specs.length) {
       const i = next++;
       const spec = specs[i]!;
-      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes' | 'certify'>>((resolve, reject) => {
+      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes' | 'opOutcomes' | 'certify'>>((resolve, reject) => {
         const w = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: spec });
         w.once('message', resolve);
         w.once('error', reject);
@@ -99,10 +100,11 @@ export function runCheck(spec: CheckSpec): CheckRun {
     swarm: true,
     ...(spec.only ? { only: new Set(spec.only) } : {}),
   });
+  const base = { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, outcomes: r.outcomes, opOutcomes: r.opOutcomes };
   // exhaustive certification needs the finite alphabet of the driver-level workload
   if (workload && spec.certify) {
     const c = certifyCounterexamples(world0, r.counterexamples, workloadOpTypes, spec.certify);
-    return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: c.counterexamples, outcomes: r.outcomes, certify: c.stats };
+    return { ...base, counterexamples: c.counterexamples, certify: c.stats };
   }
-  return { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, counterexamples: r.counterexamples, outcomes: r.outcomes };
+  return { ...base, counterexamples: r.counterexamples };
 }

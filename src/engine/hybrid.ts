@@ -28,6 +28,7 @@ export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
   const base = explore(w0, { depth: opts.frontierDepth, types: opts.types, keepFrontier: true, ...(opts.only ? { only: opts.only } : {}) });
   const found = new Map<string, Counterexample>();
   const outcomes: Record<string, number> = {};
+  const opOutcomes: Record<string, Record<string, number>> = {};
   let steps = 0;
   let runs = 0;
   // what the exhaustive part already found is kept as found (shortest)
@@ -45,6 +46,10 @@ export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
       const r = runChoices(start.world, seq, { mode: 'legal', types: opts.types, universe: opts.types, only: active });
       steps += r.trace.length;
       for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
+      for (const s of r.trace) {
+        const per = (opOutcomes[s.op.type] ??= {});
+        per[s.outcome] = (per[s.outcome] ?? 0) + 1;
+      }
       for (const v of r.violations) {
         if (found.has(v.invariant)) continue;
         const ops = [...start.ops, ...r.trace.map((t) => t.op)];
@@ -58,5 +63,5 @@ export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
     }
   }
   const counterexamples = [...found.values()].sort((a, b) => a.invariant.localeCompare(b.invariant));
-  return { runs, steps, counterexamples, outcomes };
+  return { runs, steps, counterexamples, outcomes, opOutcomes };
 }
