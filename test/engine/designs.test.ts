@@ -54,6 +54,8 @@ describe('designs', () => {
     // the trace reads like kernel calls, and ends where the unit goes
     expect(byId.get('correct-ir-unit')!.trace.map((s) => s.call).join('\n')).toContain('idxd_vdcm_open(mdev0)');
     expect(byId.get('dmar-removal-clean')!.trace.at(-1)!.call).toMatch(/^dmar_hp_remove_drhd\(DRHD\d\)$/);
+    // the default certification budget proves the 2-step traces shortest
+    expect((byId.get('dmar-removal-clean') as unknown as { minimal: boolean }).minimal).toBe(true);
     for (const v of res[0]!.violations) {
       const rp = cli('replay', v.file);
       expect(rp.code, `${v.file}: ${rp.err}`).toBe(1);
@@ -62,15 +64,15 @@ describe('designs', () => {
   });
 
   it('check --design per-device-msi: exit 0 under the same workloads', () => {
-    const r = cli('check', '--design', 'per-device-msi', '--runs', '60', '--out', tmp());
+    const r = cli('check', '--design', 'per-device-msi', '--runs', '60', '--certify', '0', '--out', tmp());
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('0 invariant(s) violated');
   });
 
   it('compare: same seed, byte-identical Markdown and JSON; one column per design', () => {
     const [a, b] = [tmp(), tmp()];
-    const ra = cli('compare', '--runs', '12', '--seed', '1', '--out', a);
-    const rb = cli('compare', '--runs', '12', '--seed', '1', '--out', b);
+    const ra = cli('compare', '--runs', '12', '--seed', '1', '--certify', '300', '--out', a);
+    const rb = cli('compare', '--runs', '12', '--seed', '1', '--certify', '300', '--out', b);
     expect(ra.code).toBe(0);
     expect(rb.code).toBe(0);
     const md = readFileSync(join(a, 'summary.md'), 'utf8');
@@ -87,7 +89,7 @@ describe('designs', () => {
       dir,
       `export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'my-rfc', summary: 'the RFC, renamed', description: 'A copy of rfc-v2-dev-msi.', assumptions: [] });\n`,
     );
-    const r = cli('check', '--design', path, '--runs', '12', '--json', '--out', join(dir, 'out'));
+    const r = cli('check', '--design', path, '--runs', '12', '--certify', '0', '--json', '--out', join(dir, 'out'));
     expect(r.code, r.err).toBe(1);
     const res = JSON.parse(r.out).results as ResultJson[];
     expect(res[0]!.design).toBe('my-rfc');
@@ -95,12 +97,12 @@ describe('designs', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).designFile).toBe(path);
     expect(cli('replay', file).code).toBe(1);
     // next to a built-in one: two campaigns on worker threads
-    const two = cli('check', '--design', `${path},per-device-msi`, '--runs', '10', '--json', '--out', join(dir, 'out2'));
+    const two = cli('check', '--design', `${path},per-device-msi`, '--runs', '10', '--certify', '0', '--json', '--out', join(dir, 'out2'));
     expect((JSON.parse(two.out).results as ResultJson[]).map((x) => x.design)).toEqual(['my-rfc', 'per-device-msi']);
   });
 
   it('the README example design (examples/rfc-thread-variant.ts) runs', () => {
-    const r = cli('check', '--design', './examples/rfc-thread-variant.ts', '--runs', '60', '--only', 'isolation', '--json', '--out', tmp());
+    const r = cli('check', '--design', './examples/rfc-thread-variant.ts', '--runs', '60', '--only', 'isolation', '--certify', '0', '--json', '--out', tmp());
     expect(r.code).toBe(1);
     const res = JSON.parse(r.out).results as ResultJson[];
     expect(res[0]!.design).toBe('rfc-thread-variant');
