@@ -21,6 +21,9 @@ import { CounterexampleError, parseCounterexample } from '../report/counterexamp
 import { formatTrace } from '../report/trace.ts';
 import { describeDiff } from '../report/diff.ts';
 import { step } from '../../models/step.ts';
+import { registerBenchCommands } from './bench.ts';
+import { parseFaultIds } from './fault-option.ts';
+import type { FaultId } from '../../models/faults/catalog.ts';
 
 class InputError extends Error {}
 
@@ -69,6 +72,7 @@ function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'lega
   const steps = o.steps as number;
   return {
     ...(o.only ? { only: o.only as string[] } : {}),
+    ...(o.fault ? { faults: o.fault as FaultId[] } : {}),
     design: KERNEL_DESIGN,
     kernel,
     quirks: o.quirks !== 'off',
@@ -95,6 +99,7 @@ const campaignOptions = (c: Command) =>
     .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
+    .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where reports and counterexample files go', 'reports');
 
@@ -212,7 +217,7 @@ export function buildCli(): Command {
           throw e;
         }
       }
-      const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config }, file.quirks);
+      const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config, ...(file.faults ? { faults: file.faults } : {}) }, file.quirks);
       const r = runOps(world0, ops, { only: new Set([file.invariant]) });
       const still = r.violations.find((v) => v.invariant === file.invariant);
       if (o.json) {
@@ -234,6 +239,7 @@ export function buildCli(): Command {
       process.exitCode = still ? 1 : 0;
     });
 
+  registerBenchCommands(program, (m) => new InputError(m));
   return program;
 }
 

@@ -34,6 +34,8 @@ export interface CampaignOptions {
    * runs go deep along one path (a DSA configured up to open mdevs) instead of tearing down early
    */
   readonly swarm?: boolean;
+  /** told of each invariant's first violation before it is shrunk (the benchmark times it) */
+  readonly onFound?: (invariant: string, run: number) => void;
 }
 
 /** the operation types of swarm run @run: each type kept with probability 1/2 (seeded) */
@@ -180,6 +182,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
     for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
     for (const v of r.violations) {
       if (found.has(v.invariant)) continue;
+      opts.onFound?.(v.invariant, i);
       const cut = seq.slice(0, r.trace.length);
       const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}), ...universe });
       const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant, 1500, opts.mode);

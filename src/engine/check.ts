@@ -10,6 +10,7 @@ import { runCampaign, type Counterexample } from './campaign.ts';
 import { workloadOpTypes } from './workload.ts';
 import { findDesign, KERNEL_DESIGN } from '../../models/designs/index.ts';
 import type { Mode } from './op-specs.ts';
+import type { FaultId } from '../../models/faults/catalog.ts';
 
 /** legal/any: the kernel model driven by a generic caller; workload: a design under the driver-level workload */
 export type CheckMode = Mode | 'workload';
@@ -29,6 +30,8 @@ export interface CheckSpec {
   readonly maxSteps: number;
   /** check only these invariant ids (default: all) */
   readonly only?: readonly string[];
+  /** catalog bugs switched back on (--fault) */
+  readonly faults?: readonly FaultId[];
 }
 
 export interface CheckRun {
@@ -67,10 +70,11 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
 }
 
 /** the booted world of a campaign: kernel profile, configuration and the design installed */
-export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config'>, quirkIds?: readonly QuirkId[]): World {
+export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config' | 'faults'>, quirkIds?: readonly QuirkId[]): World {
   const design = spec.design === KERNEL_DESIGN ? null : findDesign(spec.design);
   if (design === undefined) throw new Error(`design '${spec.design}' is not registered`);
-  const profile = kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks });
+  const profile0 = kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks });
+  const profile = spec.faults?.length ? { ...profile0, faults: spec.faults } : profile0;
   return bootWorld(quirkIds ? { ...profile, quirks: quirkIds } : profile, platformConfigs[spec.config]!, design);
 }
 

@@ -34,7 +34,7 @@ export interface ResultJson {
   readonly violations: readonly ViolationJson[];
 }
 
-export const runLabel = (r: CheckRun): string => `${r.spec.design}-${r.spec.kernel}-${r.spec.mode}`;
+export const runLabel = (r: CheckRun): string => `${r.spec.design}-${r.spec.kernel}-${r.spec.mode}${r.spec.faults?.length ? `-${r.spec.faults.join('-')}` : ''}`;
 
 /** counterexample file name: stable, one per design/kernel/mode/invariant */
 export const counterexampleName = (r: CheckRun, invariant: string): string => `${runLabel(r)}-${invariant}.json`;
@@ -45,7 +45,7 @@ export function saveCounterexamples(r: CheckRun, dir: string): Map<string, strin
   const paths = new Map<string, string>();
   for (const c of r.counterexamples) {
     const file = toCounterexampleFile(
-      { design: r.spec.design, ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}), kernel: r.spec.kernel, quirks: r.quirkIds, config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
+      { design: r.spec.design, ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}), kernel: r.spec.kernel, quirks: r.quirkIds, ...(r.spec.faults?.length ? { faults: r.spec.faults } : {}), config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
       c.trace,
     );
     const path = join(dir, counterexampleName(r, c.invariant));
