@@ -11,7 +11,7 @@
 import type { CpuId, DevId, DomainId, IrqDomain, MsiDomainInfo, Virq, World } from './types.ts';
 import type { FailPoint } from './hierarchy.ts';
 import { bug, err, ok, okVoid, uaf, warned, type Failure, type Outcome } from './outcome.ts';
-import { irqDomainCreateHierarchy } from './irqdomain.ts';
+import { irqDomainCreateNamed } from './fwnode.ts';
 import {
   addMsiListDescs,
   freeMsiListDescs,
@@ -38,6 +38,20 @@ export function spreadAffinity(nvec: number, cpus: readonly CpuId[]): CpuId[][] 
   if (nvec >= cpus.length) return Array.from({ length: nvec }, (_, i) => [cpus[i % cpus.length]!]);
   return Array.from({ length: nvec }, (_, i) => cpus.filter((_, c) => Math.floor((c * nvec) / cpus.length) === i));
 }
+
+/** the 5.10 global PCI-MSI and INTEL-IR-MSI domains (x86 pci_msi_domain_info, IR msi info) */
+export const pciMsiGlobalInfo = (multi: boolean) => ({
+  activateEarly: true,
+  mustReactivate: true,
+  allocSimpleDescs: false,
+  freeDescs: false,
+  multiPciMsi: multi,
+  pciMsix: true,
+  allocDyn: false,
+  pciIms: false,
+  hwsize: 0,
+  chip: 'pci-msi' as const,
+});
 
 const pciMsiInfo = (chip: 'pci-msi' | 'pci-msix', hwsize: number, multi: boolean): MsiDomainInfo => ({
   activateEarly: true,
@@ -165,7 +179,8 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
     msiInfo: { ...pciMsiInfo(type === 'msix' ? 'pci-msix' : 'pci-msi', hwsize, parent.kind === 'ir'), ...(hasFault(w.profile, 'B08') ? { freeDescs: false } : {}) },
     creator: 'pci-core',
   };
-  const c = irqDomainCreateHierarchy(out, spec);
+  // msi_create_device_irq_domain(): a named fwnode per device domain
+  const c = irqDomainCreateNamed(out, spec);
   return okVoid(setDeviceDomainSlot(c.w, dev, 0, c.id));
 }
 
@@ -279,7 +294,7 @@ export function pciCreateImsDomain(w: World, dev: DevId, hwsize: number): Outcom
   if ((d.msiData?.domains[1] ?? null) !== null) return warned(w, `${d.name}: MSI_SECONDARY_DOMAIN already populated`, 'EEXIST');
   if (hwsize > 65536) return err(w, 'EINVAL', 'hwsize above 65536');
   const out = msiSetupDeviceData(w, dev);
-  const c = irqDomainCreateHierarchy(out, {
+  const c = irqDomainCreateNamed(out, {
     name: `IR-IMS-${d.name}`,
     kind: 'msi',
     parent: d.msiDomain,

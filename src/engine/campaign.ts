@@ -162,6 +162,24 @@ export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budg
   return bestRun;
 }
 
+/** the operation types run @i of a campaign draws from (a swarm subset on every other run) */
+const runTypes = (opts: CampaignOptions, i: number): readonly OpType[] | undefined =>
+  opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
+
+/**
+ * firstViolation() - the campaign's search without shrinking: the first run (0-based) that
+ * breaks an invariant, and which; null if none within the budget
+ */
+export function firstViolation(w0: World, opts: CampaignOptions): { run: number; invariant: string } | null {
+  const universe = opts.types ? { universe: opts.types } : {};
+  for (const [i, seq] of generateSequences(opts).entries()) {
+    const types = runTypes(opts, i);
+    const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, ...(opts.only ? { only: opts.only } : {}) });
+    if (r.violations.length > 0) return { run: i, invariant: r.violations[0]!.invariant };
+  }
+  return null;
+}
+
 /** run a campaign: @runs generated sequences, every violated invariant shrunk once */
 export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   const sequences = generateSequences(opts);
@@ -175,7 +193,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   for (const [i, seq] of sequences.entries()) {
     if (active.size === 0) break;
     runs++;
-    const types = opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
+    const types = runTypes(opts, i);
     const universe = opts.types ? { universe: opts.types } : {};
     const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, only: active });
     steps += r.trace.length;
