@@ -90,7 +90,7 @@ export function toResultJson(r: CheckRun, files: Map<string, string> | null): Re
 /** the counterexamples of one run as readable text */
 export function renderRunText(r: CheckRun): string {
   const out: string[] = [];
-  const head = `${r.spec.design} on ${r.spec.kernel} (${r.spec.mode} caller, config ${r.spec.config}, seed ${r.spec.seed}${r.quirkIds.length ? `, quirks: ${r.quirkIds.join(', ')}` : ''})`;
+  const head = `${r.spec.design} on ${r.spec.kernel} (${r.spec.mode} caller, config ${r.spec.config}, seed ${r.spec.seed}${r.quirkIds.length ? `, quirks: ${r.quirkIds.join(', ')}` : ''}${r.spec.faults?.length ? `, faults: ${r.spec.faults.join(', ')}` : ''})`;
   out.push(`${head}: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length} invariant(s) violated`);
   for (const c of r.counterexamples) {
     out.push('', `✗ ${c.invariant} [${c.category}]  (${c.trace.length} steps, found at ${c.originalLength})`);
