@@ -64,6 +64,13 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
       (r.engines.every((e) => e.shortestBasis === 'certified') ? 'the certified shortest trace.' : 'the shortest trace any engine found for that fault (no exhaustive engine has certified a shortest length yet).'),
     '',
   );
+  out.push('## Where the engines differ', '');
+  const differ = r.faults.filter((f) => new Set(f.results.map((x) => x.detected)).size > 1);
+  for (const f of differ) out.push(`- ${f.id}: ${f.results.map((x) => `${x.engine} ${x.detected}/${x.seeds}`).join(', ')}`);
+  if (differ.length === 0) out.push('- every engine detected every fault on the same number of seeds');
+  const best = Math.max(...r.engines.map((e) => e.detectionRate));
+  out.push('', `Totals: ${r.engines.map((e) => `${e.engine} ${pct(e.detectionRate)} detected, ${pct(e.shortestShare)} shortest`).join('; ')}. ` +
+    `Highest detection rate: ${r.engines.filter((e) => e.detectionRate === best).map((e) => e.engine).join(', ')}.`, '');
   out.push('## Timing (varies from run to run; everything above is deterministic)', '');
   out.push(`| engine | median ms to detect |`);
   out.push('|---|---|');
