@@ -10,25 +10,15 @@ import type { Device, DmarUnit, World } from './types.ts';
 import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from '../platform/config.ts';
 import { irqAllocMatrix } from './matrix.ts';
-import { irqDomainCreateHierarchy } from './irqdomain.ts';
+import { irqDomainCreateNamed } from './fwnode.ts';
+import { pciMsiGlobalInfo } from './pci-msi.ts';
+import { intelSetupIrqRemapping } from './dmar.ts';
 import { deviceAdd } from './device.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
 import type { Design } from '../designs/design.ts';
 
-const pciMsiGlobalInfo = (multi: boolean) => ({
-  activateEarly: true,
-  mustReactivate: true,
-  allocSimpleDescs: false,
-  freeDescs: false,
-  multiPciMsi: multi,
-  pciMsix: true,
-  allocDyn: false,
-  pciIms: false,
-  hwsize: 0,
-  chip: 'pci-msi' as const,
-});
 
 /**
  * bootWorld() - @design: the API design installed (its kernel features join the profile, its
@@ -84,34 +74,19 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     platformDevids: [],
     recentFrees: [],
     freedWithAction: [],
+    fwnodes: {},
+    nextFwnode: 0,
   };
   const base = { msiDevice: false, dev: null, unit: null, msiInfo: null, creator: 'boot' as const };
-  const vec = irqDomainCreateHierarchy(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
+  const vec = irqDomainCreateNamed(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
   w = { ...vec.w, vectorDomain: vec.id };
   if (!v62) {
-    const pm = irqDomainCreateHierarchy(w, { ...base, name: 'PCI-MSI', kind: 'msi', parent: vec.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: false, msiInfo: pciMsiGlobalInfo(false) });
+    const pm = irqDomainCreateNamed(w, { ...base, name: 'PCI-MSI', kind: 'msi', parent: vec.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: false, msiInfo: pciMsiGlobalInfo(false) });
     w = { ...pm.w, defaultPciMsiDomain: pm.id };
   }
   for (const u of units) {
     if (!u.irEnabled) continue;
-    const ir = irqDomainCreateHierarchy(w, {
-      ...base,
-      name: `INTEL-IR-${u.id}`,
-      kind: 'ir',
-      parent: vec.id,
-      busToken: v62 ? 'DMAR' : 'ANY',
-      msiParent: v62,
-      isolatedMsi: true,
-      unit: u.id,
-    });
-    w = ir.w;
-    let irMsi: number | null = null;
-    if (!v62) {
-      const m = irqDomainCreateHierarchy(w, { ...base, name: `INTEL-IR-MSI-${u.id}`, kind: 'msi', parent: ir.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: true, msiInfo: pciMsiGlobalInfo(true) });
-      w = m.w;
-      irMsi = m.id;
-    }
-    w = putUnit(w, { ...w.units[u.id]!, irDomain: ir.id, irMsiDomain: irMsi });
+    w = intelSetupIrqRemapping(w, u.id);
     if (design?.irUnitAdded) w = design.irUnitAdded(w, u.id);
   }
   if (design?.boot) w = design.boot(w);

@@ -17,7 +17,7 @@ import { vectorFreeMovedVector } from './vector.ts';
 import { irqDoSetAffinity } from './manage.ts';
 import { arrSet, intersect } from './util.ts';
 import { onlineCpus, putIrq, updIrq } from './world.ts';
-import { hasQuirk } from './profile.ts';
+import { hasFault, hasQuirk } from './profile.ts';
 
 /**
  * cpuOffline() - take @cpu down
@@ -38,8 +38,10 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
     const lvl = d0.levels.length - 1;
     const c = d0.levels[lvl]!.chip as VectorChipData | null;
     if (!c) continue;
-    // irq_force_complete_move(): for every visited irq (a6c11c0a5235)
-    if (c.prevVector !== 0 || c.moveInProgress) out = vectorFreeMovedVector(out, virq, lvl);
+    // irq_force_complete_move(): for every visited irq (a6c11c0a5235); before that fix only
+    // after irq_needs_fixup(), i.e. for started irqs whose effective mask has the dying CPU
+    const needsFixup = d0.started && d0.effective.includes(cpu);
+    if ((c.prevVector !== 0 || c.moveInProgress) && (needsFixup || !hasFault(w.profile, 'B01'))) out = vectorFreeMovedVector(out, virq, lvl);
     const d = out.irqs[virq]!;
     if (!d.started || !d.effective.includes(cpu)) {
       // irq_fixup_move_pending(desc, false)
@@ -82,7 +84,7 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
  */
 export function cpuOnline(w: World, cpu: CpuId): Outcome<void> {
   if (w.cpuOnline[cpu]) return okVoid(w);
-  let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, true), matrix: irqMatrixOnline(w.matrix, cpu) };
+  let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, true), matrix: irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02')) };
   // lapic_online(): every non-legacy vector_irq entry is cleared; without the quirk the entries
   // of dormant irqs that still hold a vector here are kept
   const table = out.matrix.vectorIrq[cpu]!;

@@ -13,8 +13,11 @@
  */
 import type { UnitId, World } from './types.ts';
 import { err, okVoid, warned, type Outcome } from './outcome.ts';
-import { irqDomainCreateHierarchy, irqDomainRemove } from './irqdomain.ts';
+import { irqDomainRemove } from './irqdomain.ts';
 import { putUnit } from './world.ts';
+import { freeDomainFwnode, irqDomainCreateNamed, irqDomainFreeFwnode } from './fwnode.ts';
+import { pciMsiGlobalInfo } from './pci-msi.ts';
+import { hasFault } from './profile.ts';
 import { designOf } from '../designs/index.ts';
 
 export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
@@ -38,9 +41,15 @@ export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
   }
   for (const d of [u.irMsiDomain, u.irDomain]) {
     if (d === null || !out.domains[d]) continue;
+    const fwnode = out.domains[d]!.fwnode;
     const r = irqDomainRemove(out, d);
     if (r.kind === 'warned') warnings.push(r.why);
     out = r.world;
+    // B10: before ec0160891e38 intel_teardown_irq_remapping() left the fwnode allocated
+    if (hasFault(w.profile, 'B10')) continue;
+    const f = freeDomainFwnode(out, fwnode);
+    if (f.kind !== 'ok') return f;
+    out = f.world;
   }
   // the table is freed; the domain ids stay on the unit so the lifetime invariants can see them
   out = putUnit(out, { ...out.units[unitId]!, present: false, irEnabled: false, irtes: {} });
@@ -51,27 +60,31 @@ export function dmarHotAdd(w: World, unitId: UnitId): Outcome<void> {
   const u = w.units[unitId];
   if (!u) return err(w, 'ENODEV', `no DMAR unit ${unitId}`);
   if (u.present) return err(w, 'EEXIST', `${u.name} is already present`);
+  let out = intelSetupIrqRemapping(w, unitId);
+  out = putUnit(out, { ...out.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {} });
+  const hook = designOf(out).irUnitAdded;
+  return okVoid(hook ? hook(out, unitId) : out);
+}
+
+/**
+ * intelSetupIrqRemapping() - the IR domain of a unit on a named fwnode (5.10: and its
+ * INTEL-IR-MSI child), at boot and on hot add
+ * Kernel: drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping()
+ */
+export function intelSetupIrqRemapping(w: World, unitId: UnitId): World {
   const v62 = w.profile.version !== '5.10';
   const base = { msiDevice: false, dev: null, msiInfo: null, creator: 'boot' as const };
-  const ir = irqDomainCreateHierarchy(w, { ...base, name: `INTEL-IR-${unitId}`, kind: 'ir', parent: w.vectorDomain, busToken: v62 ? 'DMAR' : 'ANY', msiParent: v62, isolatedMsi: true, unit: unitId });
+  const ir = irqDomainCreateNamed(w, { ...base, name: `INTEL-IR-${unitId}`, kind: 'ir', parent: w.vectorDomain, busToken: v62 ? 'DMAR' : 'ANY', msiParent: v62, isolatedMsi: true, unit: unitId });
   let out = ir.w;
   let irMsi: number | null = null;
   if (!v62) {
-    const m = irqDomainCreateHierarchy(out, {
-      ...base,
-      name: `INTEL-IR-MSI-${unitId}`,
-      kind: 'msi',
-      parent: ir.id,
-      busToken: 'PCI_MSI',
-      msiParent: false,
-      isolatedMsi: true,
-      unit: null,
-      msiInfo: { activateEarly: true, mustReactivate: true, allocSimpleDescs: false, freeDescs: false, multiPciMsi: true, pciMsix: true, allocDyn: false, pciIms: false, hwsize: 0, chip: 'pci-msi' },
-    });
+    const m = irqDomainCreateNamed(out, { ...base, name: `INTEL-IR-MSI-${unitId}`, kind: 'msi', parent: ir.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: true, unit: null, msiInfo: pciMsiGlobalInfo(true) });
     out = m.w;
     irMsi = m.id;
   }
-  out = putUnit(out, { ...out.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {}, irDomain: ir.id, irMsiDomain: irMsi });
-  const hook = designOf(out).irUnitAdded;
-  return okVoid(hook ? hook(out, unitId) : out);
+  // B18: before e3beca48a45b the fwnode was freed right after the domain was created on it
+  if (hasFault(w.profile, 'B18')) {
+    for (const d of [ir.id, irMsi]) if (d !== null) out = irqDomainFreeFwnode(out, out.domains[d]!.fwnode!).world;
+  }
+  return putUnit(out, { ...out.units[unitId]!, irDomain: ir.id, irMsiDomain: irMsi });
 }

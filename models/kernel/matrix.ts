@@ -20,8 +20,10 @@ function findFreeBit(m: VectorMatrix, cm: CpuMap): number {
 }
 
 /** irq_matrix_online(): account this CPU's available vectors globally again */
-export function irqMatrixOnline(m: VectorMatrix, cpu: CpuId): VectorMatrix {
+export function irqMatrixOnline(m: VectorMatrix, cpu: CpuId, wipe = false): VectorMatrix {
   let cm = m.maps[cpu]!;
+  // B02: before 651ca2c00405 every online zeroed alloc_map and allocated and recomputed available
+  if (wipe) cm = { ...cm, allocMap: [], allocated: 0, available: m.allocSize - cm.managed - m.systembitsInalloc, initialized: true };
   if (!cm.initialized) {
     cm = { ...cm, available: m.allocSize - cm.managed - m.systembitsInalloc, initialized: true };
   }

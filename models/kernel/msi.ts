@@ -12,7 +12,8 @@ import { err, okVoid, ok, uaf, warned, type Failure, type Outcome } from './outc
 import { irqDomainActivateIrq, irqDomainDeactivateIrq, irqDomainFreeIrqs, irqDomainAllocIrqs, irqDomainRemove } from './irqdomain.ts';
 import { dropDesc, onlineCpus, putDesc, putDevice, updDevice, updIrq, domainName } from './world.ts';
 import { intersect, recDel, recPut, recValues } from './util.ts';
-import { hasFeature, hasQuirk } from './profile.ts';
+import { hasFault, hasFeature, hasQuirk } from './profile.ts';
+import { freeDomainFwnode } from './fwnode.ts';
 
 /**
  * imsArrayFreeSlot() - the lowest IMS slot no live interrupt of @domain uses (its slot bitmap)
@@ -404,7 +405,12 @@ export function msiRemoveDeviceIrqDomain(w: World, dev: DevId, domid: 0 | 1): Ou
   const domain = w.domains[id];
   if (domain && !domain.msiDevice) return okVoid(w);
   const out = setDeviceDomainSlot(w, dev, domid, null);
-  return irqDomainRemove(out, id);
+  const fwnode = domain?.fwnode;
+  const r = irqDomainRemove(out, id);
+  // B11: before ac8f29aef2f1 the fwnode of the device domain was never freed
+  if ((r.kind !== 'ok' && r.kind !== 'warned') || hasFault(w.profile, 'B11')) return r;
+  const f = freeDomainFwnode(r.world, fwnode);
+  return f.kind === 'ok' ? { ...r, world: f.world } : f;
 }
 
 /**

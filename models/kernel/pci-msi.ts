@@ -11,7 +11,7 @@
 import type { CpuId, DevId, DomainId, IrqDomain, MsiDomainInfo, Virq, World } from './types.ts';
 import type { FailPoint } from './hierarchy.ts';
 import { bug, err, ok, okVoid, uaf, warned, type Failure, type Outcome } from './outcome.ts';
-import { irqDomainCreateHierarchy } from './irqdomain.ts';
+import { irqDomainCreateNamed } from './fwnode.ts';
 import {
   addMsiListDescs,
   freeMsiListDescs,
@@ -26,6 +26,7 @@ import {
   setDeviceDomainSlot,
 } from './msi.ts';
 import { allCpus, updDevice, domainName } from './world.ts';
+import { hasFault } from './profile.ts';
 
 export type PciIrqType = 'msi' | 'msix';
 
@@ -37,6 +38,20 @@ export function spreadAffinity(nvec: number, cpus: readonly CpuId[]): CpuId[][] 
   if (nvec >= cpus.length) return Array.from({ length: nvec }, (_, i) => [cpus[i % cpus.length]!]);
   return Array.from({ length: nvec }, (_, i) => cpus.filter((_, c) => Math.floor((c * nvec) / cpus.length) === i));
 }
+
+/** the 5.10 global PCI-MSI and INTEL-IR-MSI domains (x86 pci_msi_domain_info, IR msi info) */
+export const pciMsiGlobalInfo = (multi: boolean) => ({
+  activateEarly: true,
+  mustReactivate: true,
+  allocSimpleDescs: false,
+  freeDescs: false,
+  multiPciMsi: multi,
+  pciMsix: true,
+  allocDyn: false,
+  pciIms: false,
+  hwsize: 0,
+  chip: 'pci-msi' as const,
+});
 
 const pciMsiInfo = (chip: 'pci-msi' | 'pci-msix', hwsize: number, multi: boolean): MsiDomainInfo => ({
   activateEarly: true,
@@ -159,10 +174,13 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
     isolatedMsi: false,
     dev,
     unit: null,
-    msiInfo: pciMsiInfo(type === 'msix' ? 'pci-msix' : 'pci-msi', hwsize, parent.kind === 'ir'),
+    // B08: the Xen PCI/MSI domain info lacked MSI_FLAG_FREE_MSI_DESCS until 6c796996ee70 (Xen is
+    // not modelled: the flag is dropped from the x86 per-device PCI/MSI info instead)
+    msiInfo: { ...pciMsiInfo(type === 'msix' ? 'pci-msix' : 'pci-msi', hwsize, parent.kind === 'ir'), ...(hasFault(w.profile, 'B08') ? { freeDescs: false } : {}) },
     creator: 'pci-core',
   };
-  const c = irqDomainCreateHierarchy(out, spec);
+  // msi_create_device_irq_domain(): a named fwnode per device domain
+  const c = irqDomainCreateNamed(out, spec);
   return okVoid(setDeviceDomainSlot(c.w, dev, 0, c.id));
 }
 
@@ -197,7 +215,10 @@ function enable62(w: World, dev: DevId, min: number, n: number, type: PciIrqType
   if (r.kind !== 'ok') {
     if (r.kind !== 'err' && r.kind !== 'warned') return r;
     // __pci_enable_msix_range() error path: msi_domain_free_irqs_all_locked() frees descs too
-    return { ...r, world: msiDomainFreeLocked(r.world, dev, 0, 0, 65535).world } as Failure;
+    const back = msiDomainFreeLocked(r.world, dev, 0, 0, 65535).world;
+    // B19: before 9eee5330656b msi_capability_init() unmasked through the desc freed just now
+    if (type === 'msi' && hasFault(w.profile, 'B19')) return uaf(back, `msi_capability_init(${w.devices[dev]!.name}): pci_msi_unmask() through the msi_desc freed by msi_domain_free_locked()`);
+    return { ...r, world: back } as Failure;
   }
   return ok(updDevice(r.world, dev, (x) => ({ ...x, msiEnabled: type })), nvec);
 }
@@ -273,7 +294,7 @@ export function pciCreateImsDomain(w: World, dev: DevId, hwsize: number): Outcom
   if ((d.msiData?.domains[1] ?? null) !== null) return warned(w, `${d.name}: MSI_SECONDARY_DOMAIN already populated`, 'EEXIST');
   if (hwsize > 65536) return err(w, 'EINVAL', 'hwsize above 65536');
   const out = msiSetupDeviceData(w, dev);
-  const c = irqDomainCreateHierarchy(out, {
+  const c = irqDomainCreateNamed(out, {
     name: `IR-IMS-${d.name}`,
     kind: 'msi',
     parent: d.msiDomain,

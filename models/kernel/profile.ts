@@ -9,6 +9,8 @@
  * check that the model's own bookkeeping is sound, and on to check that the engine finds them.
  * Fixes of the bug catalog are applied; catalog bugs come back as faults, not as quirks.
  */
+import type { FaultId } from '../faults/catalog.ts';
+
 export type KernelVersion = '5.10' | '6.2';
 
 export const kernelQuirks = {
@@ -65,6 +67,8 @@ export interface KernelProfile {
   readonly version: KernelVersion;
   readonly quirks: readonly QuirkId[];
   readonly features?: readonly KernelFeature[];
+  /** catalog bugs switched back on (models/faults/catalog.ts); none in a normal run */
+  readonly faults?: readonly FaultId[];
 }
 
 /** the profile of a kernel version with all of its known quirks on (what the kernel really does) */
@@ -78,6 +82,11 @@ export function kernelProfile(version: KernelVersion, opts: { quirks?: boolean }
 
 export function hasFeature(p: KernelProfile, f: KernelFeature): boolean {
   return p.features?.includes(f) ?? false;
+}
+
+/** is the pre-fix behaviour of catalog bug @f switched on? (used at the spot the fix changed) */
+export function hasFault(p: KernelProfile, f: FaultId): boolean {
+  return p.faults?.includes(f) ?? false;
 }
 
 export function hasQuirk(p: KernelProfile, q: QuirkId): boolean {

@@ -72,7 +72,15 @@ export interface IrqDomain {
   readonly mapcount: number;
   /** who must remove it: the kernel at boot, a driver/caller, the PCI core (device domains) */
   readonly creator: 'boot' | 'caller' | 'pci-core' | 'driver';
+  /**
+   * irq_domain::fwnode when it is a named fwnode (irq_domain_alloc_named_fwnode()), which its
+   * creator frees after irq_domain_remove(); absent: a firmware node the model does not track
+   */
+  readonly fwnode?: FwnodeId;
 }
+
+/** a named fwnode (struct irqchip_fwid) */
+export type FwnodeId = number;
 
 /** arch/x86/kernel/apic/vector.c struct apic_chip_data (+ its hw_irq_cfg) */
 export interface VectorChipData {
@@ -308,6 +316,9 @@ export interface World {
   readonly recentFrees: readonly RecentFree[];
   /** ghost record (model only): virqs whose desc was freed while a handler was installed */
   readonly freedWithAction: readonly Virq[];
+  /** named fwnodes allocated and not yet freed (kernel/irq/irqdomain.c __irq_domain_alloc_fwnode()) */
+  readonly fwnodes: Readonly<Record<FwnodeId, string>>;
+  readonly nextFwnode: FwnodeId;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

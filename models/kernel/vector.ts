@@ -21,7 +21,7 @@ import {
   irqMatrixReserveManaged,
 } from './matrix.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../platform/config.ts';
-import { hasQuirk } from './profile.ts';
+import { hasFault, hasQuirk } from './profile.ts';
 import { levelOf, onlineCpus, putIrq, putLevel, updIrq } from './world.ts';
 import { arrSet, intersect, recDel, recPut } from './util.ts';
 
@@ -171,6 +171,8 @@ export function clearIrqVector(w: World, virq: Virq, lvl: number): World {
 export function vectorFreeMovedVector(w: World, virq: Virq, lvl: number): World {
   const c = chipOf(w, virq, lvl);
   if (c.prevVector === 0) return c.moveInProgress ? putChip(w, virq, lvl, { ...c, moveInProgress: false }) : w;
+  // B01: before a6c11c0a5235 __vector_schedule_cleanup() only zeroed prev_vector of an offline CPU
+  if (!w.cpuOnline[c.prevCpu] && hasFault(w.profile, 'B01')) return putChip(w, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
   let out = setVectorIrq(w, c.prevCpu, c.prevVector, null);
   out = { ...out, matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, w.irqs[virq]!.managed, w.profile.version) };
   return putChip(out, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });

@@ -231,6 +231,28 @@ export const msiDescLifetime: StateInvariant = {
   },
 };
 
+/** named fwnodes live exactly as long as their domain (spec section 1.1, fwnode row) */
+export const fwnodeOwnership: StateInvariant = {
+  id: 'fwnode-ownership',
+  category: 'leak',
+  spec: '§1.1',
+  scope: 'state',
+  reads: ['domains', 'fwnodes'],
+  statement: 'every allocated named fwnode is held by exactly one live irq domain, and every live domain on a named fwnode holds an allocated one',
+  kernel: 'kernel/irq/irqdomain.c irq_domain_alloc_named_fwnode()/irq_domain_free_fwnode(); the creator frees it after irq_domain_remove()',
+  check(w) {
+    const holder = new Map<number, string>();
+    for (const d of Object.values(w.domains)) {
+      if (d.fwnode === undefined) continue;
+      if (w.fwnodes[d.fwnode] === undefined) return `${d.name} holds fwnode #${d.fwnode}, which was freed`;
+      if (holder.has(d.fwnode)) return `fwnode #${d.fwnode} is held by ${holder.get(d.fwnode)} and ${d.name}`;
+      holder.set(d.fwnode, d.name);
+    }
+    for (const [f, name] of Object.entries(w.fwnodes)) if (!holder.has(Number(f))) return `fwnode #${f} "${name}" is allocated but no live domain holds it: leaked`;
+    return null;
+  },
+};
+
 /** I6 */
 export const imsSlots: StateInvariant = {
   id: 'ims-slots',
@@ -265,4 +287,4 @@ export const imsSlots: StateInvariant = {
   },
 };
 
-export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime];
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership];

@@ -27,6 +27,9 @@ import { workloadOpTypes } from '../engine/workload.ts';
 import { renderExplore } from '../report/explore.ts';
 import { step } from '../../models/step.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
+import { registerBenchCommands } from './bench.ts';
+import { parseFaultIds } from './fault-option.ts';
+import type { FaultId } from '../../models/faults/catalog.ts';
 
 class InputError extends Error {}
 
@@ -77,6 +80,7 @@ function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'lega
   const steps = o.steps as number;
   return {
     ...(o.only ? { only: o.only as string[] } : {}),
+    ...(o.fault ? { faults: o.fault as FaultId[] } : {}),
     design: KERNEL_DESIGN,
     kernel,
     quirks: o.quirks !== 'off',
@@ -109,6 +113,7 @@ const campaignOptions = (c: Command) =>
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
     .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0)).default(1500))
+    .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where reports and counterexample files go', 'reports')
     .option('--corpus <dir|none>', `keep every counterexample in this regression corpus (default: ${DEFAULT_CORPUS} when --out is under reports/)`);
@@ -279,6 +284,7 @@ export function buildCli(): Command {
       process.exitCode = still ? 1 : 0;
     });
 
+  registerBenchCommands(program, (m) => new InputError(m));
   return program;
 }
 

@@ -35,6 +35,8 @@ export interface CampaignOptions {
    * runs go deep along one path (a DSA configured up to open mdevs) instead of tearing down early
    */
   readonly swarm?: boolean;
+  /** told of each invariant's first violation before it is shrunk (the benchmark times it) */
+  readonly onFound?: (invariant: string, run: number) => void;
 }
 
 /** the operation types of swarm run @run: each type kept with probability 1/2 (seeded) */
@@ -194,6 +196,24 @@ export function dependentsOf(w0: World, ops: readonly Op[], i: number): Set<numb
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 
+/** the operation types run @i of a campaign draws from (a swarm subset on every other run) */
+const runTypes = (opts: CampaignOptions, i: number): readonly OpType[] | undefined =>
+  opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
+
+/**
+ * firstViolation() - the campaign's search without shrinking: the first run (0-based) that
+ * breaks an invariant, and which; null if none within the budget
+ */
+export function firstViolation(w0: World, opts: CampaignOptions): { run: number; invariant: string } | null {
+  const universe = opts.types ? { universe: opts.types } : {};
+  for (const [i, seq] of generateSequences(opts).entries()) {
+    const types = runTypes(opts, i);
+    const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, ...(opts.only ? { only: opts.only } : {}) });
+    if (r.violations.length > 0) return { run: i, invariant: r.violations[0]!.invariant };
+  }
+  return null;
+}
+
 /** run a campaign: @runs generated sequences, every violated invariant shrunk once */
 export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   const sequences = generateSequences(opts);
@@ -208,7 +228,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
   for (const [i, seq] of sequences.entries()) {
     if (active.size === 0) break;
     runs++;
-    const types = opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
+    const types = runTypes(opts, i);
     const universe = opts.types ? { universe: opts.types } : {};
     const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, only: active });
     steps += r.trace.length;
@@ -219,6 +239,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
     }
     for (const v of r.violations) {
       if (found.has(v.invariant)) continue;
+      opts.onFound?.(v.invariant, i);
       const cut = seq.slice(0, r.trace.length);
       const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}), ...universe });
       const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant, 1500, opts.mode);

@@ -15,6 +15,7 @@ import { runHybrid } from './hybrid.ts';
 export const HYBRID_DEPTH = 3;
 import { findDesign, KERNEL_DESIGN } from '../../models/designs/index.ts';
 import type { Mode } from './op-specs.ts';
+import type { FaultId } from '../../models/faults/catalog.ts';
 
 /** legal/any: the kernel model driven by a generic caller; workload: a design under the driver-level workload */
 export type CheckMode = Mode | 'workload';
@@ -38,6 +39,8 @@ export interface CheckSpec {
   readonly certify?: number;
   /** random (default) or hybrid: random walks from the exhaustive frontier at depth 3 (designs) */
   readonly engine?: 'random' | 'hybrid';
+  /** catalog bugs switched back on (--fault) */
+  readonly faults?: readonly FaultId[];
 }
 
 export interface CheckRun {
@@ -79,10 +82,11 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
 }
 
 /** the booted world of a campaign: kernel profile, configuration and the design installed */
-export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config'>, quirkIds?: readonly QuirkId[]): World {
+export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config' | 'faults'>, quirkIds?: readonly QuirkId[]): World {
   const design = spec.design === KERNEL_DESIGN ? null : findDesign(spec.design);
   if (design === undefined) throw new Error(`design '${spec.design}' is not registered`);
-  const profile = kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks });
+  const profile0 = kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks });
+  const profile = spec.faults?.length ? { ...profile0, faults: spec.faults } : profile0;
   return bootWorld(quirkIds ? { ...profile, quirks: quirkIds } : profile, platformConfigs[spec.config]!, design);
 }
 

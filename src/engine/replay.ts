@@ -42,7 +42,7 @@ export async function replayCounterexample(text: string, where: string): Promise
       throw e;
     }
   }
-  const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config }, file.quirks);
+  const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config, ...(file.faults ? { faults: file.faults } : {}) }, file.quirks);
   const run = runOps(world0, ops, { only: new Set([file.invariant]) });
   return { file, ops, world0, run, stillFails: run.violations.some((v) => v.invariant === file.invariant) };
 }

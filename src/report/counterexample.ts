@@ -7,6 +7,7 @@ import type { Op } from '../../models/ops.ts';
 import { opTypes } from '../../models/ops.ts';
 import { kernelQuirks, type QuirkId } from '../../models/kernel/profile.ts';
 import { platformConfigs } from '../../models/platform/config.ts';
+import { faultIds, type FaultId } from '../../models/faults/catalog.ts';
 import { categories, type Category } from '../../properties/index.ts';
 import type { TraceStep } from '../engine/run.ts';
 
@@ -21,6 +22,8 @@ export interface CounterexampleFile {
   readonly designFile?: string | null;
   readonly kernel: '5.10' | '6.2';
   readonly quirks: readonly QuirkId[];
+  /** catalog bugs that were switched on (absent: none) */
+  readonly faults?: readonly FaultId[];
   readonly config: string;
   readonly mode: 'legal' | 'any' | 'workload';
   readonly invariant: string;
@@ -87,6 +90,7 @@ const fileSchema = z.object({
   designFile: z.string().nullable().optional(),
   kernel: z.enum(['5.10', '6.2']),
   quirks: z.array(z.enum(Object.keys(kernelQuirks) as [QuirkId, ...QuirkId[]])),
+  faults: z.array(z.enum(faultIds as [FaultId, ...FaultId[]])).optional(),
   config: z.string().refine((c) => c in platformConfigs, { message: `config must be one of ${Object.keys(platformConfigs).join(', ')}` }),
   mode: z.enum(['legal', 'any', 'workload']),
   invariant: z.string(),

@@ -35,7 +35,7 @@ export interface ResultJson {
   readonly violations: readonly ViolationJson[];
 }
 
-export const runLabel = (r: CheckRun): string => `${r.spec.design}-${r.spec.kernel}-${r.spec.mode}`;
+export const runLabel = (r: CheckRun): string => `${r.spec.design}-${r.spec.kernel}-${r.spec.mode}${r.spec.faults?.length ? `-${r.spec.faults.join('-')}` : ''}`;
 
 /** counterexample file name: stable, one per design/kernel/mode/invariant */
 export const counterexampleName = (r: CheckRun, invariant: string): string => `${runLabel(r)}-${invariant}.json`;
@@ -46,7 +46,7 @@ export function saveCounterexamples(r: CheckRun, dir: string, corpus: string | n
   const paths = new Map<string, string>();
   for (const c of r.counterexamples) {
     const file = toCounterexampleFile(
-      { design: r.spec.design, ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}), kernel: r.spec.kernel, quirks: r.quirkIds, config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
+      { design: r.spec.design, ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}), kernel: r.spec.kernel, quirks: r.quirkIds, ...(r.spec.faults?.length ? { faults: r.spec.faults } : {}), config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
       c.trace,
     );
     const path = join(dir, counterexampleName(r, c.invariant));
@@ -92,7 +92,7 @@ export function toResultJson(r: CheckRun, files: Map<string, string> | null): Re
 /** the counterexamples of one run as readable text */
 export function renderRunText(r: CheckRun): string {
   const out: string[] = [];
-  const head = `${r.spec.design} on ${r.spec.kernel} (${r.spec.mode} caller, config ${r.spec.config}, seed ${r.spec.seed}${r.quirkIds.length ? `, quirks: ${r.quirkIds.join(', ')}` : ''})`;
+  const head = `${r.spec.design} on ${r.spec.kernel} (${r.spec.mode} caller, config ${r.spec.config}, seed ${r.spec.seed}${r.quirkIds.length ? `, quirks: ${r.quirkIds.join(', ')}` : ''}${r.spec.faults?.length ? `, faults: ${r.spec.faults.join(', ')}` : ''})`;
   out.push(`${head}: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length} invariant(s) violated`);
   for (const c of r.counterexamples) {
     const cert = c.minimal === undefined ? '' : c.minimal ? ', certified shortest' : ', not certified';

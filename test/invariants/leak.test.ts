@@ -314,3 +314,40 @@ describe('msi-desc-lifetime (I7)', () => {
     expect(inv.check(s.world)).toBeNull();
   });
 });
+
+describe('fwnode-ownership (spec 1.1, fwnode row)', () => {
+  const inv = stateInvariant('fwnode-ownership');
+
+  it.each(versions)('%s: boot names the vector and IR domains on named fwnodes, one each', (v) => {
+    const s = session(v);
+    expect(inv.check(s.world)).toBeNull();
+    const named = Object.values(s.world.domains).filter((d) => d.fwnode !== undefined).map((d) => d.name);
+    expect(named).toContain('VECTOR');
+    expect(named).toContain('INTEL-IR-0');
+    expect(Object.keys(s.world.fwnodes)).toHaveLength(named.length);
+  });
+
+  it('5.10: irqDomainRemove of INTEL-IR-MSI-0 by a caller that does not free its fwnode leaks it', () => {
+    const s = session('5.10');
+    const dom = s.world.units[0]!.irMsiDomain!;
+    s.do({ type: 'irqDomainRemove', domain: dom });
+    expect(reported(checkState(s.world), 'fwnode-ownership')).toMatch(/^fwnode #\d+ "INTEL-IR-MSI-0" is allocated but no live domain holds it: leaked$/);
+  });
+
+  it('a domain on a freed fwnode, and two domains on one fwnode, are reported (hand-built)', () => {
+    const s = session('6.2');
+    const ir = s.world.domains[s.world.units[0]!.irDomain!]!;
+    const { [ir.fwnode!]: _gone, ...rest } = s.world.fwnodes;
+    expect(inv.check({ ...s.world, fwnodes: rest })).toBe(`INTEL-IR-0 holds fwnode #${ir.fwnode}, which was freed`);
+    const vec = s.world.domains[s.world.vectorDomain]!;
+    const shared: World = { ...s.world, domains: { ...s.world.domains, [ir.id]: { ...ir, fwnode: vec.fwnode! } } };
+    expect(inv.check(shared)).toMatch(new RegExp(`^fwnode #${vec.fwnode} is held by (VECTOR and INTEL-IR-0|INTEL-IR-0 and VECTOR)$`));
+  });
+
+  it.each(versions)('%s: holds through the clean lifecycle (6.2: device domains created and removed on unbind)', (v) => {
+    const s = cleanLifecycle(v);
+    holdsThroughout(s, inv);
+    if (v === '6.2') expect(s.worlds.some((w) => Object.keys(w.fwnodes).length > Object.keys(s.worlds[0]!.fwnodes).length)).toBe(true);
+    expect(Object.keys(s.world.fwnodes)).toHaveLength(Object.keys(s.worlds[0]!.fwnodes).length);
+  });
+});

@@ -1,0 +1,61 @@
+/*
+ * src/bench/engines.ts - the search engines the bug benchmark compares, one registry entry each
+ *
+ * Every engine gets the same booted world (a fault switched on), a seed and the same budget, and
+ * reports whether it found a violation, after how many runs and milliseconds, and how long its
+ * shrunk trace is. `shortestLength` stays null until an engine that certifies shortest traces
+ * (bounded exhaustive search) is registered.
+ */
+import { performance } from 'node:perf_hooks';
+import type { World } from '../../models/kernel/types.ts';
+import { runCampaign } from '../engine/campaign.ts';
+import { fastCheckBaseline } from './fast-check-baseline.ts';
+
+export interface Budget {
+  /** generated sequences (fast-check: numRuns) */
+  readonly runs: number;
+  readonly minSteps: number;
+  readonly maxSteps: number;
+}
+
+export interface EngineRun {
+  readonly detected: boolean;
+  /** 1-based run of the first detection */
+  readonly runsToDetect: number | null;
+  /** wall-clock ms from start to the first failing run (before shrinking); timing part only */
+  readonly msToDetect: number | null;
+  readonly shrunkLength: number | null;
+  /** certified shortest counterexample length (exhaustive search), null when unknown */
+  readonly shortestLength: number | null;
+  readonly invariant: string | null;
+}
+
+export interface BenchEngine {
+  readonly name: string;
+  readonly summary: string;
+  run(w0: World, seed: number, budget: Budget): EngineRun;
+}
+
+/** irqcheck's random search: ops chosen from the current state, stop at the first violation */
+function campaignEngine(name: string, summary: string, swarm: boolean): BenchEngine {
+  return {
+    name,
+    summary,
+    run(w0, seed, budget) {
+      const t0 = performance.now();
+      let at: number | null = null;
+      const r = runCampaign(w0, { mode: 'legal', ...budget, seed, swarm, stopAtFirst: true, onFound: () => void (at ??= performance.now() - t0) });
+      const c = r.counterexamples[0];
+      if (!c) return { detected: false, runsToDetect: null, msToDetect: null, shrunkLength: null, shortestLength: null, invariant: null };
+      return { detected: true, runsToDetect: c.foundInRun + 1, msToDetect: at, shrunkLength: c.trace.length, shortestLength: null, invariant: c.invariant };
+    },
+  };
+}
+
+export const benchEngines: readonly BenchEngine[] = [
+  fastCheckBaseline,
+  campaignEngine('irqcheck', 'state-aware random generation (src/engine/campaign.ts), steps deleted then choices lowered', false),
+  campaignEngine('swarm', 'as irqcheck, every other run drawing from a random half of the operation types', true),
+];
+
+export const benchEngineNames = benchEngines.map((e) => e.name);
