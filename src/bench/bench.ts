@@ -94,7 +94,10 @@ export function runBench(ids: readonly FaultId[], seeds: number, budget: Budget 
     });
     const lengths = results.flatMap((r) => r.perSeed.filter((s) => s.detected).map((s) => s.shortestLength ?? s.shrunkLength!));
     const f = faultById(id);
-    return { id, hash: f.hash, subject: f.subject, kernel: f.target.kernel, bestFoundLength: lengths.length ? Math.min(...lengths) : null, results };
+    // a length certified by the exhaustive engine is every engine's reference
+    const certified = results.find((r) => r.shortestLength !== null)?.shortestLength ?? null;
+    const withShortest = certified === null ? results : results.map((r) => ({ ...r, shortestLength: certified }));
+    return { id, hash: f.hash, subject: f.subject, kernel: f.target.kernel, bestFoundLength: lengths.length ? Math.min(...lengths) : null, results: withShortest };
   });
   const totals = engines.map((e): EngineTotals => {
     const mine = faults.map((f) => ({ f, r: f.results.find((r) => r.engine === e.name)! }));

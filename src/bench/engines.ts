@@ -10,6 +10,10 @@ import { performance } from 'node:perf_hooks';
 import type { World } from '../../models/kernel/types.ts';
 import { runCampaign } from '../engine/campaign.ts';
 import { fastCheckBaseline } from './fast-check-baseline.ts';
+import { explore } from '../engine/explore.ts';
+import { fingerprint } from '../engine/fingerprint.ts';
+import { runHybrid } from '../engine/hybrid.ts';
+import { opTypes } from '../../models/ops.ts';
 
 export interface Budget {
   /** generated sequences (fast-check: numRuns) */
@@ -52,10 +56,53 @@ function campaignEngine(name: string, summary: string, swarm: boolean): BenchEng
   };
 }
 
+/** the state budget of the exhaustive engine (breadth-first, small configuration) */
+export const EXHAUSTIVE_STATES = 4000;
+export const EXHAUSTIVE_DEPTH = 8;
+
+/**
+ * bounded exhaustive search (src/engine/explore.ts) over every operation of the kernel model:
+ * seed-independent; a trace it finds is shortest for its alphabet (breadth-first)
+ */
+const exhaustiveEngine: BenchEngine = {
+  name: 'exhaustive',
+  summary: `breadth-first search over the explore alphabet, up to ${EXHAUSTIVE_STATES} distinct states (depth <= ${EXHAUSTIVE_DEPTH}); shortest by construction`,
+  run(w0) {
+    // the search does not depend on the seed: once per booted world
+    const key = fingerprint(w0) + JSON.stringify(w0.profile);
+    const hit = exhaustiveRuns.get(key);
+    if (hit) return hit;
+    const t0 = performance.now();
+    const r = explore(w0, { depth: EXHAUSTIVE_DEPTH, types: opTypes, stopAt: '*', maxStates: EXHAUSTIVE_STATES });
+    const v = r.violations[0];
+    const out: EngineRun = v
+      ? { detected: true, runsToDetect: 1, msToDetect: performance.now() - t0, shrunkLength: v.ops.length, shortestLength: v.ops.length, invariant: v.invariant }
+      : { detected: false, runsToDetect: null, msToDetect: null, shrunkLength: null, shortestLength: null, invariant: null };
+    exhaustiveRuns.set(key, out);
+    return out;
+  },
+};
+const exhaustiveRuns = new Map<string, EngineRun>();
+
+/** random walks from the exhaustive frontier at depth 2 (src/engine/hybrid.ts) */
+const hybridEngine: BenchEngine = {
+  name: 'hybrid',
+  summary: 'random walks started from every state of the exhaustive frontier at depth 2',
+  run(w0, seed, budget) {
+    const t0 = performance.now();
+    const r = runHybrid(w0, { frontierDepth: 2, ...budget, seed, types: opTypes, stopAtFirst: true });
+    const c = r.counterexamples[0];
+    if (!c) return { detected: false, runsToDetect: null, msToDetect: null, shrunkLength: null, shortestLength: null, invariant: null };
+    return { detected: true, runsToDetect: c.foundInRun + 1, msToDetect: performance.now() - t0, shrunkLength: c.trace.length, shortestLength: null, invariant: c.invariant };
+  },
+};
+
 export const benchEngines: readonly BenchEngine[] = [
   fastCheckBaseline,
   campaignEngine('irqcheck', 'state-aware random generation (src/engine/campaign.ts), steps deleted then choices lowered', false),
   campaignEngine('swarm', 'as irqcheck, every other run drawing from a random half of the operation types', true),
+  hybridEngine,
+  exhaustiveEngine,
 ];
 
 export const benchEngineNames = benchEngines.map((e) => e.name);

@@ -20,6 +20,7 @@ import type { World } from '../../models/kernel/types.ts';
 import type { FailPoint, FailSite } from '../../models/kernel/hierarchy.ts';
 import { opSpecs, type OpSpec } from './op-specs.ts';
 import { Choices } from './choices.ts';
+import { workloadOpTypes } from './workload.ts';
 
 // irq-data fails like irq-desc; activation failures are not reachable in the small configuration
 const failSites: readonly FailSite[] = ['irq-desc', 'vector', 'irte', 'msi-desc'];
@@ -43,6 +44,23 @@ function representative(w: World): Set<number> {
   representatives.set(w.irqs, reps);
   return reps;
 }
+
+/**
+ * a kernel-level call (outside the driver-level workload): its handle with the argument picks
+ * of a few fixed choice tuples (all 0, all 1, all 2), each distinct call once
+ */
+function variants(type: OpType, w: World, cand: unknown): Op[] {
+  const seen = new Set<string>();
+  const out: Op[] = [];
+  for (const k of [0, 1, 2]) {
+    const op = (opSpecs[type] as OpSpec<OpType>).build(w, 'legal', new Choices([k, k, k, k, k, k]), cand as never);
+    const key = JSON.stringify(op);
+    if (!seen.has(key)) (seen.add(key), out.push(op));
+  }
+  return out;
+}
+
+const workloadTypes = new Set<OpType>(workloadOpTypes);
 
 /** build an operation whose only argument is its handle */
 const plain = (type: OpType, w: World, cand: unknown): Op => (opSpecs[type] as OpSpec<OpType>).build(w, 'legal', new Choices([0]), cand as never);
@@ -99,7 +117,8 @@ export function enumerateOps(w: World, types: readonly OpType[]): Op[] {
           break;
         }
         default:
-          out.push(plain(type, w, cand));
+          if (workloadTypes.has(type)) out.push(plain(type, w, cand));
+          else for (const op of variants(type, w, cand)) out.push(op);
       }
     }
   }

@@ -19,7 +19,7 @@ export interface ExploreOptions {
   readonly types: readonly OpType[];
   /** invariants checked (default: all) */
   readonly only?: ReadonlySet<string>;
-  /** stop as soon as this invariant is violated (certifying a shorter trace) */
+  /** stop as soon as this invariant is violated (certifying a shorter trace); '*': any */
   readonly stopAt?: string;
   /** give up after this many distinct states (the result says complete: false) */
   readonly maxStates?: number;
@@ -99,7 +99,7 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
           if (found.has(v.invariant)) continue;
           found.set(v.invariant, { invariant: v.invariant, category: v.category, message: v.message, ops: [...pathTo(node), op] });
           layers[depth] = added;
-          if (v.invariant === opts.stopAt) {
+          if (v.invariant === opts.stopAt || opts.stopAt === '*') {
             complete = false;
             break search;
           }
