@@ -46,7 +46,9 @@ describe('irqcheck faults / bench / --fault', () => {
     const a = cli(...args);
     expect(a.code).toBe(0);
     const j = JSON.parse(a.out);
-    expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['fast-check', 'irqcheck', 'swarm']);
+    expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['fast-check', 'irqcheck', 'swarm', 'hybrid', 'exhaustive']);
+    // the exhaustive engine certifies each fault's shortest length, the reference of every engine
+    for (const f of j.faults) expect(new Set(f.results.map((r: { shortestLength: number | null }) => r.shortestLength)).size).toBe(1);
     for (const e of j.engines) {
       expect(e.detectionRate).toBeGreaterThanOrEqual(0);
       expect(e.detectionRate).toBeLessThanOrEqual(1);
