@@ -4,7 +4,6 @@
  * static variables, and allocation of N vectors with all-or-nothing cleanup
  */
 import type { DevId, DomainId, Virq, World } from '../kernel/types.ts';
-import { err, ok, okVoid, type Failure, type Outcome } from '../kernel/outcome.ts';
 import { putPf } from '../dsa/device.ts';
 import { setAdd, setDel } from '../kernel/util.ts';
 import type { ImsVector } from './design.ts';
@@ -60,10 +59,9 @@ export function msiListVirqs(w: World, dev: DevId): Virq[] {
     .map((x) => x.irq);
 }
 
-/** a failure re-typed for a hook with another value type */
-export const asFailure = (o: Outcome<unknown>): Failure => o as Failure;
+/** a failure re-typed for a hook with another value type (outcome.ts fail()) */
+export { fail as asFailure } from '../kernel/outcome.ts';
 
 /** pair each vector with a slot: for designs where the driver binds slots to vectors */
 export const vectors = (slots: readonly number[], virqs: readonly Virq[]): ImsVector[] => virqs.map((virq, i) => ({ slot: slots[i]!, virq }));
 
-export { err, ok, okVoid };

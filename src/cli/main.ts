@@ -14,7 +14,6 @@ import { runCheck, runChecksParallel, worldFor, type CheckRun, type CheckSpec } 
 import { builtinDesigns, KERNEL_DESIGN, type Design } from '../../models/designs/index.ts';
 import { DesignError, resolveDesign } from '../engine/load-design.ts';
 import { availableParallelism } from 'node:os';
-import { runOps } from '../engine/run.ts';
 import { renderMatrix, renderRunText, saveCounterexamples, toResultJson } from '../report/results.ts';
 import { renderCompareMarkdown, renderKernelModelMarkdown } from '../report/compare.ts';
 import { replayCounterexample, ReplayError } from '../engine/replay.ts';
@@ -220,8 +219,9 @@ export function buildCli(): Command {
       const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
       const spec = { design: d ? d.design.name : KERNEL_DESIGN, kernel: (d ? d.design.kernel : o.kernel) as KernelVersion, quirks: o.quirks !== 'off', config: o.config as string };
       const tty = process.stderr.isTTY && !o.json;
+      const w0 = worldFor(spec);
       const started = performance.now();
-      const r = explore(worldFor(spec), {
+      const r = explore(w0, {
         depth: o.depth as number,
         types: workloadOpTypes,
         ...(o.only ? { only: new Set(o.only as string[]) } : {}),
@@ -230,7 +230,6 @@ export function buildCli(): Command {
       });
       const ms = performance.now() - started;
       if (tty) process.stderr.write('\r' + ' '.repeat(100) + '\r');
-      const w0 = worldFor(spec);
       if (o.json) {
         const violations = r.violations.map((v) => ({ invariant: v.invariant, category: v.category, message: v.message, length: v.ops.length, minimal: true, trace: v.ops.map(({ type, ...args }) => ({ op: type, args })) }));
         process.stdout.write(JSON.stringify({ design: spec.design, kernel: spec.kernel, config: spec.config, depth: o.depth, depthReached: r.depthReached, complete: r.complete, states: r.states, transitions: r.transitions, layers: r.layers, opCoverage: r.opCoverage, violations, timing: { ms: Math.round(ms), statesPerSecond: Math.round((r.states / ms) * 1000) } }, null, 2) + '\n');

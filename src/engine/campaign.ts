@@ -196,6 +196,15 @@ export function dependentsOf(w0: World, ops: readonly Op[], i: number): Set<numb
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 
+/** add a run's outcome kinds, overall and per operation type, to a campaign's counts */
+export function tallyOutcomes(r: RunResult, outcomes: Record<string, number>, opOutcomes: Record<string, Record<string, number>>): void {
+  for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
+  for (const s of r.trace) {
+    const per = (opOutcomes[s.op.type] ??= {});
+    per[s.outcome] = (per[s.outcome] ?? 0) + 1;
+  }
+}
+
 /** the operation types run @i of a campaign draws from (a swarm subset on every other run) */
 const runTypes = (opts: CampaignOptions, i: number): readonly OpType[] | undefined =>
   opts.swarm && i % 2 === 1 ? swarmTypes(opts.types ?? opTypes, opts.seed, i) : opts.types;
@@ -232,11 +241,7 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
     const universe = opts.types ? { universe: opts.types } : {};
     const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, only: active });
     steps += r.trace.length;
-    for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
-    for (const s of r.trace) {
-      const per = (opOutcomes[s.op.type] ??= {});
-      per[s.outcome] = (per[s.outcome] ?? 0) + 1;
-    }
+    tallyOutcomes(r, outcomes, opOutcomes);
     for (const v of r.violations) {
       if (found.has(v.invariant)) continue;
       opts.onFound?.(v.invariant, i);

@@ -9,7 +9,7 @@
 import type { World } from '../../models/kernel/types.ts';
 import type { OpType } from '../../models/ops.ts';
 import { explore } from './explore.ts';
-import { generateSequences, shrinkOps, type CampaignResult, type Counterexample } from './campaign.ts';
+import { generateSequences, shrinkOps, tallyOutcomes, type CampaignResult, type Counterexample } from './campaign.ts';
 import { runChoices } from './run.ts';
 import { invariants } from '../../properties/index.ts';
 
@@ -45,11 +45,7 @@ export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
       const start = frontier[i % frontier.length]!;
       const r = runChoices(start.world, seq, { mode: 'legal', types: opts.types, universe: opts.types, only: active });
       steps += r.trace.length;
-      for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
-      for (const s of r.trace) {
-        const per = (opOutcomes[s.op.type] ??= {});
-        per[s.outcome] = (per[s.outcome] ?? 0) + 1;
-      }
+      tallyOutcomes(r, outcomes, opOutcomes);
       for (const v of r.violations) {
         if (found.has(v.invariant)) continue;
         const ops = [...start.ops, ...r.trace.map((t) => t.op)];
