@@ -14,6 +14,8 @@ export interface FaultTarget {
   readonly kernel: KernelVersion;
   /** 'kernel': the generic legal caller; a design name: that design under its workload */
   readonly design: 'kernel';
+  /** the platform (models/platform/config.ts) whose hardware the bug needs: 'small' unless it needs VMD, AMD, ... */
+  readonly config: string;
 }
 
 export interface Fault {
@@ -29,7 +31,7 @@ export interface Fault {
   readonly target: FaultTarget;
 }
 
-const k62: FaultTarget = { kernel: '6.2', design: 'kernel' };
+const k62: FaultTarget = { kernel: '6.2', design: 'kernel', config: 'small' };
 
 export const faultCatalog = {
   B01: {

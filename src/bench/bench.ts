@@ -67,7 +67,7 @@ function faultEngine(id: FaultId, engine: BenchEngine, seeds: number, budget: Bu
   const f = faultById(id);
   const perSeed: EngineRun[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    const w0 = worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: 'small', faults: [id] });
+    const w0 = worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: f.target.config, faults: [id] });
     perSeed.push(engine.run(w0, seed, budget));
   }
   const hits = perSeed.filter((r) => r.detected);

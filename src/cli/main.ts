@@ -28,6 +28,7 @@ import { step } from '../../models/step.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
 import { registerBenchCommands } from './bench.ts';
 import { parseFaultIds } from './fault-option.ts';
+import { opTypes } from '../../models/ops.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
 
 class InputError extends Error {}
@@ -214,16 +215,18 @@ export function buildCli(): Command {
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
     .addOption(new Option('--max-states <n>', 'stop after this many distinct states').argParser(int('--max-states', 1)))
+    .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
     .action(async (o: Record<string, unknown>) => {
       const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
-      const spec = { design: d ? d.design.name : KERNEL_DESIGN, kernel: (d ? d.design.kernel : o.kernel) as KernelVersion, quirks: o.quirks !== 'off', config: o.config as string };
+      const spec = { design: d ? d.design.name : KERNEL_DESIGN, kernel: (d ? d.design.kernel : o.kernel) as KernelVersion, quirks: o.quirks !== 'off', config: o.config as string, ...(o.fault ? { faults: o.fault as FaultId[] } : {}) };
       const tty = process.stderr.isTTY && !o.json;
       const w0 = worldFor(spec);
       const started = performance.now();
       const r = explore(w0, {
         depth: o.depth as number,
-        types: workloadOpTypes,
+        // a design is explored under its driver-level workload; the kernel model under every call a caller can make
+        types: d ? workloadOpTypes : opTypes,
         ...(o.only ? { only: new Set(o.only as string[]) } : {}),
         ...(o.maxStates ? { maxStates: o.maxStates as number } : {}),
         ...(tty ? { onProgress: (p: ExploreProgress) => process.stderr.write(`\rirqcheck explore: depth ${p.depth}, ${p.states} states, ${p.transitions} transitions, ${p.violations} violated, ${rate(p.states, started)} states/s  `) } : {}),

@@ -46,7 +46,7 @@ describe('catalog faults', () => {
     const missed: string[] = [];
     for (const id of faultIds) {
       const f = faultCatalog[id];
-      const w0 = worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: 'small', faults: [id] });
+      const w0 = worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: f.target.config, faults: [id] });
       const r = firstViolation(w0, { mode: 'legal', seed: SEED, ...defaultBudget });
       if (r) caught.set(id, r.invariant);
       else missed.push(id);
@@ -58,9 +58,11 @@ describe('catalog faults', () => {
     expect(caught.size).toBe(faultIds.length);
     const only = [...new Set(caught.values())].sort();
     for (const id of only) expect(invariantById(id)).toBeDefined();
-    const kernels = [...new Set(faultIds.map((id) => faultCatalog[id].target.kernel))];
-    for (const kernel of kernels) {
-      const r = runCheck({ design: 'kernel', kernel, quirks: false, config: 'small', mode: 'legal', seed: SEED, ...defaultBudget, only });
+    // every (kernel, platform) a fault is sought in
+    const targets = [...new Set(faultIds.map((id) => `${faultCatalog[id].target.kernel}|${faultCatalog[id].target.config}`))];
+    for (const t of targets) {
+      const [kernel, config] = t.split('|') as ['5.10' | '6.2', string];
+      const r = runCheck({ design: 'kernel', kernel, quirks: false, config, mode: 'legal', seed: SEED, ...defaultBudget, only });
       expect(r.runs).toBe(defaultBudget.runs);
       expect(r.counterexamples.map((c) => c.invariant)).toEqual([]);
     }
