@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultCatalog, faultIds, type FaultId } from '../../models/faults/catalog.ts';
 import { defaultBudget, runBench } from '../bench/bench.ts';
+import { benchEngines } from '../bench/engines.ts';
 import { renderBenchMarkdown, toBenchJson, type BenchJson } from '../bench/report.ts';
 import { parseFaultIds } from './fault-option.ts';
 
@@ -37,19 +38,26 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
     .addOption(new Option('--faults <ids>', "fault ids (comma-separated) or 'all'").argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, fail)))
     .addOption(new Option('--seeds <n>', 'seeds 1..N per fault and engine').argParser(int('--seeds', 1, fail)).default(20))
     .addOption(new Option('--runs <n>', 'run budget per search').argParser(int('--runs', 1, fail)).default(defaultBudget.runs))
+    .addOption(new Option('--engines <names>', `engines to run (comma-separated): ${benchEngines.map((e) => e.name).join(', ')}`).argParser((v: string) => {
+      const names = v.split(',').map((x) => x.trim()).filter(Boolean);
+      const bad = names.filter((n) => !benchEngines.some((e) => e.name === n));
+      if (bad.length || !names.length) throw fail(`unknown engine '${bad[0] ?? v}' (engines: ${benchEngines.map((e) => e.name).join(', ')})`);
+      return names;
+    }))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where bench.md and bench.json go', 'reports')
-    .action((o: { faults?: FaultId[]; seeds: number; runs: number; json?: boolean; out: string }) => {
+    .action((o: { faults?: FaultId[]; seeds: number; runs: number; engines?: string[]; json?: boolean; out: string }) => {
       const ids = o.faults?.length ? o.faults : faultIds;
+      const engines = o.engines ? benchEngines.filter((e) => o.engines!.includes(e.name)) : benchEngines;
       const tty = process.stderr.isTTY && !o.json;
       let done = 0;
-      const r = runBench(ids, o.seeds, { ...defaultBudget, runs: o.runs }, undefined, () => {
+      const r = runBench(ids, o.seeds, { ...defaultBudget, runs: o.runs }, engines, () => {
         done++;
-        if (tty) process.stderr.write(`\rirqcheck bench: ${done}/${ids.length * 3} fault x engine  `);
+        if (tty) process.stderr.write(`\rirqcheck bench: ${done}/${ids.length * engines.length} fault x engine  `);
       });
       if (tty) process.stderr.write('\r' + ' '.repeat(50) + '\r');
       const json = toBenchJson(r);
-      const command = `irqcheck bench --faults ${ids.join(',')} --seeds ${o.seeds} --runs ${o.runs}`;
+      const command = `irqcheck bench --faults ${ids.join(',')} --seeds ${o.seeds} --runs ${o.runs}${o.engines ? ` --engines ${o.engines.join(',')}` : ''}`;
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'bench.json'), JSON.stringify(json, null, 2) + '\n');
       const md = renderBenchMarkdown(r, command);
