@@ -52,6 +52,15 @@ export const faultCatalog = {
     says: 'a CPU coming online starts from an empty allocation map, forgetting the vectors dormant irqs still hold there',
     target: k62,
   },
+  B03: {
+    id: 'B03',
+    subject: 'x86/irq: Unbreak interrupt affinity setting',
+    hash: 'e027fffff799cdd70400c5485b1a54f482255985',
+    location: 'arch/x86/kernel/apic/vector.c irq_complete_move()',
+    model: 'models/kernel/manage.ts deviceFireIrq()',
+    says: 'the vector irq_complete_move() compares with comes from pt_regs::orig_ax, which the entry rework left at -1: no interrupt ever completes a move, the old vector stays and every later affinity change is refused',
+    target: k62,
+  },
   B08: {
     id: 'B08',
     subject: 'x86/pci/xen: Fixup fallout from the PCI/MSI overhaul',

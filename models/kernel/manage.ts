@@ -18,6 +18,7 @@ import { msiDomainSetAffinity } from './msi-domain.ts';
 import type { VectorChipData } from './types.ts';
 import { onlineCpus, putIrq, updDevice, updIrq, domainName } from './world.ts';
 import { intersect } from './util.ts';
+import { hasFault } from './profile.ts';
 
 const freedLevel = (w: World, d: IrqDesc) => d.levels.find((l) => !w.domains[l.domain]);
 
@@ -126,7 +127,11 @@ export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   const lvl = vectorLevel(d);
   const c = d.levels[lvl]!.chip as VectorChipData;
   let out = w;
-  if (c.moveInProgress && w.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] === virq) out = vectorFreeMovedVector(out, virq, lvl);
+  // irq_complete_move(): the first interrupt on the new vector cleans the old one up. B03: after
+  // the entry rework (before e027fffff799 "x86/irq: Unbreak interrupt affinity setting") the
+  // vector compared against came from orig_ax = -1 and never matched, so no move completed
+  const arrivedOnNew = w.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] === virq && !hasFault(w.profile, 'B03');
+  if (c.moveInProgress && arrivedOnNew) out = vectorFreeMovedVector(out, virq, lvl);
   const pend = out.irqs[virq]!.pendingAffinity;
   if (pend !== null) {
     out = updIrq(out, virq, (x) => ({ ...x, pendingAffinity: null }));

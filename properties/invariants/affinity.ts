@@ -4,7 +4,7 @@
  */
 import { vectorChip } from './levels.ts';
 import { irqValues } from '../../models/kernel/world.ts';
-import type { StateInvariant } from '../invariant.ts';
+import type { StateInvariant, StepInvariant } from '../invariant.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
 
 
@@ -80,4 +80,33 @@ export const noVectorOnOfflineCpu: StateInvariant = {
   },
 };
 
-export const affinityInvariants = [effectiveAffinity, managedAffinity, noVectorOnOfflineCpu];
+/**
+ * The move protocol of x86 vectors: a move allocates the new vector and keeps the old one until
+ * the interrupt arrives on the new one, which releases the old one (the cleanup is an IPI or
+ * timer on the old CPU in the kernel; the model completes it in the same step). A move that never
+ * completes pins the old vector and refuses every later affinity change with -EBUSY.
+ */
+export const moveCompletes: StepInvariant = {
+  id: 'move-completes',
+  category: 'affinity',
+  spec: 'I21 (move protocol)',
+  scope: 'step',
+  statement: 'an interrupt that arrives on the new vector of a move in progress releases the old vector',
+  kernel: 'arch/x86/kernel/apic/vector.c irq_complete_move(), __vector_schedule_cleanup(), free_moved_vector()',
+  check(before, op, outcome) {
+    if (op.type !== 'deviceFireIrq' || outcome.kind !== 'ok') return null;
+    const d = before.irqs[op.virq];
+    const c = d?.activated ? vectorChip(d) : null;
+    if (!c || c.kind !== 'vector' || !c.moveInProgress || c.prevVector === 0) return null;
+    // delivered on the new vector: the vector the hardware was told, owned by this irq
+    if (before.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] !== op.virq) return null;
+    const a = outcome.world.irqs[op.virq];
+    const after = a ? vectorChip(a) : null;
+    if (after && after.prevVector === c.prevVector && after.prevCpu === c.prevCpu) {
+      return `irq ${op.virq} arrived on its new vector 0x${c.cfgVector.toString(16)} on CPU${c.cfgCpu}, but the move keeps old vector 0x${c.prevVector.toString(16)} on CPU${c.prevCpu}`;
+    }
+    return null;
+  },
+};
+
+export const affinityInvariants = [effectiveAffinity, managedAffinity, noVectorOnOfflineCpu, moveCompletes];

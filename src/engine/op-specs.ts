@@ -14,6 +14,7 @@ import { onlineCpus } from '../../models/kernel/world.ts';
 import { TEST_DRIVER } from '../../models/kernel/device.ts';
 import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
+import { KERNEL_DESIGN } from '../../models/designs/index.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -22,6 +23,11 @@ export interface OpSpec<K extends OpType> {
   readonly candidates: (w: World, mode: Mode) => readonly unknown[];
   /** turn one candidate and the step's remaining choices into the operation */
   readonly build: (w: World, mode: Mode, c: Choices, cand: never) => OpOf<K>;
+  /**
+   * candidates worth trying first: half the time the pick is among these (when some are and
+   * some are not), so that the generator goes where the state has something to lose
+   */
+  readonly prefer?: (w: World, cand: never) => boolean;
 }
 
 const clients: readonly CoreClient[] = ['client0', 'client1'];
@@ -113,6 +119,8 @@ export const opSpecs: Specs = {
   cpuOffline: {
     candidates: (w) => (onlineCpus(w).length > 1 ? onlineCpus(w) : []),
     build: (_w, _m, _c, cpu: number) => ({ type: 'cpuOffline', cpu }),
+    // a CPU some irq has a vector on (its target, or the old one of a move not cleaned up yet)
+    prefer: (w, cpu: number) => (w.matrix.maps[cpu]?.allocMap.length ?? 0) > 0,
   },
   cpuOnline: {
     candidates: (w) => cpuList(w).filter((c) => !w.cpuOnline[c]),
@@ -265,10 +273,9 @@ export const opSpecs: Specs = {
 
 /**
  * How often an enabled operation is picked, relative to 10. Teardown that ends a device's or a
- * unit's story (unregister, DMAR hot-remove, domain removal) is rare, so that the long set-ups
- * in front of the interesting states (a configured DSA with open mdevs) get built.
+ * unit's story (unregister, DMAR hot-remove, domain removal) is rare for every caller.
  */
-export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
+const teardownWeights: Partial<Readonly<Record<OpType, number>>> = {
   deviceUnregister: 1,
   dmarHotRemove: 1,
   dmarHotAdd: 4,
@@ -276,6 +283,17 @@ export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
   deviceReleaseDriver: 3,
   platformMsiCreateIrqDomain: 3,
   devSetMsiDomain: 4,
+};
+
+/** the generic caller of the kernel model: every other call as likely as any other */
+export const callerWeights: Partial<Readonly<Record<OpType, number>>> = teardownWeights;
+
+/**
+ * A driver-level workload (a design installed, or a mix focused on the DSA stack): the long set-ups in front of the interesting
+ * states (a configured DSA with open mdevs) are favoured, so that they get built.
+ */
+export const driverWeights: Partial<Readonly<Record<OpType, number>>> = {
+  ...teardownWeights,
   idxdProbe: 20,
   idxdWqConfig: 25,
   idxdEngineConfig: 20,
@@ -286,39 +304,84 @@ export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
   dsaImsInterrupt: 15,
 };
 
+/** driver-level weights for a design's workload and for a mix the user focused; the generic caller's otherwise */
+const weightsFor = (w: World, universe: readonly OpType[]): Partial<Readonly<Record<OpType, number>>> =>
+  w.design === KERNEL_DESIGN && universe === opTypes ? callerWeights : driverWeights;
+
 /** one step: pick among the enabled operations (by weight), then its arguments */
-export function chooseOp(w: World, mode: Mode, choices: readonly number[], types: readonly OpType[], universe: readonly OpType[] = opTypes): Op {
+export function chooseOp(w: World, mode: Mode, choices: readonly number[], types: readonly OpType[], universe: readonly OpType[] = opTypes, recent: ReadonlySet<string> = noRecent): Op {
   const c = new Choices(choices);
   // a careless caller is mostly careful: one step in four may misuse, the others follow the
   // rules, so runs still reach deep states (a configured DSA with open mdevs) before the misuse
   let stepMode: Mode = mode === 'any' && c.nat() % 4 !== 0 ? 'legal' : mode;
-  let { enabled, total } = enabledOps(w, stepMode, types);
-  if (enabled.length === 0 && stepMode !== mode) ({ enabled, total } = enabledOps(w, (stepMode = mode), types));
+  const weights = weightsFor(w, universe);
+  let { enabled, total } = enabledOps(w, stepMode, types, weights);
+  if (enabled.length === 0 && stepMode !== mode) ({ enabled, total } = enabledOps(w, (stepMode = mode), types, weights));
   // a swarm subset can leave nothing enabled: then every type of the campaign is allowed (CPU
   // hotplug always is)
-  if (enabled.length === 0) ({ enabled, total } = enabledOps(w, stepMode, universe));
+  if (enabled.length === 0) ({ enabled, total } = enabledOps(w, stepMode, universe, weights));
   // choice 0 picks the first enabled operation, so shrinking towards 0 stays meaningful
   let r = c.nat() % total;
   let e = enabled[0]!;
   for (const x of enabled) {
-    r -= opWeights[x.type] ?? 10;
+    r -= weights[x.type] ?? 10;
     if (r < 0) {
       e = x;
       break;
     }
   }
   const spec = opSpecs[e.type] as OpSpec<OpType>;
-  return spec.build(w, stepMode, c, c.pick(e.cands) as never);
+  return spec.build(w, stepMode, c, pickCandidate(w, e.type, spec, e.cands, c, recent) as never);
 }
 
-function enabledOps(w: World, mode: Mode, types: readonly OpType[]): { enabled: { type: OpType; cands: readonly unknown[] }[]; total: number } {
+const noRecent: ReadonlySet<string> = new Set();
+
+/** the irq or CPU a candidate names, as the key handleKeys() gives (other handles: none) */
+function candidateKeys(type: OpType, x: unknown): string[] {
+  if (typeof x === 'number') {
+    if (type === 'cpuOffline' || type === 'cpuOnline') return [`cpu:${x}`];
+    // the other plain numbers are virqs, domains and units
+    return ['irqDomainRemove', 'irqDomainAllocIrqs', 'platformMsiCreateIrqDomain', 'dmarHotAdd', 'dmarHotRemove'].includes(type) ? [] : [`virq:${x}`];
+  }
+  const o = x as Record<string, unknown>;
+  return typeof o.virq === 'number' ? [`virq:${o.virq}`] : []; // an irq_desc, an msi_map
+}
+
+/**
+ * handleKeys() - the irqs and CPUs an operation names or returned, as 'virq:n' / 'cpu:n' keys;
+ * the generator prefers them for the next steps. Only irq-level handles: preferring recent
+ * devices and mdevs was measured to starve the device-level stories (a PF removed under an open
+ * mdev) of the other handles they need.
+ */
+export function handleKeys(o: Readonly<Record<string, unknown>>, value?: unknown): string[] {
+  const keys: string[] = [];
+  for (const k of ['virq', 'cpu']) if (typeof o[k] === 'number') keys.push(`${k}:${o[k]}`);
+  if (Array.isArray(o.cpus)) for (const cpu of o.cpus) keys.push(`cpu:${cpu}`);
+  if (typeof value === 'number' && o.type === 'irqDomainAllocIrqs') keys.push(`virq:${value}`);
+  return keys;
+}
+
+/**
+ * pickCandidate() - the handle an operation is applied to. Half the time (when there is a
+ * choice) it is one the last steps touched or one its spec prefers: state-aware generation
+ * keeps working on the same irq, device or CPU, so that multi-step stories (allocate, request,
+ * move, fire, offline) happen far more often than in independent uniform picks.
+ */
+function pickCandidate(w: World, type: OpType, spec: OpSpec<OpType>, cands: readonly unknown[], c: Choices, recent: ReadonlySet<string>): unknown {
+  if (cands.length < 2 || (!spec.prefer && recent.size === 0)) return c.pick(cands);
+  const preferred = cands.filter((x) => spec.prefer?.(w, x as never) || candidateKeys(type, x).some((k) => recent.has(k)));
+  if (preferred.length === 0 || preferred.length === cands.length) return c.pick(cands);
+  return c.oneIn(2) ? c.pick(preferred) : c.pick(cands);
+}
+
+function enabledOps(w: World, mode: Mode, types: readonly OpType[], weights: Partial<Readonly<Record<OpType, number>>>): { enabled: { type: OpType; cands: readonly unknown[] }[]; total: number } {
   const enabled: { type: OpType; cands: readonly unknown[] }[] = [];
   let total = 0;
   for (const type of types) {
     const cands = opSpecs[type].candidates(w, mode);
     if (cands.length > 0) {
       enabled.push({ type, cands });
-      total += opWeights[type] ?? 10;
+      total += weights[type] ?? 10;
     }
   }
   return { enabled, total };

@@ -9,7 +9,7 @@ import type { World } from '../../models/kernel/types.ts';
 import type { OutcomeKind } from '../../models/kernel/outcome.ts';
 import { step } from '../../models/step.ts';
 import { checkStep, type Violation } from '../../properties/index.ts';
-import { chooseOp, isLegalOp, type Mode } from './op-specs.ts';
+import { chooseOp, handleKeys, isLegalOp, type Mode } from './op-specs.ts';
 import { opTypes } from '../../models/ops.ts';
 
 export interface TraceStep {
@@ -68,7 +68,7 @@ function traceStep(op: Op, o: ReturnType<typeof step>): TraceStep {
   }
 }
 
-function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: RunOptions): RunResult {
+function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: RunOptions, done?: (op: Op, value: unknown) => void): RunResult {
   const check = opts.check ?? true;
   const outcomes: Record<OutcomeKind, number> = { ok: 0, err: 0, warned: 0, bug: 0, 'use-after-free': 0 };
   const trace: TraceStep[] = [];
@@ -78,6 +78,7 @@ function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: Ru
     if (opts.requireBorn && namesUnborn(w, op)) return { trace, violations: [], final: w, outcomes, invalid: true };
     if (opts.requireLegal && !isLegalOp(w, op)) return { trace, violations: [], final: w, outcomes, invalid: true };
     const o = step(w, op);
+    done?.(op, o.kind === 'ok' ? o.value : undefined);
     outcomes[o.kind]++;
     trace.push(traceStep(op, o));
     if (check) {
@@ -95,8 +96,16 @@ function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: Ru
 export function runChoices(w0: World, steps: readonly (readonly number[])[], opts: RunOptions): RunResult {
   const types = opts.types ?? opTypes;
   const universe = opts.universe ?? opTypes;
-  return drive(w0, steps.length, (w, i) => chooseOp(w, opts.mode, steps[i]!, types, universe), opts);
+  // the handles the last RECENT_STEPS operations named or returned (see pickCandidate)
+  const touched: string[][] = [];
+  return drive(w0, steps.length, (w, i) => chooseOp(w, opts.mode, steps[i]!, types, universe, new Set(touched.flat())), opts, (op, value) => {
+    touched.push(handleKeys(op as unknown as Record<string, unknown>, value));
+    if (touched.length > RECENT_STEPS) touched.shift();
+  });
 }
+
+/** how many past steps count as recent for the generator */
+const RECENT_STEPS = 3;
 
 /** replay concrete operations */
 export function runOps(w0: World, ops: readonly Op[], opts: Omit<RunOptions, 'mode'> = {}): RunResult {

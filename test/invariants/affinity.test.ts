@@ -13,7 +13,7 @@ import type { IrqDesc, VectorChipData, World } from '../../models/kernel/types.t
 import type { KernelVersion } from '../../models/kernel/profile.ts';
 import { irqMatrixOffline } from '../../models/kernel/matrix.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
-import { cleanLifecycle, holdsThroughout, ids, reported, session, stateInvariant, versions } from './fixtures.ts';
+import { cleanLifecycle, holdsOnEveryStep, holdsThroughout, ids, reported, session, stateInvariant, stepInvariant, versions } from './fixtures.ts';
 
 const vectorChip = (d: IrqDesc): VectorChipData => d.levels[d.levels.length - 1]!.chip as VectorChipData;
 const hex = (v: number) => `0x${v.toString(16)}`;
@@ -192,5 +192,44 @@ describe('no-vector-on-offline-cpu (I23, section 7.2)', () => {
     });
     expect(migrated.length).toBeGreaterThan(0);
     holdsThroughout(s, inv);
+  });
+});
+
+describe('move-completes (the x86 vector move protocol)', () => {
+  const inv = stepInvariant('move-completes');
+
+  /** a vector-domain irq (no IR: its affinity change waits for the next interrupt), moved from CPU0 to CPU1 */
+  function movedOnce(version: KernelVersion) {
+    const s = session(version);
+    const virq = s.ok<number>({ type: 'irqDomainAllocIrqs', client: 'client0', domain: s.world.vectorDomain, n: 1, cpus: [0], fail: null });
+    s.ok({ type: 'requestIrq', virq, dev: null, devm: false });
+    s.ok({ type: 'irqSetAffinity', virq, cpus: [1], fromUser: false });
+    s.ok({ type: 'deviceFireIrq', virq }); // applies the pending mask: new vector on CPU1, the old one kept
+    const c = vectorChip(s.world.irqs[virq]!);
+    expect([c.moveInProgress, c.cpu, c.prevCpu]).toEqual([true, 1, 0]);
+    return { s, virq };
+  }
+
+  it.each(versions)('%s: the first interrupt on the new vector releases the old one; one that does not is caught', (v) => {
+    const { s, virq } = movedOnce(v);
+    const before = s.world;
+    s.ok({ type: 'deviceFireIrq', virq });
+    expect(vectorChip(s.world.irqs[virq]!).prevVector).toBe(0);
+    expect(inv.check(before, s.last.op, s.last.outcome)).toBeNull();
+    // the same interrupt, but the move stays in progress (the old vector is kept)
+    const old = vectorChip(before.irqs[virq]!);
+    expect(inv.check(before, s.last.op, { kind: 'ok', world: before, value: undefined })).toBe(
+      `irq ${virq} arrived on its new vector ${hex(old.cfgVector)} on CPU1, but the move keeps old vector ${hex(old.prevVector)} on CPU0`,
+    );
+  });
+
+  it.each(versions)('%s: holds on every step of the clean lifecycle and of a completed move', (v) => {
+    holdsOnEveryStep(cleanLifecycle(v), inv);
+    const { s, virq } = movedOnce(v);
+    s.ok({ type: 'deviceFireIrq', virq });
+    s.ok({ type: 'irqSetAffinity', virq, cpus: [2], fromUser: true });
+    s.ok({ type: 'deviceFireIrq', virq });
+    s.ok({ type: 'deviceFireIrq', virq });
+    holdsOnEveryStep(s, inv);
   });
 });
