@@ -50,7 +50,7 @@ export type Op =
   | { readonly type: 'dsaImsInterrupt'; readonly pf: DevId; readonly slot: number; readonly pasid: number }
   // 2.9 DMAR unit hotplug
   | { readonly type: 'dmarHotRemove'; readonly unit: UnitId }
-  | { readonly type: 'dmarHotAdd'; readonly unit: UnitId }
+  | { readonly type: 'dmarHotAdd'; readonly unit: UnitId; /** dmar_enable_qi() fails in intel_setup_irq_remapping() */ readonly fail?: boolean }
   // 2.6 device core
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }

@@ -109,7 +109,7 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'mdevRemove' }, (o) => mdevRemove(w, o.mdev))
     .with({ type: 'dsaImsInterrupt' }, (o) => dsaImsInterrupt(w, o.pf, o.slot, o.pasid))
     .with({ type: 'dmarHotRemove' }, (o) => dmarHotRemove(w, o.unit))
-    .with({ type: 'dmarHotAdd' }, (o) => dmarHotAdd(w, o.unit))
+    .with({ type: 'dmarHotAdd' }, (o) => dmarHotAdd(w, o.unit, o.fail ?? false))
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))

@@ -106,6 +106,15 @@ export const faultCatalog = {
     says: 'after a failed MSI allocation the core has freed the descriptor, and the error exit unmasks through it',
     target: k62,
   },
+  B12: {
+    id: 'B12',
+    subject: 'iommu/vt-d: Fix potential memory leak in intel_setup_irq_remapping()',
+    hash: '99e675d473eb8cf2deac1376a0f840222fc1adcf',
+    location: 'drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping()',
+    model: 'models/kernel/dmar.ts intelSetupIrqRemapping()',
+    says: 'when dmar_enable_qi() fails on DMAR hot add, the IR domain and the INTEL-IR-MSI domain stay registered with their fwnodes for a unit that is released',
+    target: { kernel: '5.10', design: 'kernel', config: 'small-dmar-hp' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

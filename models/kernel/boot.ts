@@ -36,10 +36,11 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   const units: DmarUnit[] = config.units.map((u, id) => ({
     id,
     name: u.name,
-    present: true,
+    // a unit absent at boot comes later by DMAR hot add (dmar_hp_add_drhd())
+    present: !u.absentAtBoot,
     includeAll: u.includeAll,
     scope: u.scope.map((n) => config.devices.findIndex((d) => d.name === n)).filter((i) => i >= 0),
-    irEnabled: u.irEnabled,
+    irEnabled: u.irEnabled && !u.absentAtBoot,
     cachingMode: u.cachingMode,
     maxHandleMask: u.maxHandleMask,
     irteEntries: u.irteEntries,
@@ -86,7 +87,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   }
   for (const u of units) {
     if (!u.irEnabled) continue;
-    w = intelSetupIrqRemapping(w, u.id);
+    w = intelSetupIrqRemapping(w, u.id).world;
     if (design?.irUnitAdded) w = design.irUnitAdded(w, u.id);
   }
   if (design?.boot) w = design.boot(w);

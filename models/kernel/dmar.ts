@@ -56,22 +56,28 @@ export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }
 
-export function dmarHotAdd(w: World, unitId: UnitId): Outcome<void> {
+export function dmarHotAdd(w: World, unitId: UnitId, qiFails = false): Outcome<void> {
   const u = w.units[unitId];
   if (!u) return err(w, 'ENODEV', `no DMAR unit ${unitId}`);
   if (u.present) return err(w, 'EEXIST', `${u.name} is already present`);
-  let out = intelSetupIrqRemapping(w, unitId);
-  out = putUnit(out, { ...out.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {} });
+  // dmar_ir_add(): a failed setup is followed by intel_teardown_irq_remapping(), a no-op because
+  // the failure path cleared iommu->ir_table; dmar_hotplug_insert() then releases the drhd
+  const setup = intelSetupIrqRemapping(w, unitId, qiFails);
+  if (setup.kind !== 'ok') return setup;
+  const out = putUnit(setup.world, { ...setup.world.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {} });
   const hook = designOf(out).irUnitAdded;
   return okVoid(hook ? hook(out, unitId) : out);
 }
 
 /**
  * intelSetupIrqRemapping() - the IR domain of a unit on a named fwnode (5.10: and its
- * INTEL-IR-MSI child), at boot and on hot add
+ * INTEL-IR-MSI child), at boot and on hot add. @qiFails: dmar_enable_qi() fails after the
+ * domains were created (a hot-added unit has no queued invalidation yet); the setup then
+ * removes both domains and frees the fwnode (out_free_ir_domain, out_free_fwnode) and returns
+ * -ENOMEM with the unit's domain pointers cleared.
  * Kernel: drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping()
  */
-export function intelSetupIrqRemapping(w: World, unitId: UnitId): World {
+export function intelSetupIrqRemapping(w: World, unitId: UnitId, qiFails = false): Outcome<void> {
   const v62 = w.profile.version !== '5.10';
   const base = { msiDevice: false, dev: null, msiInfo: null, creator: 'boot' as const };
   const ir = irqDomainCreateNamed(w, { ...base, name: `INTEL-IR-${unitId}`, kind: 'ir', parent: w.vectorDomain, busToken: v62 ? 'DMAR' : 'ANY', msiParent: v62, isolatedMsi: true, unit: unitId });
@@ -86,5 +92,20 @@ export function intelSetupIrqRemapping(w: World, unitId: UnitId): World {
   if (hasFault(w.profile, 'B18')) {
     for (const d of [ir.id, irMsi]) if (d !== null) out = irqDomainFreeFwnode(out, out.domains[d]!.fwnode!).world;
   }
-  return putUnit(out, { ...out.units[unitId]!, irDomain: ir.id, irMsiDomain: irMsi });
+  if (qiFails) {
+    const why = `${w.units[unitId]!.name}: Failed to enable queued invalidation`;
+    // B12: before 99e675d473eb the dmar_enable_qi() failure jumped to out_free_bitmap, past the
+    // removal of both domains and the fwnode free: they stay registered for a unit that is gone
+    if (hasFault(w.profile, 'B12')) return err(out, 'ENOMEM', why);
+    for (const d of [irMsi, ir.id]) {
+      if (d === null) continue;
+      const fwnode = out.domains[d]!.fwnode;
+      out = irqDomainRemove(out, d).world;
+      const f = freeDomainFwnode(out, fwnode);
+      if (f.kind !== 'ok') return f;
+      out = f.world;
+    }
+    return err(out, 'ENOMEM', why);
+  }
+  return okVoid(putUnit(out, { ...out.units[unitId]!, irDomain: ir.id, irMsiDomain: irMsi }));
 }

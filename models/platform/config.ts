@@ -13,6 +13,8 @@ export interface DmarUnitConfig {
   readonly maxHandleMask: number;
   /** device names in the unit's device scope */
   readonly scope: readonly string[];
+  /** not there at boot: the unit arrives by DMAR hot add (ACPI _DSM, dmar_device_add()) */
+  readonly absentAtBoot?: boolean;
 }
 
 /** a DSA PF's capabilities (models/dsa) */
@@ -132,4 +134,18 @@ export const sprConfig: PlatformConfig = {
   maxMdevsPerPf: 64,
 };
 
-export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig };
+/**
+ * `small` plus a hot-pluggable DRHD2 that is absent at boot and has an empty device scope (the
+ * remapping unit of a socket or IOH added later): a kernel caller can hot add and remove it at
+ * any time, so the DMAR hot add path is exercised without unplugging the devices first
+ */
+export const smallDmarHotplugConfig: PlatformConfig = {
+  ...smallConfig,
+  name: 'small-dmar-hp',
+  units: [
+    ...smallConfig.units,
+    { name: 'DRHD2', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: [], absentAtBoot: true },
+  ],
+};
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, 'small-dmar-hp': smallDmarHotplugConfig };

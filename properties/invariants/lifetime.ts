@@ -197,4 +197,24 @@ export const mdevParentLifetime: StateInvariant = {
   },
 };
 
-export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, noKernelBug, noUseAfterFree];
+/** an IR domain's host_data is its unit's intel_iommu: the domain lives exactly while the unit has it set up */
+export const irDomainUnit: StateInvariant = {
+  id: 'ir-domain-unit',
+  category: 'lifetime',
+  spec: 'I17',
+  scope: 'state',
+  reads: ['units', 'domains'],
+  statement: 'a live interrupt-remapping domain belongs to a present DMAR unit that holds it as its IR domain (no IR domain outlives the setup or the removal of its unit)',
+  kernel: 'drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping() (error unwind), intel_teardown_irq_remapping(); dmar.c free_iommu()',
+  check(w) {
+    for (const d of Object.values(w.domains)) {
+      if (d.kind !== 'ir' || d.unit === null) continue;
+      const u = w.units[d.unit];
+      if (!u || !u.present) return `${d.name} is still registered, but its DMAR unit ${u?.name ?? `#${d.unit}`} is not present (its host_data is gone)`;
+      if (u.irDomain !== d.id) return `${d.name} is registered, but ${u.name}'s IR domain is ${domainName(w, u.irDomain)}: leaked`;
+    }
+    return null;
+  },
+};
+
+export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, irDomainUnit, noKernelBug, noUseAfterFree];

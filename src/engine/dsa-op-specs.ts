@@ -14,6 +14,7 @@ import { maybeFail } from './choices.ts';
 import { liveDevices } from './handles.ts';
 import { unitForDevice } from '../../models/kernel/world.ts';
 import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
+import { KERNEL_DESIGN } from '../../models/designs/index.ts';
 
 const pfs = (w: World): DsaPf[] => Object.values(w.dsa);
 const probed = (w: World): DsaPf[] => pfs(w).filter((p) => p.driver.probed && w.devices[p.dev]?.driver === IDXD_DRIVER);
@@ -98,6 +99,8 @@ export const dsaOpSpecs: { readonly [K in DsaOps & OpType]: OpSpec<K> } = {
   },
   dmarHotAdd: {
     candidates: (w) => w.units.filter((u) => !u.present).map((u) => u.id),
-    build: (_w, _m, _c, unit: number) => ({ type: 'dmarHotAdd', unit }),
+    // a kernel caller's hot add may fail in intel_setup_irq_remapping() (dmar_enable_qi());
+    // a design's driver-level workload adds units that come up (its choices stay as they were)
+    build: (w, _m, c, unit: number) => (w.design === KERNEL_DESIGN && c.oneIn(4) ? { type: 'dmarHotAdd', unit, fail: true } : { type: 'dmarHotAdd', unit }),
   },
 };

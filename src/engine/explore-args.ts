@@ -6,6 +6,7 @@
  * generation (op-specs); the free arguments the random generator draws are enumerated over a
  * small domain here, so the state space stays finite and the search is exhaustive for it:
  *   fail points: none, or the first attempt at the irq_desc, vector, IRTE or msi_desc allocation;
+ *   DMAR hot add: succeeds, or (a kernel caller only) dmar_enable_qi() fails;
  *   WQ configuration: wq0 an mdev WQ (dedicated or shared), wq1 a kernel WQ; size 16, group 0;
  *   engines: engine 0 in group 0;
  *   affinity: per device, its first interrupt with a handler, moved to the first or the last
@@ -21,6 +22,7 @@ import type { FailPoint, FailSite } from '../../models/kernel/hierarchy.ts';
 import { opSpecs, type OpSpec } from './op-specs.ts';
 import { Choices } from './choices.ts';
 import { workloadOpTypes } from './workload.ts';
+import { KERNEL_DESIGN } from '../../models/designs/index.ts';
 
 // irq-data fails like irq-desc; activation failures are not reachable in the small configuration
 const failSites: readonly FailSite[] = ['irq-desc', 'vector', 'irte', 'msi-desc'];
@@ -109,6 +111,11 @@ export function enumerateOps(w: World, types: readonly OpType[]): Op[] {
           if (cand === offline[0]) out.push(plain(type, w, cand));
           break;
         }
+        case 'dmarHotAdd':
+          // a kernel caller's hot add may also fail in dmar_enable_qi(); a design's workload adds units that come up
+          out.push({ type, unit: cand as unknown as number });
+          if (w.design === KERNEL_DESIGN) out.push({ type, unit: cand as unknown as number, fail: true });
+          break;
         case 'dsaImsInterrupt': {
           const x = cand as unknown as { pf: number; slot: number; pasid: number };
           const other = Object.values(w.mdevs).find((m) => m.pasid !== x.pasid);

@@ -52,7 +52,7 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'mdevRemove' }, (o) => `mdev_device_remove(mdev${o.mdev})`)
     .with({ type: 'dsaImsInterrupt' }, (o) => `<${dev(o.pf)} completes a descriptor of PASID ${o.pasid} through IMS slot ${o.slot}>`)
     .with({ type: 'dmarHotRemove' }, (o) => `dmar_hp_remove_drhd(${w.units[o.unit]?.name ?? `DRHD${o.unit}`})`)
-    .with({ type: 'dmarHotAdd' }, (o) => `dmar_hp_add_drhd(${w.units[o.unit]?.name ?? `DRHD${o.unit}`})`)
+    .with({ type: 'dmarHotAdd' }, (o) => `dmar_hp_add_drhd(${w.units[o.unit]?.name ?? `DRHD${o.unit}`})${o.fail ? '  [inject: dmar_enable_qi fails]' : ''}`)
     .with({ type: 'driverProbe' }, (o) => `driver_probe_device(irqcheck-test, ${dev(o.dev)})${o.managed ? '  # pcim_enable_device()' : ''}${o.fail ? '  [probe fails]' : ''}`)
     .with({ type: 'deviceReleaseDriver' }, (o) => `device_release_driver(${dev(o.dev)})`)
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)

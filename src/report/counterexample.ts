@@ -77,7 +77,7 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   mdevRemove: z.object({ mdev: nat }),
   dsaImsInterrupt: z.object({ pf: nat, slot: nat, pasid: nat }),
   dmarHotRemove: z.object({ unit: nat }),
-  dmarHotAdd: z.object({ unit: nat }),
+  dmarHotAdd: z.object({ unit: nat, fail: z.boolean().optional() }),
   driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
