@@ -14,6 +14,7 @@ import { onlineCpus } from '../../models/kernel/world.ts';
 import { TEST_DRIVER } from '../../models/kernel/device.ts';
 import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
+import { ioapicOpSpecs } from './ioapic-op-specs.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -261,6 +262,7 @@ export const opSpecs: Specs = {
   },
 
   ...dsaOpSpecs,
+  ...ioapicOpSpecs,
 };
 
 /**
