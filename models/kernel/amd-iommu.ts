@@ -10,7 +10,7 @@
  */
 import type { UnitId, World } from './types.ts';
 import type { DomainOps } from './hierarchy.ts';
-import { bug } from './outcome.ts';
+import { bug, err } from './outcome.ts';
 import { intelIrDomainOps } from './irq-remapping.ts';
 import { irqDomainCreateNamed } from './fwnode.ts';
 import { levelOf, putUnit } from './world.ts';
@@ -61,6 +61,8 @@ export const amdIrDomainOps: DomainOps = {
   alloc: (w, lvl, virq, n, arg) => {
     const d = w.domains[levelOf(w, virq, lvl).domain]!;
     const u = w.units[d.unit!]!;
+    // no irq_alloc_info / no devid for it: -EINVAL before anything is touched
+    if (arg.type === 'none') return err(w, 'EINVAL', `${d.name}: irq_remapping_alloc without an allocation type`);
     if (!u.irEnabled) return bug(w, `alloc_irq_table: NULL pointer dereference: ${d.name} allocates while interrupt remapping is off (no irq_lookup_table)`);
     return intelIrDomainOps.alloc(w, lvl, virq, n, arg);
   },

@@ -68,6 +68,27 @@ export const correctIrUnit: StateInvariant = {
   },
 };
 
+/** I12, the unit side */
+export const irUnitEnabled: StateInvariant = {
+  id: 'ir-unit-enabled',
+  category: 'isolation',
+  spec: 'I12',
+  scope: 'state',
+  reads: ['irqs', 'units', 'domains'],
+  statement: "an interrupt's remapping level belongs to a unit that is present and has interrupt remapping enabled: a unit that is off (never enabled, turned off by its init checks, or removed) is not a parent to allocate through",
+  kernel: 'drivers/iommu/amd/iommu.c irq_remapping_select() (amd_iommu_irq_remap); drivers/iommu/intel/irq_remapping.c dmar_ir_hotplug() (-EBUSY with IRTEs allocated)',
+  check(w) {
+    for (const v of irqValues(w)) {
+      for (const l of v.levels) {
+        if (l.chip?.kind !== 'ir' && l.chip?.kind !== 'hv-ir') continue;
+        const u = w.units[l.chip.unit];
+        if (!u || !u.present || !u.irEnabled) return `irq ${v.virq} is remapped through ${w.domains[l.domain]?.name ?? 'a removed domain'} of ${u?.name ?? `unit #${l.chip.unit}`}, whose interrupt remapping is ${u?.present ? 'disabled' : 'gone'}`;
+      }
+    }
+    return null;
+  },
+};
+
 /** I18 */
 export const irteSourceId: StateInvariant = {
   id: 'irte-source-id',
@@ -168,4 +189,4 @@ export const dsaMsixLayout: StateInvariant = {
   },
 };
 
-export const isolationInvariants = [correctIrUnit, irteSourceId, imsPasidPerMdev, dsaMsixLayout];
+export const isolationInvariants = [correctIrUnit, irUnitEnabled, irteSourceId, imsPasidPerMdev, dsaMsixLayout];
