@@ -54,7 +54,12 @@ export type Op =
   // 2.6 device core
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
-  | { readonly type: 'deviceUnregister'; readonly dev: DevId };
+  | { readonly type: 'deviceUnregister'; readonly dev: DevId }
+  // I/O APICs (models/kernel/ioapic.ts): hot add/remove, pins mapped to irqs
+  | { readonly type: 'acpiIoapicAdd'; readonly ioapic: number }
+  | { readonly type: 'mpUnregisterIoapic'; readonly ioapic: number }
+  | { readonly type: 'mpMapPinToIrq'; readonly ioapic: number; readonly pin: number }
+  | { readonly type: 'mpUnmapIrq'; readonly virq: Virq };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -101,4 +106,8 @@ export const opTypes: readonly OpType[] = [
   'driverProbe',
   'deviceReleaseDriver',
   'deviceUnregister',
+  'acpiIoapicAdd',
+  'mpUnregisterIoapic',
+  'mpMapPinToIrq',
+  'mpUnmapIrq',
 ];

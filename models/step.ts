@@ -24,6 +24,7 @@ import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
 import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
+import { acpiIoapicAdd, bootBugOutcome, mpMapPinToIrq, mpUnmapIrq, mpUnregisterIoapic } from './kernel/ioapic.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -36,6 +37,8 @@ export type StepOutcome = Outcome<unknown>;
  * outcome keeps the world as it was before the operation, nothing after it is meaningful.
  */
 export function step(w: World, op: Op): StepOutcome {
+  // a boot that hit BUG() (setup_IO_APIC()) left no kernel to call
+  if (w.bootBug !== undefined) return bootBugOutcome(w);
   const o = dispatch(w, op);
   return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
 }
@@ -113,6 +116,10 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
+    .with({ type: 'acpiIoapicAdd' }, (o) => acpiIoapicAdd(w, o.ioapic))
+    .with({ type: 'mpUnregisterIoapic' }, (o) => mpUnregisterIoapic(w, o.ioapic))
+    .with({ type: 'mpMapPinToIrq' }, (o) => mpMapPinToIrq(w, o.ioapic, o.pin))
+    .with({ type: 'mpUnmapIrq' }, (o) => mpUnmapIrq(w, o.virq))
     .exhaustive();
 }
 

@@ -115,6 +115,33 @@ export const faultCatalog = {
     says: 'when dmar_enable_qi() fails on DMAR hot add, the IR domain and the INTEL-IR-MSI domain stay registered with their fwnodes for a unit that is released',
     target: { kernel: '5.10', design: 'kernel', config: 'small-dmar-hp' },
   },
+  B27: {
+    id: 'B27',
+    subject: 'x86/ioapic: Use I/O-APIC ID for finding irqdomain, not index',
+    hash: 'f36a74b9345aebaf5d325380df87a54720229d18',
+    location: 'arch/x86/kernel/apic/io_apic.c mp_irqdomain_create()',
+    model: 'models/kernel/ioapic.ts mpIrqdomainCreate()',
+    says: "the I/O APIC's parent IR domain is looked up with its index in ioapics[] instead of its APIC id, so it lands on the DRHD whose scope lists that index as an id",
+    target: { kernel: '5.10', design: 'kernel', config: 'ioapic' },
+  },
+  B28: {
+    id: 'B28',
+    subject: 'iommu/hyper-v: Remove I/O-APIC ID check from hyperv_irq_remapping_select()',
+    hash: '26ab12bb9d96133b7880141d68b5e01a8783de9d',
+    location: 'drivers/iommu/hyperv-iommu.c hyperv_irq_remapping_select()',
+    model: 'models/kernel/ir-select.ts irqRemappingSelect()',
+    says: 'Hyper-V claims only the I/O APIC fwspec with param[0] == 0; keyed by APIC id, an I/O APIC with id != 0 finds no parent and setup_IO_APIC() hits BUG()',
+    target: { kernel: '5.10', design: 'kernel', config: 'hyperv' },
+  },
+  B29: {
+    id: 'B29',
+    subject: 'iommu/amd: Stop irq_remapping_select() matching when remapping is disabled',
+    hash: 'b34f10c2dc5961021850c3c15f46a84b56a0c0e8',
+    location: 'drivers/iommu/amd/iommu.c irq_remapping_select()',
+    model: 'models/kernel/ir-select.ts irqRemappingSelect()',
+    says: "the AMD IR domain still claims its I/O APIC after the init check turned remapping off, so the I/O APIC's pins are allocated through a disabled unit (NULL dereference in alloc_irq_table())",
+    target: { kernel: '5.10', design: 'kernel', config: 'amd' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

@@ -4,7 +4,9 @@
  * Kernel: arch/x86/kernel/apic/vector.c arch_early_irq_init() (matrix, vector domain),
  * arch/x86/kernel/apic/msi.c native_create_pci_msi_domain() (5.10 global PCI-MSI; 6.2 the vector
  * domain becomes an MSI parent), drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping()
- * (INTEL-IR-<n>, 5.10 also INTEL-IR-MSI-<n>; 6.2 the IR domain is an MSI parent, bus DMAR).
+ * (INTEL-IR-<n>, 5.10 also INTEL-IR-MSI-<n>; 6.2 the IR domain is an MSI parent, bus DMAR);
+ * the AMD / Hyper-V IR units and the I/O APICs' domains where the platform has them
+ * (models/kernel/ir-select.ts, models/kernel/ioapic.ts setup_IO_APIC()).
  */
 import type { Device, DmarUnit, World } from './types.ts';
 import type { KernelProfile } from './profile.ts';
@@ -12,7 +14,8 @@ import type { PlatformConfig } from '../platform/config.ts';
 import { irqAllocMatrix } from './matrix.ts';
 import { irqDomainCreateNamed } from './fwnode.ts';
 import { pciMsiGlobalInfo } from './pci-msi.ts';
-import { intelSetupIrqRemapping } from './dmar.ts';
+import { irLateInit, irUnitSetup } from './ir-select.ts';
+import { ioapicsAtBoot, setupIoApic } from './ioapic.ts';
 import { deviceAdd } from './device.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
@@ -48,6 +51,9 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     irtes: {},
     irDomain: null,
     irMsiDomain: null,
+    // only platforms with I/O APICs or non-Intel units carry these (the others stay as they were)
+    ...(u.kind ? { kind: u.kind } : {}),
+    ...(u.ioapicScope ? { ioapicScope: u.ioapicScope } : {}),
   }));
   let w: World = {
     profile,
@@ -77,6 +83,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     freedWithAction: [],
     fwnodes: {},
     nextFwnode: 0,
+    ...(config.ioapics ? { ioapics: ioapicsAtBoot(config) } : {}),
   };
   const base = { msiDevice: false, dev: null, unit: null, msiInfo: null, creator: 'boot' as const };
   const vec = irqDomainCreateNamed(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
@@ -87,9 +94,12 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   }
   for (const u of units) {
     if (!u.irEnabled) continue;
-    w = intelSetupIrqRemapping(w, u.id).world;
+    w = irUnitSetup(w, u.id);
     if (design?.irUnitAdded) w = design.irUnitAdded(w, u.id);
   }
+  w = irLateInit(w);
+  // setup_IO_APIC() runs from the APIC init, before PCI enumeration
+  if (w.ioapics) w = setupIoApic(w);
   if (design?.boot) w = design.boot(w);
   for (const id of Object.keys(devices).map(Number)) {
     const r = deviceAdd(w, id);

@@ -8,7 +8,8 @@
 import type { CpuId, DescId, DevId, DomainKind, Virq, World } from './types.ts';
 import type { Outcome } from './outcome.ts';
 import { vectorDomainOps } from './vector.ts';
-import { intelIrDomainOps } from './irq-remapping.ts';
+import { irDomainOps } from './ir-select.ts';
+import { ioapicDomainOps } from './ioapic.ts';
 import { msiDomainOps } from './msi-domain.ts';
 
 /** where an injected allocation failure hits (an operation parameter, see FailPoint) */
@@ -27,7 +28,9 @@ export interface FailPoint {
 /** x86 struct irq_alloc_info: what the top level passes down the hierarchy */
 export interface AllocArg {
   /** X86_IRQ_ALLOC_TYPE_*: decides the IRTE source-id (intel_irq_remapping_prepare_irte) */
-  readonly type: 'pci-msi' | 'pci-msix' | 'dev-msi' | 'none';
+  readonly type: 'pci-msi' | 'pci-msix' | 'dev-msi' | 'ioapic' | 'none';
+  /** X86_IRQ_ALLOC_TYPE_IOAPIC: info->devid = mpc_ioapic_id() of the pin's I/O APIC */
+  readonly ioapicId?: number;
   /** the device that emits the interrupt (msi_desc_to_pci_dev) */
   readonly dev: DevId | null;
   readonly desc: DescId | null;
@@ -67,7 +70,7 @@ export interface DomainOps {
 /** the ops table by kind (built on first use: the level modules import this one too) */
 let table: Readonly<Record<DomainKind, DomainOps>> | null = null;
 export const domainOps = (kind: DomainKind): DomainOps =>
-  (table ??= { vector: vectorDomainOps, ir: intelIrDomainOps, msi: msiDomainOps })[kind];
+  (table ??= { vector: vectorDomainOps, ir: irDomainOps, msi: msiDomainOps, ioapic: ioapicDomainOps })[kind];
 
 const kindAt = (w: World, virq: Virq, lvl: number): DomainKind | null => {
   const l = w.irqs[virq]?.levels[lvl];

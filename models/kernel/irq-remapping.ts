@@ -37,6 +37,17 @@ function findFreeRegion(bitmap: readonly number[], entries: number, order: numbe
 }
 
 /**
+ * setIoapicSid() - the source-id of the I/O APIC with APIC id @apicId: the bus:devfn of the
+ * ir_ioapic[] entry (a DMAR IOAPIC device scope of any present unit) with that id; null when no
+ * unit lists it ("Failed to set source-id of IOAPIC")
+ * Kernel: drivers/iommu/intel/irq_remapping.c set_ioapic_sid()
+ */
+export function setIoapicSid(w: World, apicId: number): number | null {
+  if (!w.units.some((u) => u.present && (u.ioapicScope ?? []).includes(apicId))) return null;
+  return w.ioapics?.find((a) => a.id === apicId)?.sid ?? null;
+}
+
+/**
  * allocIrte() - claim one naturally aligned block of 2^ceil(log2 count) IRTEs
  * Kernel: drivers/iommu/intel/irq_remapping.c alloc_irte()
  */
@@ -86,9 +97,11 @@ function intelIrqRemappingAlloc(w: World, lvl: number, virq: Virq, n: number, ar
     // intel_irq_remapping_prepare_irte(): no source-id rule for this alloc type -> BUG_ON(1)
     return bug(w, `intel_irq_remapping_prepare_irte: unsupported allocation type for ${domain.name}`);
   }
-  // PCI MSI/MSI-X: set_msi_sid() with the requester id; DEV_MSI (RFC): no source-id at all
-  const devMsi = arg.type === 'dev-msi';
-  const rid = arg.dev !== null && !devMsi ? (w.devices[arg.dev]?.rid ?? 0) : 0;
+  // PCI MSI/MSI-X: set_msi_sid() with the requester id; DEV_MSI (RFC): no source-id at all;
+  // I/O APIC: set_ioapic_sid() (no scope entry for its id: no verification)
+  const ioapicSid = arg.type === 'ioapic' ? setIoapicSid(w, arg.ioapicId ?? -1) : null;
+  const devMsi = arg.type === 'dev-msi' || (arg.type === 'ioapic' && ioapicSid === null);
+  const rid = ioapicSid ?? (arg.dev !== null && !devMsi ? (w.devices[arg.dev]?.rid ?? 0) : 0);
   let out = block.w;
   for (let i = 0; i < n; i++) {
     const chip: IrChipData = {

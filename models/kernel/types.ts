@@ -36,7 +36,7 @@ export type BusToken =
   | 'DEVICE_MSI';
 
 /** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
-export type DomainKind = 'vector' | 'ir' | 'msi';
+export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
 export interface MsiDomainInfo {
@@ -118,7 +118,13 @@ export type MsiMsg =
   | { readonly format: 'remappable'; readonly unit: UnitId; readonly index: number; readonly sub: number }
   | { readonly format: 'direct'; readonly vector: number; readonly cpu: CpuId };
 
-export type ChipData = VectorChipData | IrChipData | MsiChipData;
+/** drivers/iommu/hyperv-iommu.c: the Hyper-V IR level has no IRTE, only its chip (hyperv_ir_chip) */
+export interface HvIrChipData {
+  readonly kind: 'hv-ir';
+  readonly unit: UnitId;
+}
+
+export type ChipData = VectorChipData | IrChipData | MsiChipData | HvIrChipData;
 
 /** one level of a virq's irq_data chain */
 export interface IrqData {
@@ -132,7 +138,9 @@ export interface IrqData {
 /** who holds a virq: an msi_desc, or a direct irq_domain_alloc_irqs() caller */
 export type IrqOwner =
   | { readonly kind: 'msi'; readonly desc: DescId }
-  | { readonly kind: 'core'; readonly alloc: number };
+  | { readonly kind: 'core'; readonly alloc: number }
+  /** an I/O APIC pin mapped by mp_map_pin_to_irq() (models/kernel/ioapic.ts) */
+  | { readonly kind: 'ioapic'; readonly ioapic: number; readonly pin: number };
 
 /** include/linux/irqdesc.h struct irq_desc + the irqd state bits the model tracks */
 export interface IrqDesc {
@@ -248,6 +256,30 @@ export interface DmarUnit {
   readonly irtes: Readonly<Record<number, Irte>>;
   readonly irDomain: DomainId | null;
   readonly irMsiDomain: DomainId | null; // 5.10 INTEL-IR-MSI-<n>
+  /** which IR driver runs the unit (models/kernel/ir-select.ts); absent: an Intel DMAR unit */
+  readonly kind?: IrUnitKind;
+  /** I/O APIC IDs in the unit's scope (DMAR IOAPIC device scope, IVRS IOAPIC special device) */
+  readonly ioapicScope?: readonly number[];
+}
+
+/** the interrupt-remapping drivers the model knows */
+export type IrUnitKind = 'intel' | 'amd' | 'hyperv';
+
+/** arch/x86/kernel/apic/io_apic.c struct ioapic (+ its irqdomain_cfg and the pin mappings) */
+export interface IoApic {
+  /** position in ioapics[] (the idx of io_apic.c) */
+  readonly index: number;
+  /** mpc_ioapic_id(): the I/O APIC's APIC arbitration id, the key of the IR units' scope */
+  readonly id: number;
+  /** its PCI requester id (bus:devfn of the DMAR scope / IVRS devid): the IRTE source-id */
+  readonly sid: number;
+  readonly pins: number;
+  /** registered (boot or acpi_ioapic_add) and not unregistered */
+  readonly present: boolean;
+  /** ioapics[idx].irqdomain */
+  readonly domain: DomainId | null;
+  /** pin -> mapped virq and the mp_irqdomain data->count of its users */
+  readonly pinIrq: Readonly<Record<number, { readonly virq: Virq; readonly count: number }>>;
 }
 
 /** kernel/irq/matrix.c struct cpumap */
@@ -319,6 +351,10 @@ export interface World {
   /** named fwnodes allocated and not yet freed (kernel/irq/irqdomain.c __irq_domain_alloc_fwnode()) */
   readonly fwnodes: Readonly<Record<FwnodeId, string>>;
   readonly nextFwnode: FwnodeId;
+  /** the I/O APICs of the platform (absent: none modelled) */
+  readonly ioapics?: readonly IoApic[];
+  /** the boot itself hit BUG() (e.g. setup_IO_APIC()): the kernel is dead from the start */
+  readonly bootBug?: string;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

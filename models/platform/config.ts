@@ -15,6 +15,19 @@ export interface DmarUnitConfig {
   readonly scope: readonly string[];
   /** not there at boot: the unit arrives by DMAR hot add (ACPI _DSM, dmar_device_add()) */
   readonly absentAtBoot?: boolean;
+  /** the IR driver: absent = Intel VT-d (DMAR DRHD); 'amd' = an IVHD of the IVRS; 'hyperv' = hyperv-iommu */
+  readonly kind?: 'intel' | 'amd' | 'hyperv';
+  /** I/O APIC IDs in the unit's scope (DMAR IOAPIC device scope entries / IVRS IOAPIC special devices) */
+  readonly ioapicScope?: readonly number[];
+}
+
+/** an I/O APIC of the MADT (arch/x86/kernel/apic/io_apic.c struct ioapic) */
+export interface IoapicConfig {
+  /** mpc_ioapic_id(): the APIC arbitration id; its index is its position in the list */
+  readonly id: number;
+  /** PCI requester id (bus:devfn) the I/O APIC's interrupt messages carry */
+  readonly sid: number;
+  readonly pins: number;
 }
 
 /** a DSA PF's capabilities (models/dsa) */
@@ -56,6 +69,8 @@ export interface PlatformConfig {
   readonly devices: readonly DeviceConfig[];
   /** vdcm mdevs a PF may host at once */
   readonly maxMdevsPerPf: number;
+  /** I/O APICs registered at boot (absent: none modelled) */
+  readonly ioapics?: readonly IoapicConfig[];
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -148,4 +163,61 @@ export const smallDmarHotplugConfig: PlatformConfig = {
   ],
 };
 
-export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, 'small-dmar-hp': smallDmarHotplugConfig };
+/** the small machine's CPUs and vector window, without DSA devices (the I/O APIC platforms below) */
+const smallCore = {
+  cpus: 4,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 9,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  maxMdevsPerPf: 0,
+} as const;
+
+/**
+ * Intel VT-d with two I/O APICs: each DRHD lists one I/O APIC in its device scope, and the
+ * I/O APICs' ids are not their indexes (index 0 has id 1 behind DRHD1, index 1 has id 0 behind
+ * DRHD0), as on machines whose MADT lists the I/O APICs out of id order.
+ */
+export const ioapicConfig: PlatformConfig = {
+  name: 'ioapic',
+  ...smallCore,
+  units: [
+    { name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:17:00.0'], ioapicScope: [0] },
+    { name: 'DRHD1', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [], ioapicScope: [1] },
+  ],
+  devices: [{ name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true }],
+  ioapics: [
+    { id: 1, sid: pciRid(0x00, 0x1e, 1), pins: 4 },
+    { id: 0, sid: pciRid(0x80, 0x05, 4), pins: 4 },
+  ],
+};
+
+/**
+ * AMD: one IOMMU whose IVRS lists only the first I/O APIC; the second one is missing from the
+ * IVRS, so the init-time check turns interrupt remapping off after the IR domain was registered
+ * (drivers/iommu/amd/init.c check_ioapic_information()).
+ */
+export const amdConfig: PlatformConfig = {
+  name: 'amd',
+  ...smallCore,
+  units: [{ name: 'AMD-Vi0', kind: 'amd', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [], ioapicScope: [4] }],
+  devices: [],
+  ioapics: [
+    { id: 4, sid: pciRid(0x00, 0x14, 0), pins: 4 },
+    { id: 5, sid: pciRid(0x00, 0x00, 1), pins: 4 },
+  ],
+};
+
+/**
+ * A Hyper-V guest with more than 255 vCPUs: hyperv-iommu remaps the one emulated I/O APIC
+ * (drivers/iommu/hyperv-iommu.c); the I/O APIC's id is not 0.
+ */
+export const hypervConfig: PlatformConfig = {
+  name: 'hyperv',
+  ...smallCore,
+  units: [{ name: 'HYPERV-IR', kind: 'hyperv', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 0, maxHandleMask: 0, scope: [], ioapicScope: [] }],
+  devices: [],
+  ioapics: [{ id: 8, sid: 0, pins: 4 }],
+};
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, 'small-dmar-hp': smallDmarHotplugConfig, ioapic: ioapicConfig, amd: amdConfig, hyperv: hypervConfig };

@@ -4,7 +4,8 @@
  */
 import { irLevels } from './levels.ts';
 import type { StateInvariant } from '../invariant.ts';
-import type { World } from '../../models/kernel/types.ts';
+import type { IoApic, World } from '../../models/kernel/types.ts';
+import { unitForIoapicId } from '../../models/kernel/ir-select.ts';
 import { unitForDevice, irqValues } from '../../models/kernel/world.ts';
 import { VIDXD_MAX_MSIX_VECS } from '../../models/dsa/types.ts';
 
@@ -24,17 +25,34 @@ function ownerDevice(w: World, virq: number): number | null {
   return w.descs[o.desc]?.dev ?? null;
 }
 
+/** the I/O APIC whose pin owns @virq (mp_map_pin_to_irq()) */
+function ownerIoapic(w: World, virq: number): IoApic | null {
+  const o = w.irqs[virq]?.owner;
+  return o?.kind === 'ioapic' ? (w.ioapics?.[o.ioapic] ?? null) : null;
+}
+
 /** I12 */
 export const correctIrUnit: StateInvariant = {
   id: 'correct-ir-unit',
   category: 'isolation',
   spec: 'I12',
   scope: 'state',
-  reads: ['irqs', 'descs', 'devices', 'units'],
-  statement: 'an interrupt remapped by VT-d uses the IR unit whose device scope covers the PCI function that emits the MSI write (the PF for mdev and IMS vectors)',
-  kernel: 'drivers/iommu/intel/dmar.c dmar_find_matched_drhd_unit(); irq_remapping.c intel_irq_remap_add_device()',
+  reads: ['irqs', 'descs', 'devices', 'units', 'ioapics'],
+  statement: 'an interrupt remapped by an IR unit uses the unit whose scope covers its source: the PCI function that emits the MSI write (the PF for mdev and IMS vectors), or the I/O APIC by its APIC id',
+  kernel: 'drivers/iommu/intel/dmar.c dmar_find_matched_drhd_unit(); irq_remapping.c intel_irq_remap_add_device(), map_ioapic_to_iommu()',
   check(w) {
     for (const v of irqValues(w)) {
+      const io = ownerIoapic(w, v.virq);
+      if (io) {
+        // an I/O APIC's interrupts: the unit whose IOAPIC scope lists its APIC id
+        // (intel_irq_remapping_select()/map_ioapic_to_iommu(); AMD: the IVRS entry's IOMMU)
+        const want = unitForIoapicId(w, io.id);
+        for (const { chip: c } of irLevels(v)) {
+          if (want === null) return `irq ${v.virq} of IOAPIC[${io.index}] (id ${io.id}) is remapped by ${w.units[c.unit]!.name}, but no unit lists that I/O APIC`;
+          if (c.unit !== want) return `irq ${v.virq} of IOAPIC[${io.index}] (id ${io.id}) has its IRTE in ${w.units[c.unit]!.name}, but that I/O APIC is behind ${w.units[want]!.name}`;
+        }
+        continue;
+      }
       const owner = ownerDevice(w, v.virq);
       if (owner === null) continue;
       const pci = emitter(w, owner);
@@ -50,15 +68,36 @@ export const correctIrUnit: StateInvariant = {
   },
 };
 
+/** I12, the unit side */
+export const irUnitEnabled: StateInvariant = {
+  id: 'ir-unit-enabled',
+  category: 'isolation',
+  spec: 'I12',
+  scope: 'state',
+  reads: ['irqs', 'units', 'domains'],
+  statement: "an interrupt's remapping level belongs to a unit that is present and has interrupt remapping enabled: a unit that is off (never enabled, turned off by its init checks, or removed) is not a parent to allocate through",
+  kernel: 'drivers/iommu/amd/iommu.c irq_remapping_select() (amd_iommu_irq_remap); drivers/iommu/intel/irq_remapping.c dmar_ir_hotplug() (-EBUSY with IRTEs allocated)',
+  check(w) {
+    for (const v of irqValues(w)) {
+      for (const l of v.levels) {
+        if (l.chip?.kind !== 'ir' && l.chip?.kind !== 'hv-ir') continue;
+        const u = w.units[l.chip.unit];
+        if (!u || !u.present || !u.irEnabled) return `irq ${v.virq} is remapped through ${w.domains[l.domain]?.name ?? 'a removed domain'} of ${u?.name ?? `unit #${l.chip.unit}`}, whose interrupt remapping is ${u?.present ? 'disabled' : 'gone'}`;
+      }
+    }
+    return null;
+  },
+};
+
 /** I18 */
 export const irteSourceId: StateInvariant = {
   id: 'irte-source-id',
   category: 'isolation',
   spec: 'I18',
   scope: 'state',
-  reads: ['irqs', 'units', 'descs', 'devices'],
-  statement: 'every present IRTE verifies its source (SVT != 0) and its SID is the requester id of the PCI function that owns it (the PF for IMS)',
-  kernel: 'drivers/iommu/intel/irq_remapping.c set_msi_sid(), intel_irq_remapping_prepare_irte()',
+  reads: ['irqs', 'units', 'descs', 'devices', 'ioapics'],
+  statement: 'every present IRTE verifies its source (SVT != 0) and its SID is the requester id of the PCI function that owns it (the PF for IMS), or of the I/O APIC whose pin owns it',
+  kernel: 'drivers/iommu/intel/irq_remapping.c set_msi_sid(), set_ioapic_sid(), intel_irq_remapping_prepare_irte()',
   check(w) {
     for (const v of irqValues(w)) {
       for (const { chip: c } of irLevels(v)) {
@@ -66,6 +105,8 @@ export const irteSourceId: StateInvariant = {
         if (!irte?.present) continue;
         const where = `IRTE ${c.irteIndex + c.subHandle} of ${w.units[c.unit]!.name} (irq ${v.virq})`;
         if (irte.svt === 0) return `${where} is present with SVT=0: no source-id verification`;
+        const io = ownerIoapic(w, v.virq);
+        if (io && irte.sid !== io.sid) return `${where} has SID 0x${irte.sid.toString(16)}, but IOAPIC[${io.index}] (id ${io.id}) is 0x${io.sid.toString(16)}`;
         const owner = ownerDevice(w, v.virq);
         const pci = owner === null ? null : emitter(w, owner);
         const rid = pci === null ? null : w.devices[pci]!.rid;
@@ -148,4 +189,4 @@ export const dsaMsixLayout: StateInvariant = {
   },
 };
 
-export const isolationInvariants = [correctIrUnit, irteSourceId, imsPasidPerMdev, dsaMsixLayout];
+export const isolationInvariants = [correctIrUnit, irUnitEnabled, irteSourceId, imsPasidPerMdev, dsaMsixLayout];

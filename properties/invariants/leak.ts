@@ -16,8 +16,8 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
-  reads: ['irqs', 'descs', 'coreAllocs', 'devices'],
-  statement: 'every allocated virq has exactly one live owner (an msi_desc or a direct caller) and every owner holds exactly its virqs',
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'ioapics'],
+  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller or an I/O APIC pin) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
   check(w) {
     if (w.irqs[0]) return 'virq 0 is allocated (0 is the invalid irq)';
@@ -30,6 +30,10 @@ export const virqOwnership: StateInvariant = {
         if (d.virq < desc.irq || d.virq >= desc.irq + desc.nvecUsed) {
           return `irq ${d.virq} belongs to msi_desc #${o.desc} of ${w.devices[desc.dev]?.name}, which now names irq ${desc.irq || 'none'}`;
         }
+      } else if (o.kind === 'ioapic') {
+        // arch/x86/kernel/apic/io_apic.c mp_map_pin_to_irq(): the pin's mapping holds the irq
+        const m = w.ioapics?.[o.ioapic]?.pinIrq[o.pin];
+        if (!m || m.virq !== d.virq) return `irq ${d.virq} belongs to pin ${o.pin} of IOAPIC[${o.ioapic}], which no longer maps it: the virq leaked`;
       } else {
         const a = w.coreAllocs[o.alloc];
         if (!a || d.virq < a.base || d.virq >= a.base + a.count) return `irq ${d.virq} was allocated directly and its caller no longer holds it: the virq leaked`;
@@ -40,6 +44,14 @@ export const virqOwnership: StateInvariant = {
         const d = w.irqs[desc.irq + i];
         if (!d || d.owner?.kind !== 'msi' || d.owner.desc !== desc.id) {
           return `msi_desc #${desc.id} of ${w.devices[desc.dev]?.name ?? `device #${desc.dev}`} (index ${desc.msiIndex}) names irq ${desc.irq + i}, which ${d ? 'belongs to someone else' : 'is not allocated'}`;
+        }
+      }
+    }
+    for (const io of w.ioapics ?? []) {
+      for (const [pin, m] of Object.entries(io.pinIrq)) {
+        const d = w.irqs[m.virq];
+        if (!d || d.owner?.kind !== 'ioapic' || d.owner.ioapic !== io.index || d.owner.pin !== Number(pin)) {
+          return `pin ${pin} of IOAPIC[${io.index}] maps irq ${m.virq}, which ${d ? 'belongs to someone else' : 'was freed behind its back'}`;
         }
       }
     }

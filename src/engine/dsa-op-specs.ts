@@ -7,7 +7,7 @@
  * always possible.
  */
 import type { OpType } from '../../models/ops.ts';
-import type { Device, World } from '../../models/kernel/types.ts';
+import type { Device, DmarUnit, World } from '../../models/kernel/types.ts';
 import type { DsaPf, Mdev } from '../../models/dsa/types.ts';
 import type { OpSpec } from './op-specs.ts';
 import { maybeFail } from './choices.ts';
@@ -23,6 +23,11 @@ const wqTypes = ['mdev', 'kernel', 'user', 'mdev'] as const;
 
 /** the devices a unit translates interrupts for (its scope, or everything for include_all) */
 const coveredBy = (w: World, unit: number): Device[] => liveDevices(w).filter((d) => d.present && d.bus === 'pci' && unitForDevice(w, d.id) === unit);
+
+/** an Intel DMAR unit (not an AMD IOMMU or Hyper-V's IR) */
+const isDmar = (u: DmarUnit): boolean => (u.kind ?? 'intel') === 'intel';
+/** a registered I/O APIC's domain sits on the unit's IR domain */
+const ioapicOn = (w: World, u: DmarUnit): boolean => (w.ioapics ?? []).some((a) => a.present && a.domain !== null && w.domains[a.domain]?.parent === u.irDomain);
 
 type DsaOps = 'idxdProbe' | 'idxdWqConfig' | 'idxdEngineConfig' | 'idxdDeviceEnable' | 'idxdDeviceDisable' | 'idxdWqEnable' | 'idxdWqDisable' | 'mdevCreate' | 'mdevOpen' | 'mdevRelease' | 'mdevRemove' | 'dsaImsInterrupt' | 'dmarHotRemove' | 'dmarHotAdd';
 
@@ -94,11 +99,12 @@ export const dsaOpSpecs: { readonly [K in DsaOps & OpType]: OpSpec<K> } = {
     },
   },
   dmarHotRemove: {
-    candidates: (w, mode) => w.units.filter((u) => u.present && (mode === 'any' || coveredBy(w, u.id).length === 0)).map((u) => u.id),
+    // a DMAR (VT-d) unit; a legal admin removes it only after the devices and I/O APICs of its scope
+    candidates: (w, mode) => w.units.filter((u) => isDmar(u) && u.present && (mode === 'any' || (coveredBy(w, u.id).length === 0 && !ioapicOn(w, u)))).map((u) => u.id),
     build: (_w, _m, _c, unit: number) => ({ type: 'dmarHotRemove', unit }),
   },
   dmarHotAdd: {
-    candidates: (w) => w.units.filter((u) => !u.present).map((u) => u.id),
+    candidates: (w) => w.units.filter((u) => isDmar(u) && !u.present).map((u) => u.id),
     // a kernel caller's hot add may fail in intel_setup_irq_remapping() (dmar_enable_qi());
     // a design's driver-level workload adds units that come up (its choices stay as they were)
     build: (w, _m, c, unit: number) => (w.design === KERNEL_DESIGN && c.oneIn(4) ? { type: 'dmarHotAdd', unit, fail: true } : { type: 'dmarHotAdd', unit }),

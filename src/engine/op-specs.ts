@@ -15,6 +15,7 @@ import { TEST_DRIVER } from '../../models/kernel/device.ts';
 import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
 import { KERNEL_DESIGN } from '../../models/designs/index.ts';
+import { ioapicOpSpecs } from './ioapic-op-specs.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -269,6 +270,7 @@ export const opSpecs: Specs = {
   },
 
   ...dsaOpSpecs,
+  ...ioapicOpSpecs,
 };
 
 /**

@@ -81,6 +81,10 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
+  acpiIoapicAdd: z.object({ ioapic: nat }),
+  mpUnregisterIoapic: z.object({ ioapic: nat }),
+  mpMapPinToIrq: z.object({ ioapic: nat, pin: nat }),
+  mpUnmapIrq: z.object({ virq: z.number().int() }),
 };
 
 const fileSchema = z.object({
