@@ -24,6 +24,7 @@ import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
 import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
+import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -113,6 +114,7 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
+    .with({ type: 'dmarSetInterrupt' }, (o) => dmarSetInterrupt(w, o.unit))
     .exhaustive();
 }
 

@@ -97,6 +97,24 @@ export const faultCatalog = {
     says: 'after a failed MSI allocation the core has freed the descriptor, and the error exit unmasks through it',
     target: k62,
   },
+  B31: {
+    id: 'B31',
+    subject: 'x86/apic/msi: Unbreak DMAR and HPET MSI',
+    hash: 'd27e623ace6af259075b6e0437380ee8d6268c5d',
+    location: 'arch/x86/kernel/apic/msi.c dmar_msi_domain_info, hpet_msi_domain_info; kernel/irq/msi.c msi_domain_update_dom_ops()',
+    model: 'models/kernel/dmar-msi.ts dmarMsiDomainInfo()',
+    says: 'the DMAR-MSI domain info lacks MSI_FLAG_USE_DEF_DOM_OPS, so the core leaves get_hwirq NULL and the first fault-interrupt allocation (dmar_set_interrupt) calls it',
+    target: { kernel: '5.10', design: 'kernel', config: 'dmar-fault' },
+  },
+  B32: {
+    id: 'B32',
+    subject: 'PCI/MSI: Prevent MSI hardware interrupt number truncation',
+    hash: 'db744ddd59be798c2627efbfc71f707f5a935a40',
+    location: 'drivers/pci/msi/irqdomain.c pci_msi_domain_calc_hwirq()',
+    model: 'models/kernel/pci-segment.ts pciMsiDomainCalcHwirq()',
+    says: 'the PCI segment is shifted as a 32-bit value, so functions with the same bus/devfn on segments 0x19 and 0x39 get one hwirq in the shared PCI-MSI domain and the second one is refused (-EEXIST)',
+    target: { kernel: '5.10', design: 'kernel', config: 'segments' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

@@ -31,7 +31,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   const v62 = profile.version !== '5.10';
   const devices: Record<number, Device> = {};
   config.devices.forEach((c, id) => {
-    devices[id] = newDevice({ id, name: c.name, bus: c.bus, parent: null, rid: c.rid, msixTableSize: c.msixTableSize, msiVectors: c.msiVectors, msiMaskable: c.msiMaskable });
+    devices[id] = newDevice({ id, name: c.name, bus: c.bus, parent: null, rid: c.rid, msixTableSize: c.msixTableSize, msiVectors: c.msiVectors, msiMaskable: c.msiMaskable, ...(c.segment ? { segment: c.segment } : {}) });
   });
   const units: DmarUnit[] = config.units.map((u, id) => ({
     id,

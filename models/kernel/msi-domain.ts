@@ -9,7 +9,7 @@
 import type { CpuId, IrChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from './types.ts';
 import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
-import { err, okVoid, type Outcome } from './outcome.ts';
+import { bug, err, okVoid, type Outcome } from './outcome.ts';
 import { apicSetAffinity } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
@@ -30,6 +30,8 @@ function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: n
 function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
   const domain = levelOf(w, virq, lvl).domain;
   const info = w.domains[domain]!.msiInfo;
+  // hwirq = ops->get_hwirq(info, arg): a domain built without the callback calls NULL
+  if (info?.ops && !info.ops.includes('get_hwirq')) return bug(w, `msi_domain_alloc(${w.domains[domain]!.name}): ops->get_hwirq is NULL (the domain info lacks MSI_FLAG_USE_DEF_DOM_OPS): NULL pointer dereference`);
   // an IMS array hands out slots below its size (ims_array_alloc_msi_store: -ENOSPC)
   if (info?.chip === 'ims-array' && arg.hwirqBase + n > info.hwsize) return err(w, 'ENOSPC', `${w.domains[domain]!.name}: all ${info.hwsize} IMS slots in use`);
   for (let i = 0; i < n; i++) {

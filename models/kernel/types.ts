@@ -50,8 +50,16 @@ export interface MsiDomainInfo {
   readonly pciIms: boolean; // MSI_FLAG_PCI_IMS
   readonly hwsize: number; // max index + 1 (6.2 device domains); 0 for global domains
   /** what the chip writes on activation: a PCI MSI/MSI-X entry, an IMS slot, a platform callback */
-  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform';
+  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform' | 'dmar';
+  /**
+   * the msi_domain_ops callbacks the domain has after msi_domain_update_dom_ops(); absent: all
+   * of them (every domain whose info has MSI_FLAG_USE_DEF_DOM_OPS or its own full set)
+   */
+  readonly ops?: readonly MsiDomainOp[];
 }
+
+/** kernel/irq/msi.c struct msi_domain_ops: the callbacks the model's MSI levels call */
+export type MsiDomainOp = 'get_hwirq' | 'msi_init' | 'msi_free' | 'msi_check' | 'msi_prepare' | 'set_desc';
 
 export interface IrqDomain {
   readonly id: DomainId;
@@ -132,7 +140,9 @@ export interface IrqData {
 /** who holds a virq: an msi_desc, or a direct irq_domain_alloc_irqs() caller */
 export type IrqOwner =
   | { readonly kind: 'msi'; readonly desc: DescId }
-  | { readonly kind: 'core'; readonly alloc: number };
+  | { readonly kind: 'core'; readonly alloc: number }
+  /** a DMAR unit's fault-event interrupt (intel_iommu::irq, dmar_set_interrupt()) */
+  | { readonly kind: 'dmar'; readonly unit: UnitId };
 
 /** include/linux/irqdesc.h struct irq_desc + the irqd state bits the model tracks */
 export interface IrqDesc {
@@ -202,6 +212,8 @@ export interface Device {
   readonly bus: 'pci' | 'platform' | 'mdev';
   readonly parent: DevId | null;
   readonly rid: number | null; // PCI requester id (bus << 8 | devfn)
+  /** PCI segment (pci_domain_nr()); absent = 0 */
+  readonly segment?: number;
   readonly msixTableSize: number;
   readonly msiVectors: number; // MSI capability: multiple message capable (0 = no MSI cap)
   readonly msiMaskable: boolean; // MSI per-vector masking
@@ -248,6 +260,8 @@ export interface DmarUnit {
   readonly irtes: Readonly<Record<number, Irte>>;
   readonly irDomain: DomainId | null;
   readonly irMsiDomain: DomainId | null; // 5.10 INTEL-IR-MSI-<n>
+  /** intel_iommu::irq: the fault-event interrupt (DMAR-MSI), 0 or absent = none */
+  readonly faultIrq?: Virq;
 }
 
 /** kernel/irq/matrix.c struct cpumap */
@@ -319,6 +333,8 @@ export interface World {
   /** named fwnodes allocated and not yet freed (kernel/irq/irqdomain.c __irq_domain_alloc_fwnode()) */
   readonly fwnodes: Readonly<Record<FwnodeId, string>>;
   readonly nextFwnode: FwnodeId;
+  /** arch/x86/kernel/apic/msi.c dmar_get_irq_domain()'s static DMAR-MSI domain, once created */
+  readonly dmarMsiDomain?: DomainId;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

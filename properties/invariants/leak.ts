@@ -16,8 +16,8 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
-  reads: ['irqs', 'descs', 'coreAllocs', 'devices'],
-  statement: 'every allocated virq has exactly one live owner (an msi_desc or a direct caller) and every owner holds exactly its virqs',
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'units'],
+  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller, a DMAR unit for its fault interrupt) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
   check(w) {
     if (w.irqs[0]) return 'virq 0 is allocated (0 is the invalid irq)';
@@ -30,6 +30,10 @@ export const virqOwnership: StateInvariant = {
         if (d.virq < desc.irq || d.virq >= desc.irq + desc.nvecUsed) {
           return `irq ${d.virq} belongs to msi_desc #${o.desc} of ${w.devices[desc.dev]?.name}, which now names irq ${desc.irq || 'none'}`;
         }
+      } else if (o.kind === 'dmar') {
+        // intel_iommu::irq: the unit is there and names this irq
+        const u = w.units[o.unit];
+        if (!u?.present || u.faultIrq !== d.virq) return `irq ${d.virq} is the fault interrupt of ${u?.name ?? `unit ${o.unit}`}, which no longer holds it: the virq leaked`;
       } else {
         const a = w.coreAllocs[o.alloc];
         if (!a || d.virq < a.base || d.virq >= a.base + a.count) return `irq ${d.virq} was allocated directly and its caller no longer holds it: the virq leaked`;
