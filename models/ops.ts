@@ -56,7 +56,9 @@ export type Op =
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
   | { readonly type: 'deviceUnregister'; readonly dev: DevId }
   // DMAR fault reporting: dmar_set_interrupt() of one unit (enable_drhd_fault_handling() at boot)
-  | { readonly type: 'dmarSetInterrupt'; readonly unit: UnitId };
+  | { readonly type: 'dmarSetInterrupt'; readonly unit: UnitId }
+  // Hyper-V PCI: the host ejects a pass-through function (PCI_EJECT)
+  | { readonly type: 'hvEjectDevice'; readonly dev: DevId };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -104,4 +106,5 @@ export const opTypes: readonly OpType[] = [
   'deviceReleaseDriver',
   'deviceUnregister',
   'dmarSetInterrupt',
+  'hvEjectDevice',
 ];

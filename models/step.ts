@@ -25,6 +25,7 @@ import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
 import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
+import { hvEjectDevice } from './pci/hyperv.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -115,6 +116,7 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
     .with({ type: 'dmarSetInterrupt' }, (o) => dmarSetInterrupt(w, o.unit))
+    .with({ type: 'hvEjectDevice' }, (o) => hvEjectDevice(w, o.dev))
     .exhaustive();
 }
 

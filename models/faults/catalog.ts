@@ -97,6 +97,15 @@ export const faultCatalog = {
     says: 'after a failed MSI allocation the core has freed the descriptor, and the error exit unmasks through it',
     target: k62,
   },
+  B14: {
+    id: 'B14',
+    subject: 'PCI: hv: Fix interrupt cleanup path',
+    hash: '0c6e617f656ec259162a41c0849e3a7557c99d95',
+    location: 'drivers/pci/controller/pci-hyperv.c hv_msi_free()',
+    model: 'models/pci/hyperv.ts hvMsiFree()',
+    says: 'after the host ejected a function its hpdev is off the bus list, and freeing its interrupts returns early without freeing their host interrupt descriptors (int_desc)',
+    target: { kernel: '5.10', design: 'kernel', config: 'hyperv-pci' },
+  },
   B31: {
     id: 'B31',
     subject: 'x86/apic/msi: Unbreak DMAR and HPET MSI',

@@ -14,6 +14,7 @@ import { irqDomainCreateNamed } from './fwnode.ts';
 import { pciMsiGlobalInfo } from './pci-msi.ts';
 import { intelSetupIrqRemapping } from './dmar.ts';
 import { deviceAdd } from './device.ts';
+import { hvPciProbe } from '../pci/hyperv.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
@@ -94,5 +95,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     const r = deviceAdd(w, id);
     if (r.kind === 'ok') w = r.world;
   }
+  // the Hyper-V PCI bus driver, on platforms that have one
+  w = hvPciProbe(w);
   return w;
 }

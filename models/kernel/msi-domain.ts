@@ -15,6 +15,10 @@ import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
 import { imsPlatformWriteMsg, imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
+import { hvComposeMsiMsg, hvMsiFree } from '../pci/hyperv.ts';
+
+/** the Hyper-V PCI chip: its compose asks the host for an interrupt (pci-hyperv.c) */
+const isHv = (w: World, virq: Virq, lvl: number): boolean => w.domains[levelOf(w, virq, lvl).domain]?.msiInfo?.chip === 'hv-pci';
 
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
 function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: number): boolean {
@@ -53,6 +57,8 @@ function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Alloc
 function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
   let out = w;
   for (let i = 0; i < n; i++) {
+    // info->ops->msi_free (Hyper-V: hv_msi_free() releases the host's interrupt descriptor)
+    if (out.irqs[virq + i]?.levels[lvl]?.chip && isHv(out, virq + i, lvl)) out = hvMsiFree(out, lvl, virq + i);
     const l = out.irqs[virq + i]?.levels[lvl];
     if (l) out = putLevel(out, virq + i, lvl, { ...l, chip: null, programmed: false });
   }
@@ -92,13 +98,14 @@ function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World 
 function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
   const msg = composeMsiMsg(w, virq, lvl);
   const out = writeMsg(w, lvl, virq, msg);
-  return okVoid(putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { kind: 'msi', msg } }));
+  const activated = putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg } });
+  return okVoid(isHv(w, virq, lvl) ? hvComposeMsiMsg(activated, lvl, virq) : activated);
 }
 
 /** msi_domain_deactivate(): write a zero message */
 function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
   const out = writeMsg(w, lvl, virq, null);
-  return putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: false, chip: { kind: 'msi', msg: null } });
+  return putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: false, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg: null } });
 }
 
 /**
@@ -113,7 +120,8 @@ export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: re
   if (r.kind !== 'ok') return r;
   const l = levelOf(r.world, virq, lvl);
   if (!l.programmed) return r;
-  return okVoid(putLevel(r.world, virq, lvl, { ...l, chip: { kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } }));
+  const moved = putLevel(r.world, virq, lvl, { ...l, chip: { ...(l.chip as MsiChipData | null), kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } });
+  return okVoid(isHv(moved, virq, lvl) ? hvComposeMsiMsg(moved, lvl, virq) : moved);
 }
 
 export const msiDomainOps: DomainOps = {

@@ -50,7 +50,7 @@ export interface MsiDomainInfo {
   readonly pciIms: boolean; // MSI_FLAG_PCI_IMS
   readonly hwsize: number; // max index + 1 (6.2 device domains); 0 for global domains
   /** what the chip writes on activation: a PCI MSI/MSI-X entry, an IMS slot, a platform callback */
-  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform' | 'dmar';
+  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform' | 'dmar' | 'hv-pci';
   /**
    * the msi_domain_ops callbacks the domain has after msi_domain_update_dom_ops(); absent: all
    * of them (every domain whose info has MSI_FLAG_USE_DEF_DOM_OPS or its own full set)
@@ -121,6 +121,8 @@ export interface IrChipData {
 export interface MsiChipData {
   readonly kind: 'msi';
   readonly msg: MsiMsg | null; // null = zero message (deactivated)
+  /** Hyper-V PCI: the tran_int_desc the host returned for this interrupt (irq_data->chip_data) */
+  readonly intDesc?: number;
 }
 export type MsiMsg =
   | { readonly format: 'remappable'; readonly unit: UnitId; readonly index: number; readonly sub: number }
@@ -335,6 +337,11 @@ export interface World {
   readonly nextFwnode: FwnodeId;
   /** arch/x86/kernel/apic/msi.c dmar_get_irq_domain()'s static DMAR-MSI domain, once created */
   readonly dmarMsiDomain?: DomainId;
+  /** Hyper-V PCI (models/pci/hyperv.ts): the hbus child list (hpdevs), by PCI device */
+  readonly hvChildren?: readonly DevId[];
+  /** Hyper-V PCI: tran_int_desc objects allocated and not yet freed, with the irq they were made for */
+  readonly hvIntDescs?: Readonly<Record<number, Virq>>;
+  readonly nextHvIntDesc?: number;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

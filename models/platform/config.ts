@@ -40,6 +40,8 @@ export interface DeviceConfig {
   readonly dsa?: DsaConfig;
   /** PCI segment (PCI domain number) of a PCI function; absent = 0 */
   readonly segment?: number;
+  /** a function on the Hyper-V virtual PCI bus (models/pci/hyperv.ts) */
+  readonly hv?: boolean;
 }
 
 export interface PlatformConfig {
@@ -172,4 +174,30 @@ export const segmentsConfig: PlatformConfig = {
   maxMdevsPerPf: 0,
 };
 
-export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, 'dmar-fault': dmarFaultConfig, segments: segmentsConfig };
+/**
+ * A Hyper-V guest with two pass-through VFs on the Hyper-V virtual PCI bus (its own PCI segment,
+ * no VT-d: the VFs' MSIs come from the bus's HV-PCI-MSI domain on the vector domain). One CPU, so
+ * runs spend their steps on the VFs. (Hyper-V interrupt remapping for IOAPICs is not here.)
+ */
+export const hypervPciConfig: PlatformConfig = {
+  name: 'hyperv-pci',
+  cpus: 1,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 17,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  units: [],
+  devices: [
+    { name: '7870:00:02.0', bus: 'pci', rid: pciRid(0, 2, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x7870, hv: true },
+    { name: '7870:00:03.0', bus: 'pci', rid: pciRid(0, 3, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x7870, hv: true },
+  ],
+  maxMdevsPerPf: 0,
+};
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
+  small: smallConfig,
+  spr: sprConfig,
+  'dmar-fault': dmarFaultConfig,
+  segments: segmentsConfig,
+  'hyperv-pci': hypervPciConfig,
+};

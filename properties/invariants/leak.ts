@@ -291,4 +291,37 @@ export const imsSlots: StateInvariant = {
   },
 };
 
-export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership];
+/**
+ * Host interrupt descriptors (Hyper-V PCI): each tran_int_desc the host returned is held by the
+ * chip_data of the live interrupt it was composed for, and every chip_data names a live one - as
+ * IRTEs are held by their irqs. A descriptor no irq holds can never be deleted (leak); a chip_data
+ * naming a freed one is a dangling pointer.
+ */
+export const hostIntDescAccounting: StateInvariant = {
+  id: 'host-int-desc-accounting',
+  category: 'leak',
+  spec: 'I4',
+  scope: 'state',
+  reads: ['irqs', 'hvIntDescs'],
+  statement: 'every host interrupt descriptor is held by the chip_data of the live irq it was made for, and every chip_data names a live descriptor',
+  kernel: 'drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg() (data->chip_data = int_desc), hv_msi_free(), hv_int_desc_free()',
+  check(w) {
+    const descs = w.hvIntDescs ?? {};
+    const held = new Set<number>();
+    for (const d of irqList(w)) {
+      for (const l of d.levels) {
+        if (l.chip?.kind !== 'msi' || l.chip.intDesc === undefined) continue;
+        const id = l.chip.intDesc;
+        if (descs[id] === undefined) return `irq ${d.virq} holds host interrupt descriptor #${id}, which was freed`;
+        if (descs[id] !== d.virq || held.has(id)) return `host interrupt descriptor #${id} of irq ${descs[id]} is held by irq ${d.virq}`;
+        held.add(id);
+      }
+    }
+    for (const [id, virq] of Object.entries(descs)) {
+      if (!held.has(Number(id))) return `host interrupt descriptor #${id} (made for irq ${virq}) is held by no live irq: it leaked`;
+    }
+    return null;
+  },
+};
+
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership, hostIntDescAccounting];

@@ -265,6 +265,11 @@ export const opSpecs: Specs = {
     candidates: (w) => (w.config.dmarFaultIrq ? w.units.filter((u) => u.present && !u.faultIrq).map((u) => u.id) : []),
     build: (_w, _m, _c, unit: number) => ({ type: 'dmarSetInterrupt', unit }),
   },
+  hvEjectDevice: {
+    // the host may eject any function still on the Hyper-V PCI bus, whatever the guest is doing
+    candidates: (w) => (w.hvChildren ?? []).map((id) => w.devices[id]!).filter((d) => d && !d.released),
+    build: (_w, _m, _c, d: Device) => ({ type: 'hvEjectDevice', dev: d.id }),
+  },
 
   ...dsaOpSpecs,
 };

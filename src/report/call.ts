@@ -57,5 +57,6 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'deviceReleaseDriver' }, (o) => `device_release_driver(${dev(o.dev)})`)
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)
     .with({ type: 'dmarSetInterrupt' }, (o) => `dmar_set_interrupt(${w.units[o.unit]?.name ?? `DRHD${o.unit}`})`)
+    .with({ type: 'hvEjectDevice' }, (o) => `hv_eject_device_work(${dev(o.dev)})  # host sent PCI_EJECT`)
     .exhaustive();
 }

@@ -82,6 +82,7 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
   dmarSetInterrupt: z.object({ unit: nat }),
+  hvEjectDevice: z.object({ dev: nat }),
 };
 
 const fileSchema = z.object({
