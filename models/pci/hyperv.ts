@@ -44,7 +44,7 @@ const intDescFree = (w: World, id: number): World => ({ ...w, hvIntDescs: recDel
  * msi_info with the default ops, MULTI_PCI_MSI and PCI_MSIX), every child on the list and its
  * MSI domain pointing at the bus domain
  * Kernel: pci-hyperv.c hv_pci_probe() -> hv_pcie_init_irq_domain(); pci_msi_create_irq_domain()
- * adds ACTIVATE_EARLY and MUST_REACTIVATE
+ * adds ACTIVATE_EARLY and MUST_REACTIVATE, and on 6.2 FREE_MSI_DESCS (the core frees the descs)
  */
 export function hvPciProbe(w: World): World {
   const devs = hvPciDevices(w);
@@ -59,7 +59,7 @@ export function hvPciProbe(w: World): World {
     isolatedMsi: false,
     dev: null,
     unit: null,
-    msiInfo: { activateEarly: true, mustReactivate: true, allocSimpleDescs: false, freeDescs: false, multiPciMsi: true, pciMsix: true, allocDyn: false, pciIms: false, hwsize: 0, chip: 'hv-pci' },
+    msiInfo: { activateEarly: true, mustReactivate: true, allocSimpleDescs: false, freeDescs: w.profile.version !== '5.10', multiPciMsi: true, pciMsix: true, allocDyn: false, pciIms: false, hwsize: 0, chip: 'hv-pci' },
     creator: 'boot',
   });
   let out: World = { ...d.w, hvChildren: devs, hvIntDescs: {}, nextHvIntDesc: 0 };
