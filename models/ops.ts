@@ -59,7 +59,11 @@ export type Op =
   | { readonly type: 'acpiIoapicAdd'; readonly ioapic: number }
   | { readonly type: 'mpUnregisterIoapic'; readonly ioapic: number }
   | { readonly type: 'mpMapPinToIrq'; readonly ioapic: number; readonly pin: number }
-  | { readonly type: 'mpUnmapIrq'; readonly virq: Virq };
+  | { readonly type: 'mpUnmapIrq'; readonly virq: Virq }
+  // DMAR fault reporting: dmar_set_interrupt() of one unit (enable_drhd_fault_handling() at boot)
+  | { readonly type: 'dmarSetInterrupt'; readonly unit: UnitId }
+  // Hyper-V PCI: the host ejects a pass-through function (PCI_EJECT)
+  | { readonly type: 'hvEjectDevice'; readonly dev: DevId };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -110,4 +114,6 @@ export const opTypes: readonly OpType[] = [
   'mpUnregisterIoapic',
   'mpMapPinToIrq',
   'mpUnmapIrq',
+  'dmarSetInterrupt',
+  'hvEjectDevice',
 ];

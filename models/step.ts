@@ -25,6 +25,8 @@ import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
 import { acpiIoapicAdd, bootBugOutcome, mpMapPinToIrq, mpUnmapIrq, mpUnregisterIoapic } from './kernel/ioapic.ts';
+import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
+import { hvEjectDevice } from './pci/hyperv.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -120,6 +122,8 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'mpUnregisterIoapic' }, (o) => mpUnregisterIoapic(w, o.ioapic))
     .with({ type: 'mpMapPinToIrq' }, (o) => mpMapPinToIrq(w, o.ioapic, o.pin))
     .with({ type: 'mpUnmapIrq' }, (o) => mpUnmapIrq(w, o.virq))
+    .with({ type: 'dmarSetInterrupt' }, (o) => dmarSetInterrupt(w, o.unit))
+    .with({ type: 'hvEjectDevice' }, (o) => hvEjectDevice(w, o.dev))
     .exhaustive();
 }
 

@@ -142,6 +142,33 @@ export const faultCatalog = {
     says: "the AMD IR domain still claims its I/O APIC after the init check turned remapping off, so the I/O APIC's pins are allocated through a disabled unit (NULL dereference in alloc_irq_table())",
     target: { kernel: '5.10', design: 'kernel', config: 'amd' },
   },
+  B14: {
+    id: 'B14',
+    subject: 'PCI: hv: Fix interrupt cleanup path',
+    hash: '0c6e617f656ec259162a41c0849e3a7557c99d95',
+    location: 'drivers/pci/controller/pci-hyperv.c hv_msi_free()',
+    model: 'models/pci/hyperv.ts hvMsiFree()',
+    says: 'after the host ejected a function its hpdev is off the bus list, and freeing its interrupts returns early without freeing their host interrupt descriptors (int_desc)',
+    target: { kernel: '5.10', design: 'kernel', config: 'hyperv-pci' },
+  },
+  B31: {
+    id: 'B31',
+    subject: 'x86/apic/msi: Unbreak DMAR and HPET MSI',
+    hash: 'd27e623ace6af259075b6e0437380ee8d6268c5d',
+    location: 'arch/x86/kernel/apic/msi.c dmar_msi_domain_info, hpet_msi_domain_info; kernel/irq/msi.c msi_domain_update_dom_ops()',
+    model: 'models/kernel/dmar-msi.ts dmarMsiDomainInfo()',
+    says: 'the DMAR-MSI domain info lacks MSI_FLAG_USE_DEF_DOM_OPS, so the core leaves get_hwirq NULL and the first fault-interrupt allocation (dmar_set_interrupt) calls it',
+    target: { kernel: '5.10', design: 'kernel', config: 'dmar-fault' },
+  },
+  B32: {
+    id: 'B32',
+    subject: 'PCI/MSI: Prevent MSI hardware interrupt number truncation',
+    hash: 'db744ddd59be798c2627efbfc71f707f5a935a40',
+    location: 'drivers/pci/msi/irqdomain.c pci_msi_domain_calc_hwirq()',
+    model: 'models/kernel/pci-segment.ts pciMsiDomainCalcHwirq()',
+    says: 'the PCI segment is shifted as a 32-bit value, so functions with the same bus/devfn on segments 0x19 and 0x39 get one hwirq in the shared PCI-MSI domain and the second one is refused (-EEXIST)',
+    target: { kernel: '5.10', design: 'kernel', config: 'segments' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

@@ -17,6 +17,7 @@ import { pciMsiGlobalInfo } from './pci-msi.ts';
 import { irLateInit, irUnitSetup } from './ir-select.ts';
 import { ioapicsAtBoot, setupIoApic } from './ioapic.ts';
 import { deviceAdd } from './device.ts';
+import { hvPciProbe } from '../pci/hyperv.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
@@ -34,7 +35,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   const v62 = profile.version !== '5.10';
   const devices: Record<number, Device> = {};
   config.devices.forEach((c, id) => {
-    devices[id] = newDevice({ id, name: c.name, bus: c.bus, parent: null, rid: c.rid, msixTableSize: c.msixTableSize, msiVectors: c.msiVectors, msiMaskable: c.msiMaskable });
+    devices[id] = newDevice({ id, name: c.name, bus: c.bus, parent: null, rid: c.rid, msixTableSize: c.msixTableSize, msiVectors: c.msiVectors, msiMaskable: c.msiMaskable, ...(c.segment ? { segment: c.segment } : {}) });
   });
   const units: DmarUnit[] = config.units.map((u, id) => ({
     id,
@@ -105,5 +106,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     const r = deviceAdd(w, id);
     if (r.kind === 'ok') w = r.world;
   }
+  // the Hyper-V PCI bus driver, on platforms that have one
+  w = hvPciProbe(w);
   return w;
 }

@@ -19,6 +19,7 @@ import { freeDomainFwnode, irqDomainCreateNamed, irqDomainFreeFwnode } from './f
 import { pciMsiGlobalInfo } from './pci-msi.ts';
 import { hasFault } from './profile.ts';
 import { designOf } from '../designs/index.ts';
+import { dmarFreeInterrupt, dmarSetInterrupt } from './dmar-msi.ts';
 
 export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
   const u = w.units[unitId];
@@ -51,6 +52,8 @@ export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
     if (f.kind !== 'ok') return f;
     out = f.world;
   }
+  // free_iommu(): the fault interrupt goes with the unit (platforms that model it)
+  out = dmarFreeInterrupt(out, unitId);
   // the table is freed; the domain ids stay on the unit so the lifetime invariants can see them
   out = putUnit(out, { ...out.units[unitId]!, present: false, irEnabled: false, irtes: {} });
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
@@ -64,7 +67,14 @@ export function dmarHotAdd(w: World, unitId: UnitId, qiFails = false): Outcome<v
   // the failure path cleared iommu->ir_table; dmar_hotplug_insert() then releases the drhd
   const setup = intelSetupIrqRemapping(w, unitId, qiFails);
   if (setup.kind !== 'ok') return setup;
-  const out = putUnit(setup.world, { ...setup.world.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {} });
+  let out = putUnit(setup.world, { ...setup.world.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {} });
+  // intel_iommu_add() -> dmar_set_interrupt(): the new unit's fault interrupt (platforms that
+  // model it); a clean failure (no free irq) leaves the unit without one, as pr_err() does
+  if (w.config.dmarFaultIrq) {
+    const f = dmarSetInterrupt(out, unitId);
+    if (f.kind === 'bug' || f.kind === 'use-after-free' || f.kind === 'warned') return f;
+    if (f.kind === 'ok') out = f.world;
+  }
   const hook = designOf(out).irUnitAdded;
   return okVoid(hook ? hook(out, unitId) : out);
 }

@@ -9,12 +9,16 @@
 import type { CpuId, IrChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from './types.ts';
 import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
-import { err, okVoid, type Outcome } from './outcome.ts';
+import { bug, err, okVoid, type Outcome } from './outcome.ts';
 import { apicSetAffinity } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
 import { imsPlatformWriteMsg, imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
+import { hvComposeMsiMsg, hvMsiFree } from '../pci/hyperv.ts';
+
+/** the Hyper-V PCI chip: its compose asks the host for an interrupt (pci-hyperv.c) */
+const isHv = (w: World, virq: Virq, lvl: number): boolean => w.domains[levelOf(w, virq, lvl).domain]?.msiInfo?.chip === 'hv-pci';
 
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
 function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: number): boolean {
@@ -30,6 +34,8 @@ function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: n
 function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
   const domain = levelOf(w, virq, lvl).domain;
   const info = w.domains[domain]!.msiInfo;
+  // hwirq = ops->get_hwirq(info, arg): a domain built without the callback calls NULL
+  if (info?.ops && !info.ops.includes('get_hwirq')) return bug(w, `msi_domain_alloc(${w.domains[domain]!.name}): ops->get_hwirq is NULL (the domain info lacks MSI_FLAG_USE_DEF_DOM_OPS): NULL pointer dereference`);
   // an IMS array hands out slots below its size (ims_array_alloc_msi_store: -ENOSPC)
   if (info?.chip === 'ims-array' && arg.hwirqBase + n > info.hwsize) return err(w, 'ENOSPC', `${w.domains[domain]!.name}: all ${info.hwsize} IMS slots in use`);
   for (let i = 0; i < n; i++) {
@@ -51,6 +57,8 @@ function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Alloc
 function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
   let out = w;
   for (let i = 0; i < n; i++) {
+    // info->ops->msi_free (Hyper-V: hv_msi_free() releases the host's interrupt descriptor)
+    if (out.irqs[virq + i]?.levels[lvl]?.chip && isHv(out, virq + i, lvl)) out = hvMsiFree(out, lvl, virq + i);
     const l = out.irqs[virq + i]?.levels[lvl];
     if (l) out = putLevel(out, virq + i, lvl, { ...l, chip: null, programmed: false });
   }
@@ -90,13 +98,14 @@ function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World 
 function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
   const msg = composeMsiMsg(w, virq, lvl);
   const out = writeMsg(w, lvl, virq, msg);
-  return okVoid(putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { kind: 'msi', msg } }));
+  const activated = putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg } });
+  return okVoid(isHv(w, virq, lvl) ? hvComposeMsiMsg(activated, lvl, virq) : activated);
 }
 
 /** msi_domain_deactivate(): write a zero message */
 function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
   const out = writeMsg(w, lvl, virq, null);
-  return putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: false, chip: { kind: 'msi', msg: null } });
+  return putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: false, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg: null } });
 }
 
 /**
@@ -111,7 +120,8 @@ export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: re
   if (r.kind !== 'ok') return r;
   const l = levelOf(r.world, virq, lvl);
   if (!l.programmed) return r;
-  return okVoid(putLevel(r.world, virq, lvl, { ...l, chip: { kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } }));
+  const moved = putLevel(r.world, virq, lvl, { ...l, chip: { ...(l.chip as MsiChipData | null), kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } });
+  return okVoid(isHv(moved, virq, lvl) ? hvComposeMsiMsg(moved, lvl, virq) : moved);
 }
 
 export const msiDomainOps: DomainOps = {

@@ -6,6 +6,7 @@
  * 6.2:  per-device domains in dev->msi.data->__domains[], descs in an xarray per domain keyed by
  *       msi_index, range and "at index" allocation that free their range again on failure.
  */
+import { pciMsiDomainCalcHwirq } from './pci-segment.ts';
 import type { CpuId, DevId, DomainId, IrqDomain, MsiDesc, MsiDeviceData, Virq, World } from './types.ts';
 import { failsAt, noArg, type AllocArg, type FailPoint } from './hierarchy.ts';
 import { err, okVoid, ok, uaf, warned, type Failure, type Outcome } from './outcome.ts';
@@ -35,7 +36,7 @@ function allocArgFor(w: World, domain: IrqDomain, desc: MsiDesc, fail: FailPoint
   if (domain.msiDevice) hwirqBase = desc.msiIndex; // 6.2 per-device domains: hwirq = index
   else if (domain.msiInfo?.chip === 'ims-array') hwirqBase = imsArrayFreeSlot(w, domain); // the array's slot
   else if (domain.msiInfo?.chip === 'platform') hwirqBase = ((w.devices[desc.dev]!.platformDevid ?? w.devices[desc.dev]!.msiData?.platformDevid ?? 0) << 11) | desc.msiIndex;
-  else hwirqBase = desc.msiIndex | ((dev.rid ?? 0) << 11); // pci_msi_domain_calc_hwirq (segment 0)
+  else hwirqBase = pciMsiDomainCalcHwirq(w, dev, desc); // pci_msi_domain_calc_hwirq()
   return {
     ...noArg,
     type: pci ? (desc.isMsix || domain.msiInfo?.chip === 'ims' ? 'pci-msix' : 'pci-msi') : hasFeature(w.profile, 'dev-msi-alloc-type') ? 'dev-msi' : 'none',

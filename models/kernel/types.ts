@@ -50,8 +50,16 @@ export interface MsiDomainInfo {
   readonly pciIms: boolean; // MSI_FLAG_PCI_IMS
   readonly hwsize: number; // max index + 1 (6.2 device domains); 0 for global domains
   /** what the chip writes on activation: a PCI MSI/MSI-X entry, an IMS slot, a platform callback */
-  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform';
+  readonly chip: 'pci-msi' | 'pci-msix' | 'ims' | 'ims-array' | 'platform' | 'dmar' | 'hv-pci';
+  /**
+   * the msi_domain_ops callbacks the domain has after msi_domain_update_dom_ops(); absent: all
+   * of them (every domain whose info has MSI_FLAG_USE_DEF_DOM_OPS or its own full set)
+   */
+  readonly ops?: readonly MsiDomainOp[];
 }
+
+/** kernel/irq/msi.c struct msi_domain_ops: the callbacks the model's MSI levels call */
+export type MsiDomainOp = 'get_hwirq' | 'msi_init' | 'msi_free' | 'msi_check' | 'msi_prepare' | 'set_desc';
 
 export interface IrqDomain {
   readonly id: DomainId;
@@ -113,6 +121,8 @@ export interface IrChipData {
 export interface MsiChipData {
   readonly kind: 'msi';
   readonly msg: MsiMsg | null; // null = zero message (deactivated)
+  /** Hyper-V PCI: the tran_int_desc the host returned for this interrupt (irq_data->chip_data) */
+  readonly intDesc?: number;
 }
 export type MsiMsg =
   | { readonly format: 'remappable'; readonly unit: UnitId; readonly index: number; readonly sub: number }
@@ -140,7 +150,9 @@ export type IrqOwner =
   | { readonly kind: 'msi'; readonly desc: DescId }
   | { readonly kind: 'core'; readonly alloc: number }
   /** an I/O APIC pin mapped by mp_map_pin_to_irq() (models/kernel/ioapic.ts) */
-  | { readonly kind: 'ioapic'; readonly ioapic: number; readonly pin: number };
+  | { readonly kind: 'ioapic'; readonly ioapic: number; readonly pin: number }
+  /** a DMAR unit's fault-event interrupt (intel_iommu::irq, dmar_set_interrupt()) */
+  | { readonly kind: 'dmar'; readonly unit: UnitId };
 
 /** include/linux/irqdesc.h struct irq_desc + the irqd state bits the model tracks */
 export interface IrqDesc {
@@ -210,6 +222,8 @@ export interface Device {
   readonly bus: 'pci' | 'platform' | 'mdev';
   readonly parent: DevId | null;
   readonly rid: number | null; // PCI requester id (bus << 8 | devfn)
+  /** PCI segment (pci_domain_nr()); absent = 0 */
+  readonly segment?: number;
   readonly msixTableSize: number;
   readonly msiVectors: number; // MSI capability: multiple message capable (0 = no MSI cap)
   readonly msiMaskable: boolean; // MSI per-vector masking
@@ -260,6 +274,8 @@ export interface DmarUnit {
   readonly kind?: IrUnitKind;
   /** I/O APIC IDs in the unit's scope (DMAR IOAPIC device scope, IVRS IOAPIC special device) */
   readonly ioapicScope?: readonly number[];
+  /** intel_iommu::irq: the fault-event interrupt (DMAR-MSI), 0 or absent = none */
+  readonly faultIrq?: Virq;
 }
 
 /** the interrupt-remapping drivers the model knows */
@@ -355,6 +371,13 @@ export interface World {
   readonly ioapics?: readonly IoApic[];
   /** the boot itself hit BUG() (e.g. setup_IO_APIC()): the kernel is dead from the start */
   readonly bootBug?: string;
+  /** arch/x86/kernel/apic/msi.c dmar_get_irq_domain()'s static DMAR-MSI domain, once created */
+  readonly dmarMsiDomain?: DomainId;
+  /** Hyper-V PCI (models/pci/hyperv.ts): the hbus child list (hpdevs), by PCI device */
+  readonly hvChildren?: readonly DevId[];
+  /** Hyper-V PCI: tran_int_desc objects allocated and not yet freed, with the irq they were made for */
+  readonly hvIntDescs?: Readonly<Record<number, Virq>>;
+  readonly nextHvIntDesc?: number;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

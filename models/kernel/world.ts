@@ -82,6 +82,6 @@ export function irqValues(w: World): IrqDesc[] {
 }
 
 /** a struct device before device_add(): no driver, no MSI state */
-export function newDevice(f: Pick<Device, 'id' | 'name' | 'bus' | 'parent' | 'rid' | 'msixTableSize' | 'msiVectors' | 'msiMaskable'>): Device {
+export function newDevice(f: Pick<Device, 'id' | 'name' | 'bus' | 'parent' | 'rid' | 'msixTableSize' | 'msiVectors' | 'msiMaskable' | 'segment'>): Device {
   return { ...f, present: false, released: false, driver: null, msiDomain: null, msiEnabled: null, msiList: [], platformDevid: null, msiData: null, devres: [] };
 }

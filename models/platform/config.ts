@@ -53,6 +53,10 @@ export interface DeviceConfig {
   readonly msiMaskable: boolean;
   /** an Intel DSA PF (PCI 8086:0b25) */
   readonly dsa?: DsaConfig;
+  /** PCI segment (PCI domain number) of a PCI function; absent = 0 */
+  readonly segment?: number;
+  /** a function on the Hyper-V virtual PCI bus (models/pci/hyperv.ts) */
+  readonly hv?: boolean;
 }
 
 export interface PlatformConfig {
@@ -71,6 +75,11 @@ export interface PlatformConfig {
   readonly maxMdevsPerPf: number;
   /** I/O APICs registered at boot (absent: none modelled) */
   readonly ioapics?: readonly IoapicConfig[];
+  /**
+   * each DMAR unit has its fault-event interrupt (DMAR-MSI, models/kernel/dmar-msi.ts); the
+   * booted world stands before irq_remap_enable_fault_handling()
+   */
+  readonly dmarFaultIrq?: boolean;
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -220,4 +229,67 @@ export const hypervConfig: PlatformConfig = {
   ioapics: [{ id: 8, sid: 0, pins: 4 }],
 };
 
-export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, 'small-dmar-hp': smallDmarHotplugConfig, ioapic: ioapicConfig, amd: amdConfig, hyperv: hypervConfig };
+/**
+ * `small` with the DMAR units' fault-event interrupts modelled (DMAR-MSI domain, dmar_set_interrupt()
+ * at boot and on hot add, freed on hot remove)
+ */
+export const dmarFaultConfig: PlatformConfig = { ...smallConfig, name: 'dmar-fault', dmarFaultIrq: true };
+
+/**
+ * Three PCI segments, one DRHD each, interrupt remapping off (intremap=off): every PCI function
+ * takes its MSIs from the one global PCI-MSI domain (5.10), which tells them apart by a hwirq
+ * that includes the segment (models/kernel/pci-segment.ts). The functions on segments 0x19 and
+ * 0x39 have the same bus/device/function, as on the multi-segment machine of db744ddd59be.
+ */
+export const segmentsConfig: PlatformConfig = {
+  name: 'segments',
+  // one CPU: no CPU hotplug, so runs spend their steps on the devices
+  cpus: 1,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 17,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  units: [
+    { name: 'DRHD0', irEnabled: false, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:17:00.0'] },
+    { name: 'DRHD1', irEnabled: false, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0019:00:00.0'] },
+    { name: 'DRHD2', irEnabled: false, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0039:00:00.0'] },
+  ],
+  devices: [
+    { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
+    { name: '0019:00:00.0', bus: 'pci', rid: pciRid(0, 0, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x19 },
+    { name: '0039:00:00.0', bus: 'pci', rid: pciRid(0, 0, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x39 },
+  ],
+  maxMdevsPerPf: 0,
+};
+
+/**
+ * A Hyper-V guest with two pass-through VFs on the Hyper-V virtual PCI bus (its own PCI segment,
+ * no VT-d: the VFs' MSIs come from the bus's HV-PCI-MSI domain on the vector domain). One CPU, so
+ * runs spend their steps on the VFs. (Hyper-V interrupt remapping for IOAPICs is not here.)
+ */
+export const hypervPciConfig: PlatformConfig = {
+  name: 'hyperv-pci',
+  cpus: 1,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 17,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  units: [],
+  devices: [
+    { name: '7870:00:02.0', bus: 'pci', rid: pciRid(0, 2, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x7870, hv: true },
+    { name: '7870:00:03.0', bus: 'pci', rid: pciRid(0, 3, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x7870, hv: true },
+  ],
+  maxMdevsPerPf: 0,
+};
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
+  small: smallConfig,
+  spr: sprConfig,
+  'small-dmar-hp': smallDmarHotplugConfig,
+  ioapic: ioapicConfig,
+  amd: amdConfig,
+  hyperv: hypervConfig,
+  'dmar-fault': dmarFaultConfig,
+  segments: segmentsConfig,
+  'hyperv-pci': hypervPciConfig,
+};

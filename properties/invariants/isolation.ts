@@ -6,6 +6,7 @@ import { irLevels } from './levels.ts';
 import type { StateInvariant } from '../invariant.ts';
 import type { IoApic, World } from '../../models/kernel/types.ts';
 import { unitForIoapicId } from '../../models/kernel/ir-select.ts';
+import { pciMsiHwirq } from '../../models/kernel/pci-segment.ts';
 import { unitForDevice, irqValues } from '../../models/kernel/world.ts';
 import { VIDXD_MAX_MSIX_VECS } from '../../models/dsa/types.ts';
 
@@ -189,4 +190,38 @@ export const dsaMsixLayout: StateInvariant = {
   },
 };
 
-export const isolationInvariants = [correctIrUnit, irUnitEnabled, irteSourceId, imsPasidPerMdev, dsaMsixLayout];
+/**
+ * I9 (hwirq part) for the shared PCI/MSI domains (5.10 global PCI-MSI, INTEL-IR-MSI-<n>): the
+ * domain tells its interrupt sources apart by hwirq alone, so the hwirqs it computes for two bound
+ * PCI functions (each index of their MSI/MSI-X tables) never coincide; otherwise one function's
+ * interrupts are refused (msi_domain_alloc(): -EEXIST) or shadow the other's in the revmap.
+ */
+export const msiHwirqDistinct: StateInvariant = {
+  id: 'msi-hwirq-distinct',
+  category: 'isolation',
+  spec: 'I9',
+  scope: 'state',
+  reads: ['devices', 'domains', 'defaultPciMsiDomain'],
+  statement: 'in a shared PCI/MSI domain the hwirqs of different PCI functions are distinct: a hwirq names one interrupt source',
+  kernel: 'drivers/pci/msi/irqdomain.c pci_msi_domain_calc_hwirq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST); kernel/irq/irqdomain.c irq_domain_set_mapping()',
+  check(w) {
+    const byDomain = new Map<number, { name: string; lo: number; hi: number }[]>();
+    for (const d of Object.values(w.devices)) {
+      // the functions that can allocate: bound to a driver
+      if (d.bus !== 'pci' || !d.present || d.released || d.driver === null) continue;
+      const domId = d.msiDomain ?? (w.profile.version === '5.10' ? w.defaultPciMsiDomain : null);
+      const dom = domId === null ? undefined : w.domains[domId];
+      if (!dom || dom.msiDevice || dom.msiInfo?.chip !== 'pci-msi') continue;
+      const entries = Math.max(d.msixTableSize, d.msiVectors);
+      if (entries === 0) continue;
+      const list = byDomain.get(dom.id) ?? [];
+      const mine = { name: d.name, lo: pciMsiHwirq(w, d, 0), hi: pciMsiHwirq(w, d, entries - 1) };
+      const other = list.find((x) => x.lo <= mine.hi && mine.lo <= x.hi);
+      if (other) return `${dom.name} gives ${other.name} and ${d.name} the same hwirqs (0x${Math.max(other.lo, mine.lo).toString(16)}...)`;
+      byDomain.set(dom.id, [...list, mine]);
+    }
+    return null;
+  },
+};
+
+export const isolationInvariants = [correctIrUnit, irUnitEnabled, irteSourceId, imsPasidPerMdev, dsaMsixLayout, msiHwirqDistinct];

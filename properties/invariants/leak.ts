@@ -16,8 +16,8 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
-  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'ioapics'],
-  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller or an I/O APIC pin) and every owner holds exactly its virqs',
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'ioapics', 'units'],
+  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller, an I/O APIC pin, a DMAR unit for its fault interrupt) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
   check(w) {
     if (w.irqs[0]) return 'virq 0 is allocated (0 is the invalid irq)';
@@ -34,6 +34,10 @@ export const virqOwnership: StateInvariant = {
         // arch/x86/kernel/apic/io_apic.c mp_map_pin_to_irq(): the pin's mapping holds the irq
         const m = w.ioapics?.[o.ioapic]?.pinIrq[o.pin];
         if (!m || m.virq !== d.virq) return `irq ${d.virq} belongs to pin ${o.pin} of IOAPIC[${o.ioapic}], which no longer maps it: the virq leaked`;
+      } else if (o.kind === 'dmar') {
+        // intel_iommu::irq: the unit is there and names this irq
+        const u = w.units[o.unit];
+        if (!u?.present || u.faultIrq !== d.virq) return `irq ${d.virq} is the fault interrupt of ${u?.name ?? `unit ${o.unit}`}, which no longer holds it: the virq leaked`;
       } else {
         const a = w.coreAllocs[o.alloc];
         if (!a || d.virq < a.base || d.virq >= a.base + a.count) return `irq ${d.virq} was allocated directly and its caller no longer holds it: the virq leaked`;
@@ -299,4 +303,37 @@ export const imsSlots: StateInvariant = {
   },
 };
 
-export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership];
+/**
+ * Host interrupt descriptors (Hyper-V PCI): each tran_int_desc the host returned is held by the
+ * chip_data of the live interrupt it was composed for, and every chip_data names a live one - as
+ * IRTEs are held by their irqs. A descriptor no irq holds can never be deleted (leak); a chip_data
+ * naming a freed one is a dangling pointer.
+ */
+export const hostIntDescAccounting: StateInvariant = {
+  id: 'host-int-desc-accounting',
+  category: 'leak',
+  spec: 'I4',
+  scope: 'state',
+  reads: ['irqs', 'hvIntDescs'],
+  statement: 'every host interrupt descriptor is held by the chip_data of the live irq it was made for, and every chip_data names a live descriptor',
+  kernel: 'drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg() (data->chip_data = int_desc), hv_msi_free(), hv_int_desc_free()',
+  check(w) {
+    const descs = w.hvIntDescs ?? {};
+    const held = new Set<number>();
+    for (const d of irqList(w)) {
+      for (const l of d.levels) {
+        if (l.chip?.kind !== 'msi' || l.chip.intDesc === undefined) continue;
+        const id = l.chip.intDesc;
+        if (descs[id] === undefined) return `irq ${d.virq} holds host interrupt descriptor #${id}, which was freed`;
+        if (descs[id] !== d.virq || held.has(id)) return `host interrupt descriptor #${id} of irq ${descs[id]} is held by irq ${d.virq}`;
+        held.add(id);
+      }
+    }
+    for (const [id, virq] of Object.entries(descs)) {
+      if (!held.has(Number(id))) return `host interrupt descriptor #${id} (made for irq ${virq}) is held by no live irq: it leaked`;
+    }
+    return null;
+  },
+};
+
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership, hostIntDescAccounting];

@@ -15,7 +15,7 @@ export const parentChainInvariant: StateInvariant = {
   statement: "every virq's irq_data chain is its top domain's current parent chain ending at VECTOR, and each level's hwirq is unique in its domain",
   kernel: 'kernel/irq/irqdomain.c irq_domain_alloc_irq_data(), irq_domain_insert_irq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST)',
   check(w) {
-    const seen = new Map<number, number>();
+    const seen = new Map<string, number>();
     const chains = new Map<number, ReturnType<typeof parentChain>>();
     for (const d of irqValues(w)) {
       const top = d.levels[0]!.domain;
@@ -30,7 +30,7 @@ export const parentChainInvariant: StateInvariant = {
       if (chain[chain.length - 1] !== w.vectorDomain) return `irq ${d.virq}: chain ends at ${w.domains[chain[chain.length - 1]!]!.name}, not VECTOR`;
       for (const l of d.levels) {
         if (!l.chip) return `irq ${d.virq}: level in ${w.domains[l.domain]!.name} was never allocated`;
-        const key = l.domain * 2 ** 32 + l.hwirq;
+        const key = `${l.domain}:${l.hwirq}`; // PCI/MSI hwirqs are wider than 32 bits
         const other = seen.get(key);
         if (other !== undefined) return `hwirq ${l.hwirq} of ${w.domains[l.domain]!.name} maps both irq ${other} and irq ${d.virq}`;
         seen.set(key, d.virq);

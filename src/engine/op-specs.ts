@@ -82,7 +82,7 @@ export const opSpecs: Specs = {
     candidates: (w, mode) =>
       mode === 'legal'
         ? liveIrqs(w).filter((v) => {
-            if (v.action) return false;
+            if (v.action || v.owner?.kind === 'dmar') return false;
             const dev = irqDevice(w, v);
             return dev === null || (w.devices[dev]!.driver === TEST_DRIVER && !w.devices[dev]!.released);
           })
@@ -103,7 +103,7 @@ export const opSpecs: Specs = {
     candidates: (w, mode) =>
       mode === 'legal'
         ? liveIrqs(w)
-            .filter((v) => hasPlainAction(v) && (v.action!.dev === null || w.devices[v.action!.dev]?.driver === TEST_DRIVER))
+            .filter((v) => hasPlainAction(v) && v.owner?.kind !== 'dmar' && (v.action!.dev === null || w.devices[v.action!.dev]?.driver === TEST_DRIVER))
             .map((v) => v.virq)
         : anyVirqs(w),
     build: (_w, _m, _c, virq: number) => ({ type: 'freeIrq', virq }),
@@ -267,6 +267,17 @@ export const opSpecs: Specs = {
             (d.driver === null && d.msiEnabled === null && d.msiList.length === 0 && !d.msiData && !Object.values(w.domains).some((x) => x.dev === d.id))),
       ),
     build: (_w, _m, _c, d: Device) => ({ type: 'deviceUnregister', dev: d.id }),
+  },
+
+  dmarSetInterrupt: {
+    // only where the platform models the DMAR fault interrupt; a unit that has one is done
+    candidates: (w) => (w.config.dmarFaultIrq ? w.units.filter((u) => u.present && !u.faultIrq).map((u) => u.id) : []),
+    build: (_w, _m, _c, unit: number) => ({ type: 'dmarSetInterrupt', unit }),
+  },
+  hvEjectDevice: {
+    // the host may eject any function still on the Hyper-V PCI bus, whatever the guest is doing
+    candidates: (w) => (w.hvChildren ?? []).map((id) => w.devices[id]!).filter((d) => d && !d.released),
+    build: (_w, _m, _c, d: Device) => ({ type: 'hvEjectDevice', dev: d.id }),
   },
 
   ...dsaOpSpecs,

@@ -60,5 +60,7 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'driverProbe' }, (o) => `driver_probe_device(irqcheck-test, ${dev(o.dev)})${o.managed ? '  # pcim_enable_device()' : ''}${o.fail ? '  [probe fails]' : ''}`)
     .with({ type: 'deviceReleaseDriver' }, (o) => `device_release_driver(${dev(o.dev)})`)
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)
+    .with({ type: 'dmarSetInterrupt' }, (o) => `dmar_set_interrupt(${w.units[o.unit]?.name ?? `DRHD${o.unit}`})`)
+    .with({ type: 'hvEjectDevice' }, (o) => `hv_eject_device_work(${dev(o.dev)})  # host sent PCI_EJECT`)
     .exhaustive();
 }

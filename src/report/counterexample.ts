@@ -85,6 +85,8 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   mpUnregisterIoapic: z.object({ ioapic: nat }),
   mpMapPinToIrq: z.object({ ioapic: nat, pin: nat }),
   mpUnmapIrq: z.object({ virq: z.number().int() }),
+  dmarSetInterrupt: z.object({ unit: nat }),
+  hvEjectDevice: z.object({ dev: nat }),
 };
 
 const fileSchema = z.object({

@@ -236,3 +236,12 @@ describe('dsa-msix-layout (I20)', () => {
     holdsThroughout(s, inv);
   });
 });
+
+// the violating and the clean case of msi-hwirq-distinct need the segments platform: segments-dmar.test.ts
+describe('msi-hwirq-distinct (I9, hwirq part)', () => {
+  it('is a state invariant of the isolation category; the small platform holds it', () => {
+    const inv = stateInvariant('msi-hwirq-distinct');
+    expect(inv.category).toBe('isolation');
+    expect(inv.check(session('5.10').world)).toBeNull();
+  });
+});
