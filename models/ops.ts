@@ -54,7 +54,10 @@ export type Op =
   // 2.6 device core
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
-  | { readonly type: 'deviceUnregister'; readonly dev: DevId };
+  | { readonly type: 'deviceUnregister'; readonly dev: DevId }
+  // wired interrupts behind a wired-to-MSI bridge (mbigen): a consumer maps and unmaps a pin
+  | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId; readonly pin: number }
+  | { readonly type: 'irqDisposeMapping'; readonly virq: Virq };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -101,4 +104,6 @@ export const opTypes: readonly OpType[] = [
   'driverProbe',
   'deviceReleaseDriver',
   'deviceUnregister',
+  'irqCreateFwspecMapping',
+  'irqDisposeMapping',
 ];

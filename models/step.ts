@@ -24,6 +24,7 @@ import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
 import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
+import { irqCreateFwspecMapping, irqDisposeMapping } from './kernel/mbigen.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -61,6 +62,8 @@ function dispatch(w: World, op: Op): StepOutcome {
       const dom = w.domains[o.domain];
       // msi_domain_alloc() -> ops->get_hwirq(info, arg) with no msi_desc: NULL dereference
       if (dom && dom.kind === 'msi') return bug(w, `irq_domain_alloc_irqs(${dom.name}) without an msi_desc: NULL pointer dereference in get_hwirq`);
+      // its_irq_domain_alloc() reads its_dev from the NULL msi_alloc_info; mbigen translates a NULL fwspec
+      if (dom && (dom.kind === 'its' || dom.kind === 'mbigen')) return bug(w, `irq_domain_alloc_irqs(${dom.name}) without alloc info: NULL pointer dereference`);
       const r = irqDomainAllocIrqs(w, o.domain, o.n, { ...noArg, fail: o.fail, fixedMask: o.cpus }, { owner: { kind: 'core', alloc: w.nextCoreAlloc }, affinity: o.cpus ? Array.from({ length: o.n }, () => o.cpus!) : null, managed: false });
       if (r.kind !== 'ok') return r;
       const rec: CoreAlloc = { id: w.nextCoreAlloc, client: o.client, domain: o.domain, base: r.value, count: o.n };
@@ -113,6 +116,8 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
+    .with({ type: 'irqCreateFwspecMapping' }, (o) => irqCreateFwspecMapping(w, o.dev, o.pin))
+    .with({ type: 'irqDisposeMapping' }, (o) => irqDisposeMapping(w, o.virq))
     .exhaustive();
 }
 

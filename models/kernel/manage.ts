@@ -33,7 +33,13 @@ export function irqDoSetAffinity(w: World, virq: Virq, mask: readonly CpuId[]): 
   if (tmp.length === 0) return err(w, 'EINVAL', `irq ${virq}: no online CPU in {${mask.join(',')}}`);
   const top = w.domains[d.levels[0]!.domain]!;
   const r =
-    top.kind === 'msi' ? msiDomainSetAffinity(w, virq, 0, tmp) : top.kind === 'ir' ? intelIrSetAffinity(w, virq, 0, tmp) : apicSetAffinity(w, virq, 0, tmp);
+    top.kind === 'msi'
+      ? msiDomainSetAffinity(w, virq, 0, tmp)
+      : top.kind === 'ir'
+        ? intelIrSetAffinity(w, virq, 0, tmp)
+        : top.kind === 'mbigen'
+          ? msiDomainSetAffinity(w, virq, 1, tmp) // mbigen: irq_chip_set_affinity_parent()
+          : apicSetAffinity(w, virq, 0, tmp);
   if (r.kind !== 'ok') return r;
   const after = r.world.irqs[virq]!;
   const broken = !after.effective.every((c) => mask.includes(c));
@@ -126,7 +132,7 @@ export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   const lvl = vectorLevel(d);
   const c = d.levels[lvl]!.chip as VectorChipData;
   let out = w;
-  if (c.moveInProgress && w.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] === virq) out = vectorFreeMovedVector(out, virq, lvl);
+  if (c.kind === 'vector' && c.moveInProgress && w.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] === virq) out = vectorFreeMovedVector(out, virq, lvl);
   const pend = out.irqs[virq]!.pendingAffinity;
   if (pend !== null) {
     out = updIrq(out, virq, (x) => ({ ...x, pendingAffinity: null }));

@@ -38,6 +38,8 @@ export interface DeviceConfig {
   readonly msiMaskable: boolean;
   /** an Intel DSA PF (PCI 8086:0b25) */
   readonly dsa?: DsaConfig;
+  /** a HiSilicon mbigen (wired-to-MSI bridge) with this many wired pins */
+  readonly mbigenPins?: number;
 }
 
 export interface PlatformConfig {
@@ -54,6 +56,8 @@ export interface PlatformConfig {
   readonly devices: readonly DeviceConfig[];
   /** vdcm mdevs a PF may host at once */
   readonly maxMdevsPerPf: number;
+  /** an arm64 GICv3 with an ITS instead of the x86 vector domain (no vector matrix in use) */
+  readonly gicIts?: boolean;
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -132,4 +136,26 @@ export const sprConfig: PlatformConfig = {
   maxMdevsPerPf: 64,
 };
 
-export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig };
+/**
+ * An arm64 server in miniature: GICv3 with one ITS (the MSI parent of PCI per-device MSI domains
+ * and of the ITS-pMSI platform-MSI domain) and an mbigen whose wired pins become platform MSIs
+ * through a platform-MSI device domain. No x86 vectors: the matrix window is empty.
+ */
+export const armItsConfig: PlatformConfig = {
+  name: 'arm-its',
+  cpus: 4,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR,
+  systemVectors: [],
+  nrIrqs: 96,
+  units: [],
+  devices: [
+    { name: '0000:00:01.0', bus: 'pci', rid: pciRid(0, 1, 0), msixTableSize: 8, msiVectors: 0, msiMaskable: false },
+    { name: '0000:00:02.0', bus: 'pci', rid: pciRid(0, 2, 0), msixTableSize: 0, msiVectors: 4, msiMaskable: true },
+    { name: 'mbigen0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false, mbigenPins: 4 },
+  ],
+  maxMdevsPerPf: 0,
+  gicIts: true,
+};
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, 'arm-its': armItsConfig };

@@ -14,6 +14,8 @@ import { onlineCpus } from '../../models/kernel/world.ts';
 import { TEST_DRIVER } from '../../models/kernel/device.ts';
 import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
+import { mbigenMapping, mbigenPins } from '../../models/kernel/mbigen.ts';
+import { recValues } from '../../models/kernel/util.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -188,6 +190,8 @@ export const opSpecs: Specs = {
     candidates: (w, mode) => {
       const callerDomains = Object.values(w.domains).filter((d) => d.creator === 'caller').length;
       if (callerDomains >= 2) return [];
+      // no x86 vector domain (a GIC-ITS platform): its platform-MSI domain exists from boot
+      if (!w.domains[w.vectorDomain] && mode === 'legal') return [];
       return mode === 'legal' ? [w.vectorDomain] : allDomainIds(w);
     },
     build: (_w, _m, _c, parent: number) => ({ type: 'platformMsiCreateIrqDomain', parent }),
@@ -196,7 +200,8 @@ export const opSpecs: Specs = {
     candidates: (w, mode) => {
       if (mode === 'any') return liveDevices(w);
       const targets = Object.values(w.domains).some((d) => d.busToken === 'PLATFORM_MSI');
-      return targets ? liveDevices(w).filter((d) => d.bus === 'platform' && d.platformDevid === null && (d.msiData?.platformDevid ?? null) === null) : [];
+      // a device another driver owns (the mbigen) is not the generic caller's to repoint
+      return targets ? liveDevices(w).filter((d) => d.bus === 'platform' && d.platformDevid === null && (d.msiData?.platformDevid ?? null) === null && (d.driver === null || d.driver === TEST_DRIVER)) : [];
     },
     build: (w, mode, c, d: Device) => {
       const plat = Object.values(w.domains).filter((x) => x.busToken === 'PLATFORM_MSI').map((x) => x.id);
@@ -219,7 +224,7 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, d: Device) => ({ type: 'platformMsiDomainFreeIrqs', dev: d.id }),
   },
   irqDomainAllocIrqs: {
-    candidates: (w, mode) => (coreAllocsOf(w).length >= 4 ? [] : mode === 'legal' ? [w.vectorDomain] : allDomainIds(w)),
+    candidates: (w, mode) => (coreAllocsOf(w).length >= 4 ? [] : mode === 'legal' ? (w.domains[w.vectorDomain] ? [w.vectorDomain] : []) : allDomainIds(w)),
     build: (w, _m, c, domain: number) => ({ type: 'irqDomainAllocIrqs', client: c.pick(clients), domain, n: c.int(1, 2), cpus: c.oneIn(3) ? c.subset(cpuList(w)) : null, fail: maybeFail(c) }),
   },
   irqDomainFreeIrqs: {
@@ -258,6 +263,31 @@ export const opSpecs: Specs = {
             (d.driver === null && d.msiEnabled === null && d.msiList.length === 0 && !d.msiData && !Object.values(w.domains).some((x) => x.dev === d.id))),
       ),
     build: (_w, _m, _c, d: Device) => ({ type: 'deviceUnregister', dev: d.id }),
+  },
+  irqCreateFwspecMapping: {
+    // a consumer of a wired pin of an mbigen: legal ones map pins not yet mapped (a second
+    // lookup returns the same virq); a careless one also names a pin beyond the mbigen's
+    candidates: (w, mode) => {
+      if (!w.its) return [];
+      return recValues(w.domains)
+        .filter((d) => d.kind === 'mbigen' && d.dev !== null)
+        .flatMap((d) => {
+          const pins = mbigenPins(w, d.dev!);
+          return Array.from({ length: mode === 'legal' ? pins : pins + 1 }, (_, pin) => ({ dev: d.dev!, pin })).filter((x) => mode === 'any' || mbigenMapping(w, d.id, x.pin) === null);
+        });
+    },
+    build: (_w, _m, _c, x: { dev: number; pin: number }) => ({ type: 'irqCreateFwspecMapping', ...x }),
+  },
+  irqDisposeMapping: {
+    // legal: a mapped wired interrupt with no handler; careless: any virq it may still hold
+    candidates: (w, mode) => {
+      if (!w.its) return [];
+      if (mode === 'any') return anyVirqs(w);
+      return liveIrqs(w)
+        .filter((v) => !v.action && w.domains[v.levels[0]!.domain]?.kind === 'mbigen')
+        .map((v) => v.virq);
+    },
+    build: (_w, _m, _c, virq: number) => ({ type: 'irqDisposeMapping', virq }),
   },
 
   ...dsaOpSpecs,

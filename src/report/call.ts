@@ -56,5 +56,7 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'driverProbe' }, (o) => `driver_probe_device(irqcheck-test, ${dev(o.dev)})${o.managed ? '  # pcim_enable_device()' : ''}${o.fail ? '  [probe fails]' : ''}`)
     .with({ type: 'deviceReleaseDriver' }, (o) => `device_release_driver(${dev(o.dev)})`)
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)
+    .with({ type: 'irqCreateFwspecMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}, pin ${o.pin})`)
+    .with({ type: 'irqDisposeMapping' }, (o) => `irq_dispose_mapping(${o.virq})`)
     .exhaustive();
 }

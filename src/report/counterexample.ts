@@ -81,6 +81,8 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
+  irqCreateFwspecMapping: z.object({ dev: nat, pin: z.number().int() }),
+  irqDisposeMapping: z.object({ virq: z.number().int() }),
 };
 
 const fileSchema = z.object({
