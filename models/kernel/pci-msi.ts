@@ -285,6 +285,9 @@ export function pciMsixFreeIrq(w: World, dev: DevId, index: number, virq: Virq):
   if (!d || d.released) return uaf(w, `pci_msix_free_irq on released device #${dev}`);
   if (index < 0 || virq <= 0) return warned(w, 'pci_msix_free_irq: invalid msi_map');
   if (d.msiEnabled !== 'msix') return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
+  // pci_msix_can_alloc_dyn(): the device domain must have MSI_FLAG_PCI_MSIX_ALLOC_DYN (not on the ITS)
+  const dom = w.domains[d.msiData?.domains[0] ?? -1];
+  if (dom?.msiInfo && !dom.msiInfo.allocDyn) return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
   return msiDomainFreeLocked(w, dev, 0, index, index);
 }
 

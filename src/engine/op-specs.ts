@@ -126,7 +126,8 @@ export const opSpecs: Specs = {
   },
   pciMsixFreeIrq: {
     candidates: (w, mode) => {
-      const devs = mode === 'any' ? liveDevices(w) : testBound(w).filter((d) => d.msiEnabled === 'msix');
+      // legal: only where dynamic MSI-X is possible (pci_msix_can_alloc_dyn(); not on a GIC-ITS)
+      const devs = mode === 'any' ? liveDevices(w) : testBound(w).filter((d) => d.msiEnabled === 'msix' && (w.domains[d.msiData?.domains[0] ?? -1]?.msiInfo?.allocDyn ?? true));
       const live = devs.flatMap((d) => liveMaps(w, d.id, 0).filter((m) => mode === 'any' || !w.irqs[m.irq]?.action).map((m) => ({ dev: d.id, index: m.msiIndex, virq: m.irq })));
       const stale = mode === 'any' ? w.recentFrees.flatMap((f) => (f.kind === 'map' && f.domid === 0 ? [{ dev: f.dev, index: f.index, virq: f.virq }] : [])) : [];
       return v62(w) ? [...live, ...stale] : [];
