@@ -140,3 +140,16 @@ describe('faults', () => {
     expect(step(m, map(0)).kind).toBe('use-after-free');
   });
 });
+
+describe('report', () => {
+  it('the hierarchy diagram draws an arm-its world (ITS messages, no vectors)', async () => {
+    const { buildHierarchyGraph } = await import('../../src/report/html/hierarchy-graph.ts');
+    const { toDot } = await import('../../src/report/html/dot.ts');
+    const { findBroken } = await import('../../src/report/html/broken.ts');
+    const w = must(itsWorld(), probe(NVME), msix(2), map(1), { type: 'requestIrq', virq: 1, dev: NVME, devm: false });
+    const g = buildHierarchyGraph(w);
+    const dot = toDot(g, findBroken(w, g, { invariant: 'msi-parent-device-state', message: 'the its_device of 0000:00:01.0 outlives every MSI domain of the device on ITS: leaked' }), 'arm-its');
+    expect(dot).toContain('ITS-PCI-MSIX-0000:00:01.0');
+    expect(dot).toContain('mbigen-mbigen0');
+  });
+});
