@@ -123,7 +123,7 @@ export const faultCatalog = {
     hash: '1396e89e09f00deb816e5f4a176d71d554922292',
     location: 'kernel/irq/msi.c __msi_domain_alloc_irqs(), msi_create_device_irq_domain(), msi_remove_device_irq_domain() (03c298760ed9); drivers/irqchip/irq-gic-v3-its.c its_irq_domain_free() (713335b6ee29)',
     model: 'models/kernel/msi.ts msiDomainAllocLocked(), msiRemoveDeviceIrqDomain(); models/kernel/pci-msi.ts pciSetupDeviceDomain(); models/kernel/its.ts itsIrqDomainFree()',
-    says: "a per-device MSI domain has the ITS prepare on every allocation, sized for that allocation, never at creation; nothing tears the its_device down at domain removal and the ITS frees it at the last event free instead, so the parent's per-device state is mis-sized, and gone or re-created while its domain lives",
+    says: "a per-device MSI domain has its parent prepare on every allocation instead of once at creation, nothing tears the its_device down at domain removal, and the ITS frees an unshared its_device at its last event free instead: the per-device state is gone (and re-created) while its domain lives, kept forever once a second prepare marked it shared, and a domain prepared once (the mbigen's) allocates from a freed its_device",
     target: k62its,
   },
 } as const satisfies Record<string, Fault>;

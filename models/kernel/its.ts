@@ -103,7 +103,11 @@ export function itsMsiTeardown(w: World, dev: DevId): Outcome<void> {
 export function msiDomainPrepareIrqs(w: World, domain: DomainId, dev: DevId, nvec: number): World {
   if (!itsBelow(w, domain)) return w;
   const pmsi = w.devices[dev]?.bus !== 'pci';
-  return itsMsiPrepare(w, dev, nvec, pmsi);
+  // a per-device domain asks for at least its hwsize: the hack of its_pci_msi_prepare() /
+  // its_pmsi_prepare() until 7dd20bf2f010 (a no-op once prepare gets hwsize at creation)
+  const d = w.domains[domain];
+  const n = d?.msiDevice ? Math.max(nvec, d.msiInfo?.hwsize ?? 0) : nvec;
+  return itsMsiPrepare(w, dev, n, pmsi);
 }
 
 /** msi_domain_ops->msi_teardown() for a per-device domain of @dev on @domain's parent */
