@@ -63,7 +63,10 @@ export type Op =
   // DMAR fault reporting: dmar_set_interrupt() of one unit (enable_drhd_fault_handling() at boot)
   | { readonly type: 'dmarSetInterrupt'; readonly unit: UnitId }
   // Hyper-V PCI: the host ejects a pass-through function (PCI_EJECT)
-  | { readonly type: 'hvEjectDevice'; readonly dev: DevId };
+  | { readonly type: 'hvEjectDevice'; readonly dev: DevId }
+  // wired interrupts behind a wired-to-MSI bridge (mbigen): a consumer maps and unmaps a pin
+  | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId; readonly pin: number }
+  | { readonly type: 'irqDisposeMapping'; readonly virq: Virq };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -116,4 +119,6 @@ export const opTypes: readonly OpType[] = [
   'mpUnmapIrq',
   'dmarSetInterrupt',
   'hvEjectDevice',
+  'irqCreateFwspecMapping',
+  'irqDisposeMapping',
 ];

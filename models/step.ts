@@ -27,6 +27,7 @@ import { designOf } from './designs/index.ts';
 import { acpiIoapicAdd, bootBugOutcome, mpMapPinToIrq, mpUnmapIrq, mpUnregisterIoapic } from './kernel/ioapic.ts';
 import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
 import { hvEjectDevice } from './pci/hyperv.ts';
+import { irqCreateFwspecMapping, irqDisposeMapping } from './kernel/mbigen.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -66,6 +67,8 @@ function dispatch(w: World, op: Op): StepOutcome {
       const dom = w.domains[o.domain];
       // msi_domain_alloc() -> ops->get_hwirq(info, arg) with no msi_desc: NULL dereference
       if (dom && dom.kind === 'msi') return bug(w, `irq_domain_alloc_irqs(${dom.name}) without an msi_desc: NULL pointer dereference in get_hwirq`);
+      // its_irq_domain_alloc() reads its_dev from the NULL msi_alloc_info; mbigen translates a NULL fwspec
+      if (dom && (dom.kind === 'its' || dom.kind === 'mbigen')) return bug(w, `irq_domain_alloc_irqs(${dom.name}) without alloc info: NULL pointer dereference`);
       const r = irqDomainAllocIrqs(w, o.domain, o.n, { ...noArg, fail: o.fail, fixedMask: o.cpus }, { owner: { kind: 'core', alloc: w.nextCoreAlloc }, affinity: o.cpus ? Array.from({ length: o.n }, () => o.cpus!) : null, managed: false });
       if (r.kind !== 'ok') return r;
       const rec: CoreAlloc = { id: w.nextCoreAlloc, client: o.client, domain: o.domain, base: r.value, count: o.n };
@@ -124,6 +127,8 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'mpUnmapIrq' }, (o) => mpUnmapIrq(w, o.virq))
     .with({ type: 'dmarSetInterrupt' }, (o) => dmarSetInterrupt(w, o.unit))
     .with({ type: 'hvEjectDevice' }, (o) => hvEjectDevice(w, o.dev))
+    .with({ type: 'irqCreateFwspecMapping' }, (o) => irqCreateFwspecMapping(w, o.dev, o.pin))
+    .with({ type: 'irqDisposeMapping' }, (o) => irqDisposeMapping(w, o.virq))
     .exhaustive();
 }
 

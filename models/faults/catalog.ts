@@ -32,6 +32,8 @@ export interface Fault {
 }
 
 const k62: FaultTarget = { kernel: '6.2', design: 'kernel', config: 'small' };
+/** the arm64 platform with a GIC-ITS, ITS-pMSI and an mbigen (models/platform/config.ts armItsConfig) */
+const k62its: FaultTarget = { kernel: '6.2', design: 'kernel', config: 'arm-its' };
 
 export const faultCatalog = {
   B01: {
@@ -168,6 +170,33 @@ export const faultCatalog = {
     model: 'models/kernel/pci-segment.ts pciMsiDomainCalcHwirq()',
     says: 'the PCI segment is shifted as a 32-bit value, so functions with the same bus/devfn on segments 0x19 and 0x39 get one hwirq in the shared PCI-MSI domain and the second one is refused (-EEXIST)',
     target: { kernel: '5.10', design: 'kernel', config: 'segments' },
+  },
+  B06: {
+    id: 'B06',
+    subject: 'irqchip/mbigen: Free msi_desc on device teardown',
+    hash: 'edfc23f6f9fdbd7825d50ac1f380243cde19b679',
+    location: 'drivers/irqchip/irq-mbigen.c mbigen_domain_ops .free (mbigen_irq_domain_free())',
+    model: 'models/kernel/mbigen.ts mbigenIrqDomainFree()',
+    says: "the mbigen domain frees a wired interrupt with irq_domain_free_irqs_common(), so the platform-MSI device domain's free never runs and the mbigen's msi_desc stays, naming the freed irq",
+    target: k62its,
+  },
+  B07: {
+    id: 'B07',
+    subject: 'platform-msi: Free descriptors in platform_msi_domain_free()',
+    hash: '81b1e6e6a859',
+    location: 'drivers/base/platform-msi.c platform_msi_domain_free() (6.2: platform_msi_device_domain_free())',
+    model: 'models/kernel/platform-msi-device.ts platformMsiDeviceDomainFree()',
+    says: 'freeing interrupts of a platform-MSI device domain frees the levels but leaves the descriptors made at allocation, still naming their irq; they pile up across map/unmap cycles',
+    target: k62its,
+  },
+  B39: {
+    id: 'B39',
+    subject: 'genirq/msi: Move prepare() call to per-device allocation',
+    hash: '1396e89e09f00deb816e5f4a176d71d554922292',
+    location: 'kernel/irq/msi.c __msi_domain_alloc_irqs(), msi_create_device_irq_domain(), msi_remove_device_irq_domain() (03c298760ed9); drivers/irqchip/irq-gic-v3-its.c its_irq_domain_free() (713335b6ee29)',
+    model: 'models/kernel/msi.ts msiDomainAllocLocked(), msiRemoveDeviceIrqDomain(); models/kernel/pci-msi.ts pciSetupDeviceDomain(); models/kernel/its.ts itsIrqDomainFree()',
+    says: "a per-device MSI domain has its parent prepare on every allocation instead of once at creation, nothing tears the its_device down at domain removal, and the ITS frees an unshared its_device at its last event free instead: the per-device state is gone (and re-created) while its domain lives, kept forever once a second prepare marked it shared, and a domain prepared once (the mbigen's) allocates from a freed its_device",
+    target: k62its,
   },
 } as const satisfies Record<string, Fault>;
 

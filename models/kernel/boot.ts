@@ -21,6 +21,8 @@ import { hvPciProbe } from '../pci/hyperv.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
+import { itsInit } from './its.ts';
+import { mbigenProbe } from './mbigen.ts';
 import type { Design } from '../designs/design.ts';
 
 
@@ -87,10 +89,16 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     ...(config.ioapics ? { ioapics: ioapicsAtBoot(config) } : {}),
   };
   const base = { msiDevice: false, dev: null, unit: null, msiInfo: null, creator: 'boot' as const };
-  const vec = irqDomainCreateNamed(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
-  w = { ...vec.w, vectorDomain: vec.id };
+  if (config.gicIts) {
+    // arm64 GICv3: no x86 vector domain (vectorDomain names none); the ITS is the MSI parent
+    if (!v62) throw new Error(`platform ${config.name} is modelled on kernel 6.2 only`);
+    w = itsInit({ ...w, vectorDomain: -1 });
+  } else {
+    const vec = irqDomainCreateNamed(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
+    w = { ...vec.w, vectorDomain: vec.id };
+  }
   if (!v62) {
-    const pm = irqDomainCreateNamed(w, { ...base, name: 'PCI-MSI', kind: 'msi', parent: vec.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: false, msiInfo: pciMsiGlobalInfo(false) });
+    const pm = irqDomainCreateNamed(w, { ...base, name: 'PCI-MSI', kind: 'msi', parent: w.vectorDomain, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: false, msiInfo: pciMsiGlobalInfo(false) });
     w = { ...pm.w, defaultPciMsiDomain: pm.id };
   }
   for (const u of units) {
@@ -108,5 +116,8 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   }
   // the Hyper-V PCI bus driver, on platforms that have one
   w = hvPciProbe(w);
+  // the mbigen driver binds at boot and creates its platform-MSI device domain on ITS-pMSI
+  const pmsi = w.its?.pmsiDomain;
+  if (pmsi !== undefined) for (const [id, c] of config.devices.entries()) if (c.mbigenPins) w = mbigenProbe(w, id, pmsi);
   return w;
 }

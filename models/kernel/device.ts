@@ -26,6 +26,8 @@ export const TEST_DRIVER = 'irqcheck-test';
  * (6.2) when the device is in an IR-enabled unit's scope.
  */
 function pciDefaultMsiDomain(w: World, dev: DevId): DomainId | null {
+  // arm64: the ITS, as the MSI parent of the PCI device (iort/of msi-map -> its_msi_parent_ops)
+  if (w.its) return w.its.domain;
   const unit = unitForDevice(w, dev);
   const u = unit === null ? null : w.units[unit]!;
   if (u && u.irEnabled) {

@@ -41,6 +41,8 @@ export function irqDoSetAffinity(w: World, virq: Virq, mask: readonly CpuId[]): 
         ? intelIrSetAffinity(w, virq, 0, tmp)
         : top.kind === 'ioapic'
           ? ioapicSetAffinity(w, virq, 0, tmp)
+        : top.kind === 'mbigen'
+          ? msiDomainSetAffinity(w, virq, 1, tmp) // mbigen: irq_chip_set_affinity_parent()
           : apicSetAffinity(w, virq, 0, tmp);
   if (r.kind !== 'ok') return r;
   const after = r.world.irqs[virq]!;
@@ -138,7 +140,7 @@ export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   // the entry rework (before e027fffff799 "x86/irq: Unbreak interrupt affinity setting") the
   // vector compared against came from orig_ax = -1 and never matched, so no move completed
   const arrivedOnNew = w.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] === virq && !hasFault(w.profile, 'B03');
-  if (c.moveInProgress && arrivedOnNew) out = vectorFreeMovedVector(out, virq, lvl);
+  if (c.kind === 'vector' && c.moveInProgress && arrivedOnNew) out = vectorFreeMovedVector(out, virq, lvl);
   const pend = out.irqs[virq]!.pendingAffinity;
   if (pend !== null) {
     out = updIrq(out, virq, (x) => ({ ...x, pendingAffinity: null }));

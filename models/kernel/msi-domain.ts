@@ -6,12 +6,13 @@
  * through the parent (remappable format under IR, vector/destination without) and writes it to
  * the device; deactivation writes a zero message.
  */
-import type { CpuId, IrChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from './types.ts';
+import type { CpuId, IrChipData, ItsChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from './types.ts';
 import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
 import { bug, err, okVoid, type Outcome } from './outcome.ts';
 import { apicSetAffinity } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
+import { itsSetAffinity } from './its.ts';
 import { levelOf, putLevel } from './world.ts';
 import { imsPlatformWriteMsg, imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
@@ -72,6 +73,8 @@ export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
     const c = below as IrChipData;
     return { format: 'remappable', unit: c.unit, index: c.irteIndex, sub: c.subHandle };
   }
+  // GIC-ITS: GITS_TRANSLATER and the event id (its_irq_compose_msi_msg())
+  if (below.kind === 'its') return { format: 'its', dev: (below as ItsChipData).itsDev, event: (below as ItsChipData).event };
   const v = below as VectorChipData;
   return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
 }
@@ -116,6 +119,7 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
   const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
   if (parentKind === 'ir') return intelIrSetAffinity(w, virq, lvl + 1, dest);
+  if (parentKind === 'its') return itsSetAffinity(w, virq, lvl + 1, dest);
   const r = apicSetAffinity(w, virq, lvl + 1, dest);
   if (r.kind !== 'ok') return r;
   const l = levelOf(r.world, virq, lvl);

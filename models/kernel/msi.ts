@@ -15,6 +15,7 @@ import { dropDesc, onlineCpus, putDesc, putDevice, updDevice, updIrq, domainName
 import { intersect, recDel, recPut, recValues } from './util.ts';
 import { hasFault, hasFeature, hasQuirk } from './profile.ts';
 import { freeDomainFwnode } from './fwnode.ts';
+import { msiDomainPrepareIrqs, msiDomainTeardown } from './its.ts';
 
 /**
  * imsArrayFreeSlot() - the lowest IMS slot no live interrupt of @domain uses (its slot bitmap)
@@ -340,6 +341,10 @@ export function msiDomainAllocLocked(
     }
     return { ...f, world: back };
   };
+  // __msi_domain_alloc_irqs(): msi_domain_prepare_irqs() for this allocation, unless a per-device
+  // domain prepared at creation (populate_alloc_info(), 1396e89e09f0; B39: before it, always)
+  const nirqs = descsInRange(out, dev, domid, first, last).reduce((n, x) => n + (x.irq === 0 ? x.nvecUsed : 0), 0);
+  if (nirqs > 0 && (!domain.msiDevice || hasFault(w.profile, 'B39'))) out = msiDomainPrepareIrqs(out, domainId, dev, nirqs);
   let offset = 0;
   let k = 0;
   for (const desc of descsInRange(out, dev, domid, first, last)) {
@@ -405,9 +410,17 @@ export function msiRemoveDeviceIrqDomain(w: World, dev: DevId, domid: 0 | 1): Ou
   if (id === null) return okVoid(w);
   const domain = w.domains[id];
   if (domain && !domain.msiDevice) return okVoid(w);
-  const out = setDeviceDomainSlot(w, dev, domid, null);
+  let out = setDeviceDomainSlot(w, dev, domid, null);
+  // the parent's .msi_teardown() before the domain goes (03c298760ed9); B39: before it, none
+  const warnings: string[] = [];
+  if (!hasFault(w.profile, 'B39')) {
+    const t = msiDomainTeardown(out, domain ? id : undefined, dev);
+    if (t.kind === 'warned') warnings.push(t.why);
+    out = t.world;
+  }
   const fwnode = domain?.fwnode;
-  const r = irqDomainRemove(out, id);
+  const r0 = irqDomainRemove(out, id);
+  const r: Outcome<void> = warnings.length && r0.kind === 'ok' ? warned(r0.world, warnings.join('; ')) : r0;
   // B11: before ac8f29aef2f1 the fwnode of the device domain was never freed
   if ((r.kind !== 'ok' && r.kind !== 'warned') || hasFault(w.profile, 'B11')) return r;
   const f = freeDomainFwnode(r.world, fwnode);

@@ -27,6 +27,7 @@ import {
 } from './msi.ts';
 import { allCpus, updDevice, domainName } from './world.ts';
 import { hasFault } from './profile.ts';
+import { msiDomainPrepareIrqs } from './its.ts';
 
 export type PciIrqType = 'msi' | 'msix';
 
@@ -161,8 +162,11 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
     if (r.kind !== 'ok' && r.kind !== 'warned') return r;
     out = r.world;
   }
-  const prefix = parent.kind === 'ir' ? 'IR-' : '';
-  const hwsize = type === 'msix' ? d.msixTableSize : 1;
+  const its = parent.kind === 'its';
+  const prefix = parent.kind === 'ir' ? 'IR-' : its ? 'ITS-' : '';
+  // under the ITS the domain has the maximum number of vectors (9cc82d99b13c "PCI/MSI: Size
+  // device MSI domain with the maximum number of vectors"); the x86 model keeps the 6.2 size 1
+  const hwsize = type === 'msix' ? d.msixTableSize : its ? Math.max(1, d.msiVectors) : 1;
   // x86_init_dev_msi_info(): the vector parent cannot do multi-MSI
   const spec: Omit<IrqDomain, 'id' | 'mapcount'> = {
     name: `${prefix}PCI-${type === 'msix' ? 'MSIX' : 'MSI'}-${d.name}`,
@@ -176,12 +180,21 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
     unit: null,
     // B08: the Xen PCI/MSI domain info lacked MSI_FLAG_FREE_MSI_DESCS until 6c796996ee70 (Xen is
     // not modelled: the flag is dropped from the x86 per-device PCI/MSI info instead)
-    msiInfo: { ...pciMsiInfo(type === 'msix' ? 'pci-msix' : 'pci-msi', hwsize, parent.kind === 'ir'), ...(hasFault(w.profile, 'B08') ? { freeDescs: false } : {}) },
+    msiInfo: {
+      ...pciMsiInfo(type === 'msix' ? 'pci-msix' : 'pci-msi', hwsize, parent.kind === 'ir' || its),
+      // its_pci_msi_domain_info / msi-lib: no reservation mode (x86 only), no dynamic MSI-X on the ITS
+      ...(its ? { mustReactivate: false, allocDyn: false } : {}),
+      ...(hasFault(w.profile, 'B08') ? { freeDescs: false } : {}),
+    },
     creator: 'pci-core',
   };
   // msi_create_device_irq_domain(): a named fwnode per device domain
   const c = irqDomainCreateNamed(out, spec);
-  return okVoid(setDeviceDomainSlot(c.w, dev, 0, c.id));
+  out = setDeviceDomainSlot(c.w, dev, 0, c.id);
+  // msi_create_device_irq_domain(): the parent's .msi_prepare() once, for hwsize (1396e89e09f0).
+  // B39: before it the core prepared on every allocation instead (msiDomainAllocLocked())
+  if (!hasFault(w.profile, 'B39')) out = msiDomainPrepareIrqs(out, c.id, dev, hwsize);
+  return okVoid(out);
 }
 
 function enable62(w: World, dev: DevId, min: number, n: number, type: PciIrqType, managed: boolean, fail: FailPoint | null): Outcome<number> {
@@ -272,6 +285,9 @@ export function pciMsixFreeIrq(w: World, dev: DevId, index: number, virq: Virq):
   if (!d || d.released) return uaf(w, `pci_msix_free_irq on released device #${dev}`);
   if (index < 0 || virq <= 0) return warned(w, 'pci_msix_free_irq: invalid msi_map');
   if (d.msiEnabled !== 'msix') return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
+  // pci_msix_can_alloc_dyn(): the device domain must have MSI_FLAG_PCI_MSIX_ALLOC_DYN (not on the ITS)
+  const dom = w.domains[d.msiData?.domains[0] ?? -1];
+  if (dom?.msiInfo && !dom.msiInfo.allocDyn) return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
   return msiDomainFreeLocked(w, dev, 0, index, index);
 }
 

@@ -36,7 +36,7 @@ export type BusToken =
   | 'DEVICE_MSI';
 
 /** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
-export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic';
+export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
 export interface MsiDomainInfo {
@@ -126,7 +126,9 @@ export interface MsiChipData {
 }
 export type MsiMsg =
   | { readonly format: 'remappable'; readonly unit: UnitId; readonly index: number; readonly sub: number }
-  | { readonly format: 'direct'; readonly vector: number; readonly cpu: CpuId };
+  | { readonly format: 'direct'; readonly vector: number; readonly cpu: CpuId }
+  /** GIC-ITS: the device writes its event id to GITS_TRANSLATER; the ITS finds the DeviceID */
+  | { readonly format: 'its'; readonly dev: DevId; readonly event: number };
 
 /** drivers/iommu/hyperv-iommu.c: the Hyper-V IR level has no IRTE, only its chip (hyperv_ir_chip) */
 export interface HvIrChipData {
@@ -134,7 +136,53 @@ export interface HvIrChipData {
   readonly unit: UnitId;
 }
 
-export type ChipData = VectorChipData | IrChipData | MsiChipData | HvIrChipData;
+
+/** drivers/irqchip/irq-gic-v3-its.c: an interrupt's ITS level (its_dev, event id, target collection) */
+export interface ItsChipData {
+  readonly kind: 'its';
+  /** the its_device (keyed by the owning device) the event belongs to */
+  readonly itsDev: DevId;
+  readonly event: number;
+  /** the target CPU of the collection it is mapped to (its_select_cpu) */
+  readonly cpu: CpuId;
+}
+
+/** drivers/irqchip/irq-mbigen.c: a wired interrupt pin of an mbigen */
+export interface MbigenChipData {
+  readonly kind: 'mbigen';
+  readonly pin: number;
+}
+
+export type ChipData = VectorChipData | IrChipData | MsiChipData | HvIrChipData | ItsChipData | MbigenChipData;
+
+/**
+ * drivers/irqchip/irq-gic-v3-its.c struct its_device: what an ITS-like MSI parent keeps per
+ * device, made by .msi_prepare() and unmade by .msi_teardown() (or, before 2025, by the last
+ * its_irq_domain_free() of an unshared device)
+ */
+export interface ItsDevice {
+  readonly dev: DevId;
+  /** event_map.nr_lpis: the ITT size (event ids 0..nrEvents-1) */
+  readonly nrEvents: number;
+  /** event_map.lpi_base: the first LPI of the device's chunk */
+  readonly lpiBase: number;
+  /** event ids in use (lpi_map), ascending */
+  readonly events: readonly number[];
+  /** its_dev->shared: prepare found it already there (an alias, or a second prepare) */
+  readonly shared: boolean;
+}
+
+/** the GIC-ITS of an 'arm-its' platform */
+export interface ItsState {
+  /** the ITS domain (an MSI parent; the GIC redistributor level below it is folded into it) */
+  readonly domain: DomainId;
+  /** ITS-pMSI: the platform-MSI domain on the ITS (irq-gic-v3-its-platform-msi.c) */
+  readonly pmsiDomain: DomainId;
+  /** its_device list, by owning device */
+  readonly devices: Readonly<Record<DevId, ItsDevice>>;
+  /** next free LPI (chunks are never reused) */
+  readonly nextLpi: number;
+}
 
 /** one level of a virq's irq_data chain */
 export interface IrqData {
@@ -378,6 +426,8 @@ export interface World {
   /** Hyper-V PCI: tran_int_desc objects allocated and not yet freed, with the irq they were made for */
   readonly hvIntDescs?: Readonly<Record<number, Virq>>;
   readonly nextHvIntDesc?: number;
+  /** the GIC-ITS (platforms with `gicIts`); absent on x86 */
+  readonly its?: ItsState;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

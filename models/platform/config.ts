@@ -57,6 +57,8 @@ export interface DeviceConfig {
   readonly segment?: number;
   /** a function on the Hyper-V virtual PCI bus (models/pci/hyperv.ts) */
   readonly hv?: boolean;
+  /** a HiSilicon mbigen (wired-to-MSI bridge) with this many wired pins */
+  readonly mbigenPins?: number;
 }
 
 export interface PlatformConfig {
@@ -80,6 +82,8 @@ export interface PlatformConfig {
    * booted world stands before irq_remap_enable_fault_handling()
    */
   readonly dmarFaultIrq?: boolean;
+  /** an arm64 GICv3 with an ITS instead of the x86 vector domain (no vector matrix in use) */
+  readonly gicIts?: boolean;
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -282,6 +286,28 @@ export const hypervPciConfig: PlatformConfig = {
   maxMdevsPerPf: 0,
 };
 
+/**
+ * An arm64 server in miniature: GICv3 with one ITS (the MSI parent of PCI per-device MSI domains
+ * and of the ITS-pMSI platform-MSI domain) and an mbigen whose wired pins become platform MSIs
+ * through a platform-MSI device domain. No x86 vectors: the matrix window is empty.
+ */
+export const armItsConfig: PlatformConfig = {
+  name: 'arm-its',
+  cpus: 4,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR,
+  systemVectors: [],
+  nrIrqs: 96,
+  units: [],
+  devices: [
+    { name: '0000:00:01.0', bus: 'pci', rid: pciRid(0, 1, 0), msixTableSize: 8, msiVectors: 0, msiMaskable: false },
+    { name: '0000:00:02.0', bus: 'pci', rid: pciRid(0, 2, 0), msixTableSize: 0, msiVectors: 4, msiMaskable: true },
+    { name: 'mbigen0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false, mbigenPins: 4 },
+  ],
+  maxMdevsPerPf: 0,
+  gicIts: true,
+};
+
 export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   small: smallConfig,
   spr: sprConfig,
@@ -292,4 +318,5 @@ export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   'dmar-fault': dmarFaultConfig,
   segments: segmentsConfig,
   'hyperv-pci': hypervPciConfig,
+  'arm-its': armItsConfig,
 };

@@ -336,4 +336,40 @@ export const hostIntDescAccounting: StateInvariant = {
   },
 };
 
-export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership, hostIntDescAccounting];
+
+/** GIC-ITS event ids (the per-device lpi_map): allocated exactly for the live interrupts mapped through them */
+export const itsEventAccounting: StateInvariant = {
+  id: 'its-event-accounting',
+  category: 'leak',
+  spec: '§ITS',
+  scope: 'state',
+  reads: ['irqs', 'its'],
+  statement: "an ITS-like MSI parent's per-device event ids lie inside the device's ITT, and are allocated exactly for the live interrupts mapped through that device state, one interrupt each",
+  kernel: 'drivers/irqchip/irq-gic-v3-its.c its_alloc_device_irq() (bitmap_find_free_region on lpi_map), its_irq_domain_free() (bitmap_release_region)',
+  check(w) {
+    if (!w.its) return null;
+    const name = (dev: number) => w.devices[dev]?.name ?? `device #${dev}`;
+    const used = new Map<string, number>();
+    for (const d of irqList(w)) {
+      for (const l of d.levels) {
+        if (l.chip?.kind !== 'its') continue;
+        const c = l.chip;
+        const state = w.its.devices[c.itsDev];
+        if (!state) return `irq ${d.virq} is mapped to event ${c.event} of the its_device of ${name(c.itsDev)}, which was freed`;
+        if (!state.events.includes(c.event)) return `irq ${d.virq} is mapped to event ${c.event} of ${name(c.itsDev)}, which its lpi_map has free`;
+        const key = `${c.itsDev}:${c.event}`;
+        if (used.has(key)) return `event ${c.event} of ${name(c.itsDev)} is mapped by irq ${used.get(key)} and irq ${d.virq}`;
+        used.set(key, d.virq);
+      }
+    }
+    for (const s of Object.values(w.its.devices)) {
+      for (const e of s.events) {
+        if (e < 0 || e >= s.nrEvents) return `${name(s.dev)}: event ${e} is allocated outside its ITT of ${s.nrEvents}`;
+        if (!used.has(`${s.dev}:${e}`)) return `${name(s.dev)}: event ${e} is allocated but no live interrupt is mapped to it: leaked`;
+      }
+    }
+    return null;
+  },
+};
+
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership, hostIntDescAccounting, itsEventAccounting];

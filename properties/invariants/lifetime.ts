@@ -217,4 +217,43 @@ export const irDomainUnit: StateInvariant = {
   },
 };
 
-export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, irDomainUnit, noKernelBug, noUseAfterFree];
+/**
+ * the per-device state of an ITS-like MSI parent (its_device) pairs with the device's MSI domain
+ * on it: .msi_prepare() once when the domain is created, for the domain's size; .msi_teardown()
+ * when it is removed
+ */
+export const msiParentDeviceState: StateInvariant = {
+  id: 'msi-parent-device-state',
+  category: 'lifetime',
+  spec: '§ITS',
+  scope: 'state',
+  reads: ['its', 'domains', 'devices', 'irqs'],
+  statement: "an ITS-like MSI parent holds per-device state for every device that has a live MSI domain on it, sized for that domain; state of a device with no such domain and no interrupt using it has leaked",
+  kernel: 'kernel/irq/msi.c msi_create_device_irq_domain() (msi_domain_prepare_irqs with hwsize), msi_remove_device_irq_domain() (.msi_teardown); drivers/base/platform-msi.c __platform_msi_create_device_domain(); drivers/irqchip/irq-gic-v3-its.c its_msi_prepare(), its_msi_teardown()',
+  check(w) {
+    if (!w.its) return null;
+    const its = w.its;
+    const onIts = (id: number): boolean => {
+      for (let d: number | null = id; d !== null; d = w.domains[d]?.parent ?? null) if (d === its.domain) return true;
+      return false;
+    };
+    const owners = new Set<number>();
+    for (const d of Object.values(w.domains)) {
+      if (d.dev === null || d.kind === 'its' || !onIts(d.id)) continue;
+      const dev = w.devices[d.dev];
+      if (!dev || dev.released) continue; // device-outlives-pointers reports it
+      owners.add(d.dev);
+      const state = its.devices[d.dev];
+      if (!state) return `${dev.name} has the MSI domain ${d.name} on ${w.domains[its.domain]!.name}, but the parent holds no its_device for it`;
+      const size = d.msiInfo?.hwsize ?? 0;
+      if (state.nrEvents < size) return `the its_device of ${dev.name} has an ITT of ${state.nrEvents} events, but its domain ${d.name} has ${size} interrupts`;
+    }
+    for (const s of Object.values(its.devices)) {
+      if (owners.has(s.dev) || s.events.length > 0) continue;
+      return `the its_device of ${w.devices[s.dev]?.name ?? `device #${s.dev}`} outlives every MSI domain of the device on ${w.domains[its.domain]!.name}: leaked`;
+    }
+    return null;
+  },
+};
+
+export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, irDomainUnit, noKernelBug, noUseAfterFree, msiParentDeviceState];

@@ -27,7 +27,9 @@ export const parentChainInvariant: StateInvariant = {
       if (got.length !== chain.length || got.some((x, i) => x !== chain[i])) {
         return `irq ${d.virq}: irq_data chain ${got.map((x) => domainName(w, x)).join(' -> ')} is not the parent chain ${chain.map((x) => w.domains[x]!.name).join(' -> ')}`;
       }
-      if (chain[chain.length - 1] !== w.vectorDomain) return `irq ${d.virq}: chain ends at ${w.domains[chain[chain.length - 1]!]!.name}, not VECTOR`;
+      // the root: the x86 vector domain, or the ITS on a GIC platform
+      const root = w.its?.domain ?? w.vectorDomain;
+      if (chain[chain.length - 1] !== root) return `irq ${d.virq}: chain ends at ${w.domains[chain[chain.length - 1]!]!.name}, not ${w.its ? 'ITS' : 'VECTOR'}`;
       for (const l of d.levels) {
         if (!l.chip) return `irq ${d.virq}: level in ${w.domains[l.domain]!.name} was never allocated`;
         const key = `${l.domain}:${l.hwirq}`; // PCI/MSI hwirqs are wider than 32 bits
@@ -66,6 +68,11 @@ export const activationOrder: StateInvariant = {
 /** the domain an MSI desc must allocate from */
 function expectedTop(w: World, devId: number, domid: 0 | 1): number | null {
   const dev = w.devices[devId]!;
+  // a platform-MSI device domain (platform_msi_create_device_domain(), e.g. mbigen) allocates the descs of its device
+  if (w.its) {
+    const pdd = Object.values(w.domains).find((d) => d.kind === 'mbigen' && d.dev === devId);
+    if (pdd && domid === 0) return pdd.id;
+  }
   const slot = dev.msiData?.domains[domid] ?? null;
   if (slot !== null) return slot;
   return dev.msiDomain ?? (w.profile.version === '5.10' ? w.defaultPciMsiDomain : null);

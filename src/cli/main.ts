@@ -73,11 +73,14 @@ async function designsFrom(args: readonly string[]): Promise<{ design: Design; f
 
 /** a design under the driver-level workload (its own kernel profile) */
 function designSpec(o: Record<string, unknown>, d: { design: Design; file: string | null }): CheckSpec {
+  if (platformConfigs[o.config as string]?.gicIts) throw new InputError(`--config ${o.config as string}: the designs run on x86 platforms only`);
   return { ...specFrom(o, d.design.kernel, 'legal'), design: d.design.name, designFile: d.file, mode: 'workload', ...(o.engine === 'hybrid' ? { engine: 'hybrid' as const } : {}) };
 }
 
 function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'legal' | 'any'): CheckSpec {
   const steps = o.steps as number;
+  // a GIC-ITS platform exists only in the per-device MSI domain era of the model
+  if (platformConfigs[o.config as string]?.gicIts && kernel !== '6.2') throw new InputError(`--config ${o.config as string} is modelled on kernel 6.2 only`);
   return {
     ...(o.only ? { only: o.only as string[] } : {}),
     ...(o.fault ? { faults: o.fault as FaultId[] } : {}),

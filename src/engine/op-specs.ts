@@ -16,6 +16,8 @@ import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
 import { KERNEL_DESIGN } from '../../models/designs/index.ts';
 import { ioapicOpSpecs } from './ioapic-op-specs.ts';
+import { mbigenMapping, mbigenPins } from '../../models/kernel/mbigen.ts';
+import { recValues } from '../../models/kernel/util.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -133,7 +135,8 @@ export const opSpecs: Specs = {
   },
   pciMsixFreeIrq: {
     candidates: (w, mode) => {
-      const devs = mode === 'any' ? liveDevices(w) : testBound(w).filter((d) => d.msiEnabled === 'msix');
+      // legal: only where dynamic MSI-X is possible (pci_msix_can_alloc_dyn(); not on a GIC-ITS)
+      const devs = mode === 'any' ? liveDevices(w) : testBound(w).filter((d) => d.msiEnabled === 'msix' && (w.domains[d.msiData?.domains[0] ?? -1]?.msiInfo?.allocDyn ?? true));
       const live = devs.flatMap((d) => liveMaps(w, d.id, 0).filter((m) => mode === 'any' || !w.irqs[m.irq]?.action).map((m) => ({ dev: d.id, index: m.msiIndex, virq: m.irq })));
       const stale = mode === 'any' ? w.recentFrees.flatMap((f) => (f.kind === 'map' && f.domid === 0 ? [{ dev: f.dev, index: f.index, virq: f.virq }] : [])) : [];
       return v62(w) ? [...live, ...stale] : [];
@@ -197,6 +200,8 @@ export const opSpecs: Specs = {
     candidates: (w, mode) => {
       const callerDomains = Object.values(w.domains).filter((d) => d.creator === 'caller').length;
       if (callerDomains >= 2) return [];
+      // no x86 vector domain (a GIC-ITS platform): its platform-MSI domain exists from boot
+      if (!w.domains[w.vectorDomain] && mode === 'legal') return [];
       return mode === 'legal' ? [w.vectorDomain] : allDomainIds(w);
     },
     build: (_w, _m, _c, parent: number) => ({ type: 'platformMsiCreateIrqDomain', parent }),
@@ -205,7 +210,8 @@ export const opSpecs: Specs = {
     candidates: (w, mode) => {
       if (mode === 'any') return liveDevices(w);
       const targets = Object.values(w.domains).some((d) => d.busToken === 'PLATFORM_MSI');
-      return targets ? liveDevices(w).filter((d) => d.bus === 'platform' && d.platformDevid === null && (d.msiData?.platformDevid ?? null) === null) : [];
+      // a device another driver owns (the mbigen) is not the generic caller's to repoint
+      return targets ? liveDevices(w).filter((d) => d.bus === 'platform' && d.platformDevid === null && (d.msiData?.platformDevid ?? null) === null && (d.driver === null || d.driver === TEST_DRIVER)) : [];
     },
     build: (w, mode, c, d: Device) => {
       const plat = Object.values(w.domains).filter((x) => x.busToken === 'PLATFORM_MSI').map((x) => x.id);
@@ -228,7 +234,7 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, d: Device) => ({ type: 'platformMsiDomainFreeIrqs', dev: d.id }),
   },
   irqDomainAllocIrqs: {
-    candidates: (w, mode) => (coreAllocsOf(w).length >= 4 ? [] : mode === 'legal' ? [w.vectorDomain] : allDomainIds(w)),
+    candidates: (w, mode) => (coreAllocsOf(w).length >= 4 ? [] : mode === 'legal' ? (w.domains[w.vectorDomain] ? [w.vectorDomain] : []) : allDomainIds(w)),
     build: (w, _m, c, domain: number) => ({ type: 'irqDomainAllocIrqs', client: c.pick(clients), domain, n: c.int(1, 2), cpus: c.oneIn(3) ? c.subset(cpuList(w)) : null, fail: maybeFail(c) }),
   },
   irqDomainFreeIrqs: {
@@ -267,6 +273,31 @@ export const opSpecs: Specs = {
             (d.driver === null && d.msiEnabled === null && d.msiList.length === 0 && !d.msiData && !Object.values(w.domains).some((x) => x.dev === d.id))),
       ),
     build: (_w, _m, _c, d: Device) => ({ type: 'deviceUnregister', dev: d.id }),
+  },
+  irqCreateFwspecMapping: {
+    // a consumer of a wired pin of an mbigen: legal ones map pins not yet mapped (a second
+    // lookup returns the same virq); a careless one also names a pin beyond the mbigen's
+    candidates: (w, mode) => {
+      if (!w.its) return [];
+      return recValues(w.domains)
+        .filter((d) => d.kind === 'mbigen' && d.dev !== null)
+        .flatMap((d) => {
+          const pins = mbigenPins(w, d.dev!);
+          return Array.from({ length: mode === 'legal' ? pins : pins + 1 }, (_, pin) => ({ dev: d.dev!, pin })).filter((x) => mode === 'any' || mbigenMapping(w, d.id, x.pin) === null);
+        });
+    },
+    build: (_w, _m, _c, x: { dev: number; pin: number }) => ({ type: 'irqCreateFwspecMapping', ...x }),
+  },
+  irqDisposeMapping: {
+    // legal: a mapped wired interrupt with no handler; careless: any virq it may still hold
+    candidates: (w, mode) => {
+      if (!w.its) return [];
+      if (mode === 'any') return anyVirqs(w);
+      return liveIrqs(w)
+        .filter((v) => !v.action && w.domains[v.levels[0]!.domain]?.kind === 'mbigen')
+        .map((v) => v.virq);
+    },
+    build: (_w, _m, _c, virq: number) => ({ type: 'irqDisposeMapping', virq }),
   },
 
   dmarSetInterrupt: {

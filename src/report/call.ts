@@ -62,5 +62,7 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)
     .with({ type: 'dmarSetInterrupt' }, (o) => `dmar_set_interrupt(${w.units[o.unit]?.name ?? `DRHD${o.unit}`})`)
     .with({ type: 'hvEjectDevice' }, (o) => `hv_eject_device_work(${dev(o.dev)})  # host sent PCI_EJECT`)
+    .with({ type: 'irqCreateFwspecMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}, pin ${o.pin})`)
+    .with({ type: 'irqDisposeMapping' }, (o) => `irq_dispose_mapping(${o.virq})`)
     .exhaustive();
 }

@@ -87,6 +87,8 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   mpUnmapIrq: z.object({ virq: z.number().int() }),
   dmarSetInterrupt: z.object({ unit: nat }),
   hvEjectDevice: z.object({ dev: nat }),
+  irqCreateFwspecMapping: z.object({ dev: nat, pin: z.number().int() }),
+  irqDisposeMapping: z.object({ virq: z.number().int() }),
 };
 
 const fileSchema = z.object({

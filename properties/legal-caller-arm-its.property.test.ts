@@ -1,0 +1,39 @@
+/*
+ * The legal-caller property on the arm-its platform (GIC-ITS, ITS-pMSI, mbigen; kernel 6.2):
+ * every invariant holds and the kernel never WARNs, BUGs or touches freed memory (see
+ * legal-caller.ts for the small platform).
+ */
+import { describe, expect } from 'vitest';
+import { test } from '@fast-check/vitest';
+import { bootWorld } from '../models/kernel/boot.ts';
+import { kernelProfile } from '../models/kernel/profile.ts';
+import { armItsConfig } from '../models/platform/config.ts';
+import { runChoices } from '../src/engine/run.ts';
+import { sequenceArbitrary, shrinkOps } from '../src/engine/campaign.ts';
+import { formatTrace } from '../src/report/trace.ts';
+
+describe('legal caller on 6.2 (arm-its configuration)', () => {
+  const w0 = bootWorld(kernelProfile('6.2', { quirks: false }), armItsConfig);
+  let steps = 0;
+  const seen = new Set<string>();
+
+  test.prop([sequenceArbitrary(30, 40)], { numRuns: 200, endOnFailure: true })('200 sequences of 30-40 steps: no violation, no WARN/BUG/UAF', (seq) => {
+    const r = runChoices(w0, seq, { mode: 'legal' });
+    steps += r.trace.length;
+    for (const t of r.trace) if (t.outcome === 'ok') seen.add(t.op.type);
+    const problems: string[] = [];
+    if (r.violations.length > 0) {
+      const v = r.violations[0]!;
+      const s = shrinkOps(w0, r.trace.map((t) => t.op), v.invariant);
+      problems.push(`${v.invariant}: ${v.message}\n${formatTrace(w0, s.trace).join('\n')}`);
+    }
+    const bad = r.trace.find((t) => t.outcome === 'warned' || t.outcome === 'bug' || t.outcome === 'use-after-free');
+    if (bad) problems.push(`${bad.op.type} -> ${bad.outcome}: ${bad.why}`);
+    expect(problems).toEqual([]);
+  });
+
+  test.prop([sequenceArbitrary(30, 40)], { numRuns: 1 })('the runs exercise the ITS stack: PCI MSI/MSI-X, wired pins, hotplug', () => {
+    expect(steps).toBeGreaterThanOrEqual(6000);
+    for (const op of ['pciAllocIrqVectors', 'pciFreeIrqVectors', 'irqCreateFwspecMapping', 'irqDisposeMapping', 'requestIrq', 'cpuOffline', 'deviceReleaseDriver']) expect(seen, op).toContain(op);
+  });
+});
