@@ -54,7 +54,9 @@ export type Op =
   // 2.6 device core
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
-  | { readonly type: 'deviceUnregister'; readonly dev: DevId };
+  | { readonly type: 'deviceUnregister'; readonly dev: DevId }
+  // Intel VMD (models/kernel/vmd.ts); its remove() runs on device_release_driver
+  | { readonly type: 'vmdProbe'; readonly dev: DevId; readonly fail: FailPoint | null };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -101,4 +103,5 @@ export const opTypes: readonly OpType[] = [
   'driverProbe',
   'deviceReleaseDriver',
   'deviceUnregister',
+  'vmdProbe',
 ];

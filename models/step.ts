@@ -24,6 +24,7 @@ import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
 import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
+import { vmdProbe } from './kernel/vmd.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -37,6 +38,8 @@ export type StepOutcome = Outcome<unknown>;
  */
 export function step(w: World, op: Op): StepOutcome {
   const o = dispatch(w, op);
+  // a level callback without an outcome (ops->free) oopsed (ghost set by models/kernel/vmd.ts)
+  if (o.world.crash !== undefined) return { kind: 'bug', world: w, why: o.world.crash };
   return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
 }
 
@@ -113,6 +116,7 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
+    .with({ type: 'vmdProbe' }, (o) => vmdProbe(w, o.dev, o.fail))
     .exhaustive();
 }
 

@@ -97,6 +97,24 @@ export const faultCatalog = {
     says: 'after a failed MSI allocation the core has freed the descriptor, and the error exit unmasks through it',
     target: k62,
   },
+  B05: {
+    id: 'B05',
+    subject: 'PCI: vmd: Dont abuse vector irqomain as parent',
+    hash: '585dfe8abc4460810c07114b64aca10a74fa2718',
+    location: 'drivers/pci/controller/vmd.c vmd_enable_domain()',
+    model: 'models/kernel/vmd.ts vmdProbe()',
+    says: 'the VMD MSI domain is created with x86_vector_domain as parent, so every child interrupt also takes a CPU vector, which its message (a VMD MSI-X index) never reaches',
+    target: { kernel: '5.10', design: 'kernel', config: 'vmd' },
+  },
+  B25: {
+    id: 'B25',
+    subject: 'PCI: vmd: Fix wrong kfree() in vmd_msi_free()',
+    hash: 'd5c647b08ee02cb7fa50d89414ed0f5dc7c1ca0e',
+    location: 'drivers/pci/controller/vmd.c vmd_msi_free()',
+    model: 'models/kernel/vmd.ts vmdMsiFree()',
+    says: "with VMD as MSI parent, vmd_msi_free() takes irq_get_chip_data(virq), the per-device PCI/MSI level's chip_data (already reset to NULL), instead of its own vmd_irq: NULL dereference, and the vmd_irq is never freed",
+    target: { kernel: '6.2', design: 'kernel', config: 'vmd' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

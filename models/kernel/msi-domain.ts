@@ -15,6 +15,7 @@ import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
 import { imsPlatformWriteMsg, imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
+import { vmdComposeMsiMsg } from './vmd.ts';
 
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
 function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: number): boolean {
@@ -60,6 +61,8 @@ function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
 /** irq_chip_compose_msi_msg(): the first parent that composes - IR (remappable) or the vector */
 export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
   const below = levelOf(w, virq, lvl + 1).chip!;
+  // a VMD parent composes its own message (vmd.c vmd_compose_msi_msg())
+  if (below.kind === 'vmd') return vmdComposeMsiMsg(w, below) ?? { format: 'vmd', vmd: -1, index: -1 };
   if (below.kind === 'ir') {
     const c = below as IrChipData;
     return { format: 'remappable', unit: c.unit, index: c.irteIndex, sub: c.subHandle };
@@ -106,6 +109,8 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
  */
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
   const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
+  // a VMD child cannot move (vmd.c: MSI_FLAG_NO_AFFINITY, no irq_set_affinity callback)
+  if (parentKind === 'vmd') return err(w, 'EINVAL', `irq ${virq}: a VMD child interrupt has no affinity of its own`);
   if (parentKind === 'ir') return intelIrSetAffinity(w, virq, lvl + 1, dest);
   const r = apicSetAffinity(w, virq, lvl + 1, dest);
   if (r.kind !== 'ok') return r;

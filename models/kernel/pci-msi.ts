@@ -161,7 +161,7 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
     if (r.kind !== 'ok' && r.kind !== 'warned') return r;
     out = r.world;
   }
-  const prefix = parent.kind === 'ir' ? 'IR-' : '';
+  const prefix = parent.kind === 'ir' ? 'IR-' : parent.kind === 'vmd' ? 'VMD-' : ''; // msi_parent_ops prefix
   const hwsize = type === 'msix' ? d.msixTableSize : 1;
   // x86_init_dev_msi_info(): the vector parent cannot do multi-MSI
   const spec: Omit<IrqDomain, 'id' | 'mapcount'> = {

@@ -14,6 +14,7 @@
 import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from '../platform/config.ts';
 import type { DsaPf, Mdev, MdevId } from '../dsa/types.ts';
+import type { VmdIrq, VmdState } from './vmd-types.ts';
 
 export type DomainId = number;
 export type Virq = number;
@@ -33,10 +34,11 @@ export type BusToken =
   | 'PCI_DEVICE_MSI'
   | 'PCI_DEVICE_MSIX'
   | 'PCI_DEVICE_IMS'
-  | 'DEVICE_MSI';
+  | 'DEVICE_MSI'
+  | 'VMD_MSI';
 
 /** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
-export type DomainKind = 'vector' | 'ir' | 'msi';
+export type DomainKind = 'vector' | 'ir' | 'msi' | 'vmd';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
 export interface MsiDomainInfo {
@@ -116,9 +118,22 @@ export interface MsiChipData {
 }
 export type MsiMsg =
   | { readonly format: 'remappable'; readonly unit: UnitId; readonly index: number; readonly sub: number }
-  | { readonly format: 'direct'; readonly vector: number; readonly cpu: CpuId };
+  | { readonly format: 'direct'; readonly vector: number; readonly cpu: CpuId }
+  /** drivers/pci/controller/vmd.c vmd_compose_msi_msg(): destination id = VMD MSI-X index */
+  | { readonly format: 'vmd'; readonly vmd: DevId; readonly index: number };
 
-export type ChipData = VectorChipData | IrChipData | MsiChipData;
+/**
+ * drivers/pci/controller/vmd.c: a VMD level's chip_data is its struct vmd_irq (a kzalloc'd
+ * object, models/kernel/vmd-types.ts); as the top level (5.10 shape) it also keeps the message
+ * msi_domain_activate() wrote to the child device
+ */
+export interface VmdChipData {
+  readonly kind: 'vmd';
+  readonly obj: number;
+  readonly msg: MsiMsg | null;
+}
+
+export type ChipData = VectorChipData | IrChipData | MsiChipData | VmdChipData;
 
 /** one level of a virq's irq_data chain */
 export interface IrqData {
@@ -319,6 +334,16 @@ export interface World {
   /** named fwnodes allocated and not yet freed (kernel/irq/irqdomain.c __irq_domain_alloc_fwnode()) */
   readonly fwnodes: Readonly<Record<FwnodeId, string>>;
   readonly nextFwnode: FwnodeId;
+  /** bound VMD controllers (struct vmd_dev), by controller device; absent: none ever bound */
+  readonly vmd?: Readonly<Record<DevId, VmdState>>;
+  /** live struct vmd_irq objects (kzalloc'd by vmd_msi_alloc/vmd_msi_init), by id */
+  readonly vmdIrqs?: Readonly<Record<number, VmdIrq>>;
+  readonly nextVmdIrq?: number;
+  /**
+   * ghost (model only): a level callback that returns no outcome (an ops->free) dereferenced a
+   * bad pointer; step() turns it into the oops it is
+   */
+  readonly crash?: string;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

@@ -56,5 +56,6 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'driverProbe' }, (o) => `driver_probe_device(irqcheck-test, ${dev(o.dev)})${o.managed ? '  # pcim_enable_device()' : ''}${o.fail ? '  [probe fails]' : ''}`)
     .with({ type: 'deviceReleaseDriver' }, (o) => `device_release_driver(${dev(o.dev)})`)
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)
+    .with({ type: 'vmdProbe' }, (o) => `vmd_probe(${dev(o.dev)})${inject(o.fail)}`)
     .exhaustive();
 }

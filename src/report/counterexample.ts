@@ -81,6 +81,7 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
+  vmdProbe: z.object({ dev: nat, fail: failPoint }),
 };
 
 const fileSchema = z.object({
