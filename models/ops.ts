@@ -66,7 +66,9 @@ export type Op =
   | { readonly type: 'hvEjectDevice'; readonly dev: DevId }
   // wired interrupts behind a wired-to-MSI bridge (mbigen): a consumer maps and unmaps a pin
   | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId; readonly pin: number }
-  | { readonly type: 'irqDisposeMapping'; readonly virq: Virq };
+  | { readonly type: 'irqDisposeMapping'; readonly virq: Virq }
+  // Intel VMD (models/kernel/vmd.ts); its remove() runs on device_release_driver
+  | { readonly type: 'vmdProbe'; readonly dev: DevId; readonly fail: FailPoint | null };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -121,4 +123,5 @@ export const opTypes: readonly OpType[] = [
   'hvEjectDevice',
   'irqCreateFwspecMapping',
   'irqDisposeMapping',
+  'vmdProbe',
 ];

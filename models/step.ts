@@ -28,6 +28,7 @@ import { acpiIoapicAdd, bootBugOutcome, mpMapPinToIrq, mpUnmapIrq, mpUnregisterI
 import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
 import { hvEjectDevice } from './pci/hyperv.ts';
 import { irqCreateFwspecMapping, irqDisposeMapping } from './kernel/mbigen.ts';
+import { vmdProbe } from './kernel/vmd.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -43,6 +44,8 @@ export function step(w: World, op: Op): StepOutcome {
   // a boot that hit BUG() (setup_IO_APIC()) left no kernel to call
   if (w.bootBug !== undefined) return bootBugOutcome(w);
   const o = dispatch(w, op);
+  // a level callback without an outcome (ops->free) oopsed (ghost set by models/kernel/vmd.ts)
+  if (o.world.crash !== undefined) return { kind: 'bug', world: w, why: o.world.crash };
   return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
 }
 
@@ -129,6 +132,7 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'hvEjectDevice' }, (o) => hvEjectDevice(w, o.dev))
     .with({ type: 'irqCreateFwspecMapping' }, (o) => irqCreateFwspecMapping(w, o.dev, o.pin))
     .with({ type: 'irqDisposeMapping' }, (o) => irqDisposeMapping(w, o.virq))
+    .with({ type: 'vmdProbe' }, (o) => vmdProbe(w, o.dev, o.fail))
     .exhaustive();
 }
 

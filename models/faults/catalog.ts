@@ -198,6 +198,24 @@ export const faultCatalog = {
     says: "a per-device MSI domain has its parent prepare on every allocation instead of once at creation, nothing tears the its_device down at domain removal, and the ITS frees an unshared its_device at its last event free instead: the per-device state is gone (and re-created) while its domain lives, kept forever once a second prepare marked it shared, and a domain prepared once (the mbigen's) allocates from a freed its_device",
     target: k62its,
   },
+  B05: {
+    id: 'B05',
+    subject: 'PCI: vmd: Dont abuse vector irqomain as parent',
+    hash: '585dfe8abc4460810c07114b64aca10a74fa2718',
+    location: 'drivers/pci/controller/vmd.c vmd_enable_domain()',
+    model: 'models/kernel/vmd.ts vmdProbe()',
+    says: 'the VMD MSI domain is created with x86_vector_domain as parent, so every child interrupt also takes a CPU vector, which its message (a VMD MSI-X index) never reaches',
+    target: { kernel: '5.10', design: 'kernel', config: 'vmd' },
+  },
+  B25: {
+    id: 'B25',
+    subject: 'PCI: vmd: Fix wrong kfree() in vmd_msi_free()',
+    hash: 'd5c647b08ee02cb7fa50d89414ed0f5dc7c1ca0e',
+    location: 'drivers/pci/controller/vmd.c vmd_msi_free()',
+    model: 'models/kernel/vmd.ts vmdMsiFree()',
+    says: "with VMD as MSI parent, vmd_msi_free() takes irq_get_chip_data(virq), the per-device PCI/MSI level's chip_data (already reset to NULL), instead of its own vmd_irq: NULL dereference, and the vmd_irq is never freed",
+    target: { kernel: '6.2', design: 'kernel', config: 'vmd' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

@@ -16,6 +16,8 @@ import { pciFreeIrqVectors } from './pci-msi.ts';
 import { msiDeviceDataRelease } from './msi.ts';
 import { IDXD_DRIVER, idxdRemove } from '../dsa/idxd.ts';
 import { unitForDevice, updDevice } from './world.ts';
+import { VMD_DRIVER } from './vmd-types.ts';
+import { vmdRemove } from './vmd.ts';
 
 export const TEST_DRIVER = 'irqcheck-test';
 
@@ -124,7 +126,7 @@ export function deviceReleaseDriver(w: World, dev: DevId): Outcome<void> {
 }
 
 /** drv->remove() by driver name: the test driver's does nothing; idxd tears down in order */
-const driverRemove = (name: string): ((w: World, dev: DevId) => Outcome<void>) => (name === IDXD_DRIVER ? idxdRemove : okVoid);
+const driverRemove = (name: string): ((w: World, dev: DevId) => Outcome<void>) => (name === IDXD_DRIVER ? idxdRemove : name === VMD_DRIVER ? vmdRemove : okVoid);
 
 /**
  * deviceUnregister() - device_del() (unbinds first) and the last put_device(): the struct

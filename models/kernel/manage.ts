@@ -20,6 +20,7 @@ import type { VectorChipData } from './types.ts';
 import { onlineCpus, putIrq, updDevice, updIrq, domainName } from './world.ts';
 import { intersect } from './util.ts';
 import { hasFault } from './profile.ts';
+import { vmdVectorVirq } from './vmd.ts';
 
 const freedLevel = (w: World, d: IrqDesc) => d.levels.find((l) => !w.domains[l.domain]);
 
@@ -34,6 +35,8 @@ export function irqDoSetAffinity(w: World, virq: Virq, mask: readonly CpuId[]): 
   const tmp = intersect(mask, onlineCpus(w));
   if (tmp.length === 0) return err(w, 'EINVAL', `irq ${virq}: no online CPU in {${mask.join(',')}}`);
   const top = w.domains[d.levels[0]!.domain]!;
+  // 5.10 vmd.c vmd_irq_set_affinity(): "stubbed", -EINVAL
+  if (top.kind === 'vmd') return err(w, 'EINVAL', `irq ${virq}: VMD child interrupts cannot be moved`);
   const r =
     top.kind === 'msi'
       ? msiDomainSetAffinity(w, virq, 0, tmp)
@@ -115,6 +118,11 @@ export function irqSetAffinity(w: World, virq: Virq, mask: readonly CpuId[], fro
   if (!d) return err(w, 'EINVAL', `irq_set_affinity(${virq}): no such irq`);
   if (fromUser && d.managed) return err(w, 'EIO', `irq ${virq} is managed: affinity not changeable from user space`);
   if (mask.length === 0) return err(w, 'EINVAL', 'empty mask');
+  // a VMD child has no affinity of its own (vmd.c); only an x86 vector level below it would
+  // store the mask while deactivated (IRQD_AFFINITY_ON_ACTIVATE)
+  if (d.levels.some((l) => w.domains[l.domain]?.kind === 'vmd') && (d.activated || !d.levels.some((l) => w.domains[l.domain]?.kind === 'vector'))) {
+    return err(w, 'EINVAL', `irq_set_affinity(${virq}): a VMD child interrupt cannot be moved`);
+  }
   if (!d.activated) return okVoid(putIrq(w, { ...d, affinity: mask, effective: mask }));
   if (d.movePcntxt && d.pendingAffinity === null) return irqDoSetAffinity(w, virq, mask);
   return okVoid(putIrq(w, { ...d, pendingAffinity: mask }));
@@ -133,6 +141,14 @@ export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   if (!d || !d.activated) return okVoid(w); // zero message: the write goes nowhere
   const gone = freedLevel(w, d);
   if (gone) return uaf(w, `irq ${virq} fired through freed domain ${domainName(w, gone.domain)}`);
+  // the device writes what its message says: to a VMD MSI-X entry, the VMD raises its own
+  // interrupt and vmd_irq() runs the child handlers (vmd.c)
+  const top = d.levels[0]!.chip;
+  const msg = top && (top.kind === 'msi' || top.kind === 'vmd') ? top.msg : null;
+  if (msg?.format === 'vmd') {
+    const via = vmdVectorVirq(w, msg);
+    return via === null ? okVoid(w) : deviceFireIrq(w, via);
+  }
   const lvl = vectorLevel(d);
   const c = d.levels[lvl]!.chip as VectorChipData;
   let out = w;

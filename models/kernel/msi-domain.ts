@@ -16,6 +16,7 @@ import { itsSetAffinity } from './its.ts';
 import { levelOf, putLevel } from './world.ts';
 import { imsPlatformWriteMsg, imsWriteMsg } from '../dsa/ims-chip.ts';
 import { recValues } from './util.ts';
+import { vmdComposeMsiMsg } from './vmd.ts';
 import { hvComposeMsiMsg, hvMsiFree } from '../pci/hyperv.ts';
 
 /** the Hyper-V PCI chip: its compose asks the host for an interrupt (pci-hyperv.c) */
@@ -69,6 +70,8 @@ function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
 /** irq_chip_compose_msi_msg(): the first parent that composes - IR (remappable) or the vector */
 export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
   const below = levelOf(w, virq, lvl + 1).chip!;
+  // a VMD parent composes its own message (vmd.c vmd_compose_msi_msg())
+  if (below.kind === 'vmd') return vmdComposeMsiMsg(w, below) ?? { format: 'vmd', vmd: -1, index: -1 };
   if (below.kind === 'ir') {
     const c = below as IrChipData;
     return { format: 'remappable', unit: c.unit, index: c.irteIndex, sub: c.subHandle };
@@ -118,6 +121,8 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
  */
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
   const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
+  // a VMD child cannot move (vmd.c: MSI_FLAG_NO_AFFINITY, no irq_set_affinity callback)
+  if (parentKind === 'vmd') return err(w, 'EINVAL', `irq ${virq}: a VMD child interrupt has no affinity of its own`);
   if (parentKind === 'ir') return intelIrSetAffinity(w, virq, lvl + 1, dest);
   if (parentKind === 'its') return itsSetAffinity(w, virq, lvl + 1, dest);
   const r = apicSetAffinity(w, virq, lvl + 1, dest);

@@ -163,7 +163,7 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
     out = r.world;
   }
   const its = parent.kind === 'its';
-  const prefix = parent.kind === 'ir' ? 'IR-' : its ? 'ITS-' : '';
+  const prefix = parent.kind === 'ir' ? 'IR-' : its ? 'ITS-' : parent.kind === 'vmd' ? 'VMD-' : ''; // msi_parent_ops prefix
   // under the ITS the domain has the maximum number of vectors (9cc82d99b13c "PCI/MSI: Size
   // device MSI domain with the maximum number of vectors"); the x86 model keeps the 6.2 size 1
   const hwsize = type === 'msix' ? d.msixTableSize : its ? Math.max(1, d.msiVectors) : 1;

@@ -14,6 +14,7 @@
 import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from '../platform/config.ts';
 import type { DsaPf, Mdev, MdevId } from '../dsa/types.ts';
+import type { VmdIrq, VmdState } from './vmd-types.ts';
 
 export type DomainId = number;
 export type Virq = number;
@@ -33,10 +34,11 @@ export type BusToken =
   | 'PCI_DEVICE_MSI'
   | 'PCI_DEVICE_MSIX'
   | 'PCI_DEVICE_IMS'
-  | 'DEVICE_MSI';
+  | 'DEVICE_MSI'
+  | 'VMD_MSI';
 
 /** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
-export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen';
+export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen' | 'vmd';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
 export interface MsiDomainInfo {
@@ -128,7 +130,21 @@ export type MsiMsg =
   | { readonly format: 'remappable'; readonly unit: UnitId; readonly index: number; readonly sub: number }
   | { readonly format: 'direct'; readonly vector: number; readonly cpu: CpuId }
   /** GIC-ITS: the device writes its event id to GITS_TRANSLATER; the ITS finds the DeviceID */
-  | { readonly format: 'its'; readonly dev: DevId; readonly event: number };
+  | { readonly format: 'its'; readonly dev: DevId; readonly event: number }
+  /** drivers/pci/controller/vmd.c vmd_compose_msi_msg(): destination id = VMD MSI-X index */
+  | { readonly format: 'vmd'; readonly vmd: DevId; readonly index: number };
+
+/**
+ * drivers/pci/controller/vmd.c: a VMD level's chip_data is its struct vmd_irq (a kzalloc'd
+ * object, models/kernel/vmd-types.ts); as the top level (5.10 shape) it also keeps the message
+ * msi_domain_activate() wrote to the child device
+ */
+export interface VmdChipData {
+  readonly kind: 'vmd';
+  readonly obj: number;
+  readonly msg: MsiMsg | null;
+}
+
 
 /** drivers/iommu/hyperv-iommu.c: the Hyper-V IR level has no IRTE, only its chip (hyperv_ir_chip) */
 export interface HvIrChipData {
@@ -153,7 +169,7 @@ export interface MbigenChipData {
   readonly pin: number;
 }
 
-export type ChipData = VectorChipData | IrChipData | MsiChipData | HvIrChipData | ItsChipData | MbigenChipData;
+export type ChipData = VectorChipData | IrChipData | MsiChipData | HvIrChipData | ItsChipData | MbigenChipData | VmdChipData;
 
 /**
  * drivers/irqchip/irq-gic-v3-its.c struct its_device: what an ITS-like MSI parent keeps per
@@ -428,6 +444,16 @@ export interface World {
   readonly nextHvIntDesc?: number;
   /** the GIC-ITS (platforms with `gicIts`); absent on x86 */
   readonly its?: ItsState;
+  /** bound VMD controllers (struct vmd_dev), by controller device; absent: none ever bound */
+  readonly vmd?: Readonly<Record<DevId, VmdState>>;
+  /** live struct vmd_irq objects (kzalloc'd by vmd_msi_alloc/vmd_msi_init), by id */
+  readonly vmdIrqs?: Readonly<Record<number, VmdIrq>>;
+  readonly nextVmdIrq?: number;
+  /**
+   * ghost (model only): a level callback that returns no outcome (an ops->free) dereferenced a
+   * bad pointer; step() turns it into the oops it is
+   */
+  readonly crash?: string;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

@@ -59,6 +59,17 @@ export interface DeviceConfig {
   readonly hv?: boolean;
   /** a HiSilicon mbigen (wired-to-MSI bridge) with this many wired pins */
   readonly mbigenPins?: number;
+  /** class PCI_CLASS_STORAGE_EXPRESS (NVMe): VMD gives it a fast vector (vmd_next_irq) */
+  readonly storage?: boolean;
+}
+
+/** an Intel VMD controller (one of `devices`) and the devices behind it (drivers/pci/controller/vmd.c) */
+export interface VmdConfig {
+  readonly controller: string;
+  /** VMD_FEAT_OFFSET_FIRST_VECTOR: MSI-X vector 0 is not used for child interrupts */
+  readonly firstVec: number;
+  /** what pci_scan_child_bus() finds on the VMD root bus each time the driver binds */
+  readonly children: readonly DeviceConfig[];
 }
 
 export interface PlatformConfig {
@@ -84,6 +95,8 @@ export interface PlatformConfig {
   readonly dmarFaultIrq?: boolean;
   /** an arm64 GICv3 with an ITS instead of the x86 vector domain (no vector matrix in use) */
   readonly gicIts?: boolean;
+  /** Intel VMD controllers (absent: none) */
+  readonly vmd?: readonly VmdConfig[];
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -308,6 +321,37 @@ export const armItsConfig: PlatformConfig = {
   gicIts: true,
 };
 
+/**
+ * `vmd`: the small machine with an Intel VMD controller (3 MSI-X vectors: vector 0 the shared
+ * "slow" one, 1-2 for NVMe) and two devices behind it, an NVMe SSD (MSI-X) and another function
+ * (MSI only); a normal PCI device elsewhere; one catch-all DRHD remapping what is not behind VMD
+ */
+export const vmdPlatformConfig: PlatformConfig = {
+  name: 'vmd',
+  cpus: 4,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 9,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  units: [{ name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [] }],
+  devices: [
+    { name: '0000:00:0e.0', bus: 'pci', rid: pciRid(0, 0x0e, 0), msixTableSize: 3, msiVectors: 0, msiMaskable: false },
+    { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
+  ],
+  maxMdevsPerPf: 0,
+  vmd: [
+    {
+      controller: '0000:00:0e.0',
+      firstVec: 0,
+      children: [
+        // VMD domains are PCI segments from 0x10000 (vmd_find_free_domain)
+        { name: '10000:01:00.0', bus: 'pci', rid: pciRid(1, 0, 0), msixTableSize: 4, msiVectors: 0, msiMaskable: false, storage: true },
+        { name: '10000:02:00.0', bus: 'pci', rid: pciRid(2, 0, 0), msixTableSize: 0, msiVectors: 1, msiMaskable: false },
+      ],
+    },
+  ],
+};
+
 export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   small: smallConfig,
   spr: sprConfig,
@@ -319,4 +363,5 @@ export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   segments: segmentsConfig,
   'hyperv-pci': hypervPciConfig,
   'arm-its': armItsConfig,
+  vmd: vmdPlatformConfig,
 };

@@ -3,7 +3,8 @@
  * Every virq, vector, reservation, IRTE and msi_desc has exactly the owner the bookkeeping says.
  */
 import { irLevels, vectorChip } from './levels.ts';
-import { irqValues } from '../../models/kernel/world.ts';
+import { irqValues, domainName } from '../../models/kernel/world.ts';
+import type { MsiMsg } from '../../models/kernel/types.ts';
 import type { StateInvariant } from '../invariant.ts';
 import { imsAllocatedSlots } from '../../models/dsa/ims-slots.ts';
 
@@ -372,4 +373,76 @@ export const itsEventAccounting: StateInvariant = {
   },
 };
 
-export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership, hostIntDescAccounting, itsEventAccounting];
+/** the message the device of @d was given (its top level's), if one is written */
+function deviceMessage(d: { levels: readonly { chip: unknown }[] }): MsiMsg | null {
+  const c = d.levels[0]?.chip as { kind: string; msg?: MsiMsg | null } | null;
+  return c && (c.kind === 'msi' || c.kind === 'vmd') ? (c.msg ?? null) : null;
+}
+
+/**
+ * A CPU vector is allocated to an irq for its interrupts to arrive on: the message its device
+ * was given must lead there (directly, or through the IRTE it names). A vector held by an irq
+ * whose message goes elsewhere (another irq's vector, a demultiplexer's table) is never used:
+ * its level should not be in the irq's chain.
+ */
+export const vectorDelivery: StateInvariant = {
+  id: 'vector-delivery',
+  category: 'leak',
+  spec: '§1.4',
+  scope: 'state',
+  reads: ['irqs', 'units'],
+  statement: "a CPU vector held by an irq is where its interrupts are delivered: the message its device was given leads there, directly or through its IRTE",
+  kernel: 'kernel/irq/chip.c irq_chip_compose_msi_msg() (the first chip of the chain that composes the message decides the target); arch/x86/kernel/apic/vector.c x86_vector_msi_compose_msg(); drivers/iommu/intel/irq_remapping.c intel_ir_compose_msi_msg(); drivers/pci/controller/vmd.c vmd_compose_msi_msg()',
+  check(w) {
+    for (const d of irqList(w)) {
+      const c = vectorChip(d);
+      if (!c || c.vector === 0) continue;
+      const msg = deviceMessage(d);
+      if (!msg) continue;
+      const held = `irq ${d.virq} holds vector ${hex(c.vector)} on CPU${c.cpu}`;
+      if (msg.format === 'direct') {
+        if (msg.vector !== c.vector || msg.cpu !== c.cpu) return `${held}, but its device's message targets ${hex(msg.vector)} on CPU${msg.cpu}`;
+      } else if (msg.format === 'remappable') {
+        const e = w.units[msg.unit]?.irtes[msg.index + msg.sub];
+        if (e?.present && (e.vector !== c.vector || e.destCpu !== c.cpu)) return `${held}, but IRTE ${msg.index + msg.sub} of its message targets ${hex(e.vector)} on CPU${e.destCpu}`;
+      } else if (msg.format === 'vmd') {
+        const via = w.vmd?.[msg.vmd]?.lists[msg.index]?.virq;
+        return `${held}, but its device's message goes to VMD MSI-X entry ${msg.index}${via === undefined ? '' : ` (irq ${via})`}: the vector is never used`;
+      }
+    }
+    return null;
+  },
+};
+
+/**
+ * Per-level chip data a level's alloc allocated (VMD's struct vmd_irq) belongs to that level:
+ * it lives exactly as long as the level, and the level's free frees it, once.
+ */
+export const chipDataOwnership: StateInvariant = {
+  id: 'chip-data-ownership',
+  category: 'leak',
+  spec: '§1.2',
+  scope: 'state',
+  reads: ['irqs', 'vmdIrqs', 'domains', 'domainNames'],
+  statement: "every per-level chip data object (VMD's vmd_irq) is held by exactly one live irq level, the one of its own irq in its own domain, and every level holding one holds a live one",
+  kernel: 'drivers/pci/controller/vmd.c vmd_msi_alloc()/vmd_msi_free() (irq_domain_get_irq_data(domain, virq)->chip_data, d5c647b08ee0); kernel/irq/irqdomain.c irq_domain_free_irqs_hierarchy()',
+  check(w) {
+    const held = new Map<number, number>();
+    for (const d of irqList(w)) {
+      for (const l of d.levels) {
+        if (l.chip?.kind !== 'vmd') continue;
+        const obj = w.vmdIrqs?.[l.chip.obj];
+        if (!obj) return `irq ${d.virq}: its ${domainName(w, l.domain)} level holds vmd_irq #${l.chip.obj}, which was freed`;
+        if (held.has(obj.id)) return `vmd_irq #${obj.id} is held by irq ${held.get(obj.id)} and irq ${d.virq}`;
+        held.set(obj.id, d.virq);
+        if (obj.virq !== d.virq) return `irq ${d.virq} holds vmd_irq #${obj.id} of irq ${obj.virq}`;
+      }
+    }
+    for (const obj of Object.values(w.vmdIrqs ?? {})) {
+      if (!held.has(obj.id)) return `vmd_irq #${obj.id} (irq ${obj.virq}) is allocated but no live irq level holds it: leaked`;
+    }
+    return null;
+  },
+};
+
+export const leakInvariants = [virqOwnership, vectorAccounting, noVectorLeak, managedReservation, irteAccounting, imsSlots, msiDescLifetime, fwnodeOwnership, hostIntDescAccounting, itsEventAccounting, vectorDelivery, chipDataOwnership];

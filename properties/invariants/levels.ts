@@ -3,7 +3,7 @@
  */
 import type { IrChipData, IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
 
-/** the chip data of the root (x86 vector) level, or null before its alloc ran (or on a root that is not the vector domain, e.g. a GIC-ITS) */
+/** the chip data of the root (x86 vector) level, or null before its alloc ran (or on a root that is not the vector domain: a GIC-ITS, a demultiplexing VMD) */
 export const vectorChip = (d: IrqDesc): VectorChipData | null => {
   const c = d.levels[d.levels.length - 1]?.chip;
   return c?.kind === 'vector' ? c : null;

@@ -12,7 +12,7 @@ export const parentChainInvariant: StateInvariant = {
   spec: 'I9',
   scope: 'state',
   reads: ['irqs', 'domains', 'domainNames'],
-  statement: "every virq's irq_data chain is its top domain's current parent chain ending at VECTOR, and each level's hwirq is unique in its domain",
+  statement: "every virq's irq_data chain is its top domain's current parent chain ending at a root that delivers it (VECTOR, or a demultiplexing domain such as VMD's), and each level's hwirq is unique in its domain",
   kernel: 'kernel/irq/irqdomain.c irq_domain_alloc_irq_data(), irq_domain_insert_irq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST)',
   check(w) {
     const seen = new Map<string, number>();
@@ -27,9 +27,11 @@ export const parentChainInvariant: StateInvariant = {
       if (got.length !== chain.length || got.some((x, i) => x !== chain[i])) {
         return `irq ${d.virq}: irq_data chain ${got.map((x) => domainName(w, x)).join(' -> ')} is not the parent chain ${chain.map((x) => w.domains[x]!.name).join(' -> ')}`;
       }
-      // the root: the x86 vector domain, or the ITS on a GIC platform
-      const root = w.its?.domain ?? w.vectorDomain;
-      if (chain[chain.length - 1] !== root) return `irq ${d.virq}: chain ends at ${w.domains[chain[chain.length - 1]!]!.name}, not ${w.its ? 'ITS' : 'VECTOR'}`;
+      // the root: the x86 vector domain, the ITS on a GIC platform, or a demultiplexing domain
+      // (drivers/pci/controller/vmd.c) that delivers through its device's own vectors
+      const root = chain[chain.length - 1]!;
+      const rootOk = w.its ? root === w.its.domain : root === w.vectorDomain || w.domains[root]!.kind === 'vmd';
+      if (!rootOk) return `irq ${d.virq}: chain ends at ${w.domains[root]!.name}, not ${w.its ? 'ITS' : 'VECTOR'}`;
       for (const l of d.levels) {
         if (!l.chip) return `irq ${d.virq}: level in ${w.domains[l.domain]!.name} was never allocated`;
         const key = `${l.domain}:${l.hwirq}`; // PCI/MSI hwirqs are wider than 32 bits

@@ -78,6 +78,9 @@ export function enumerateOps(w: World, types: readonly OpType[]): Op[] {
         case 'idxdProbe':
           for (const fail of exploreFails) out.push({ type, pf: c.dev, fail });
           break;
+        case 'vmdProbe':
+          for (const fail of exploreFails) out.push({ type, dev: c.id, fail });
+          break;
         case 'mdevOpen':
           for (const fail of exploreFails) out.push({ type, mdev: c.id, fail });
           break;

@@ -18,6 +18,7 @@ import { KERNEL_DESIGN } from '../../models/designs/index.ts';
 import { ioapicOpSpecs } from './ioapic-op-specs.ts';
 import { mbigenMapping, mbigenPins } from '../../models/kernel/mbigen.ts';
 import { recValues } from '../../models/kernel/util.ts';
+import { VMD_DRIVER, vmdConfigOf, vmdControllers } from '../../models/kernel/vmd.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -49,6 +50,19 @@ function canUnbindCleanly(w: World, d: Device): boolean {
   if (Object.keys(d.msiData?.stores[1] ?? {}).length > 0) return false;
   if (d.msiList.some((id) => !w.descs[id]?.isMsix && w.descs[id] && d.bus === 'platform')) return false;
   if (d.platformDevid !== null || (d.msiData?.platformDevid ?? null) !== null) return false;
+  return true;
+}
+
+/**
+ * the legal-caller guard of a VMD unbind: vmd_remove() deletes every child device, so each must
+ * be unbound without anything left, or held by the test driver in a state it can unbind from
+ */
+function vmdCanRemove(w: World, d: Device): boolean {
+  for (const c of w.vmd?.[d.id]?.children ?? []) {
+    const cd = w.devices[c];
+    if (!cd || cd.released || !cd.present) continue;
+    if (cd.driver === null ? cd.msiEnabled !== null || deviceVirqs(w, c).length > 0 : cd.driver !== TEST_DRIVER || !canUnbindCleanly(w, cd)) return false;
+  }
   return true;
 }
 
@@ -255,12 +269,12 @@ export const opSpecs: Specs = {
   },
   driverProbe: {
     // a DSA PF gets idxd in legal runs; the test driver binds anything only when misuse is allowed
-    candidates: (w, mode) => liveDevices(w).filter((d) => d.present && d.driver === null && d.bus !== 'mdev' && (mode === 'any' || !w.dsa[d.id])),
+    candidates: (w, mode) => liveDevices(w).filter((d) => d.present && d.driver === null && d.bus !== 'mdev' && (mode === 'any' || (!w.dsa[d.id] && !vmdConfigOf(w, d.id)))),
     build: (_w, _m, c, d: Device) => ({ type: 'driverProbe', dev: d.id, managed: c.oneIn(2), fail: c.oneIn(8) }),
   },
   deviceReleaseDriver: {
     // idxd's remove() tears everything down itself; the test driver relies on the caller
-    candidates: (w, mode) => boundDevices(w).filter((d) => d.bus !== 'mdev' && (mode === 'any' || d.driver === IDXD_DRIVER || (d.driver === TEST_DRIVER && canUnbindCleanly(w, d)))),
+    candidates: (w, mode) => boundDevices(w).filter((d) => d.bus !== 'mdev' && (mode === 'any' || d.driver === IDXD_DRIVER || (d.driver === TEST_DRIVER && canUnbindCleanly(w, d)) || (d.driver === VMD_DRIVER && vmdCanRemove(w, d)))),
     build: (_w, _m, _c, d: Device) => ({ type: 'deviceReleaseDriver', dev: d.id }),
   },
   deviceUnregister: {
@@ -309,6 +323,11 @@ export const opSpecs: Specs = {
     // the host may eject any function still on the Hyper-V PCI bus, whatever the guest is doing
     candidates: (w) => (w.hvChildren ?? []).map((id) => w.devices[id]!).filter((d) => d && !d.released),
     build: (_w, _m, _c, d: Device) => ({ type: 'hvEjectDevice', dev: d.id }),
+  },
+  vmdProbe: {
+    // the VMD driver binds its controllers (a legal caller binds nothing else there)
+    candidates: (w) => vmdControllers(w).map((id) => w.devices[id]!).filter((d) => d.present && d.driver === null),
+    build: (_w, _m, c, d: Device) => ({ type: 'vmdProbe', dev: d.id, fail: maybeFail(c) }),
   },
 
   ...dsaOpSpecs,

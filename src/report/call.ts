@@ -64,5 +64,6 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'hvEjectDevice' }, (o) => `hv_eject_device_work(${dev(o.dev)})  # host sent PCI_EJECT`)
     .with({ type: 'irqCreateFwspecMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}, pin ${o.pin})`)
     .with({ type: 'irqDisposeMapping' }, (o) => `irq_dispose_mapping(${o.virq})`)
+    .with({ type: 'vmdProbe' }, (o) => `vmd_probe(${dev(o.dev)})${inject(o.fail)}`)
     .exhaustive();
 }

@@ -89,6 +89,7 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   hvEjectDevice: z.object({ dev: nat }),
   irqCreateFwspecMapping: z.object({ dev: nat, pin: z.number().int() }),
   irqDisposeMapping: z.object({ virq: z.number().int() }),
+  vmdProbe: z.object({ dev: nat, fail: failPoint }),
 };
 
 const fileSchema = z.object({

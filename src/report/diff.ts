@@ -22,6 +22,7 @@ function vectorOf(w: World, virq: number): string {
   const d = w.irqs[virq];
   const c = d?.levels[d.levels.length - 1]?.chip as VectorChipData | null | undefined;
   if (!c) return '-';
+  if (c.kind !== 'vector') return 'demultiplexed (VMD)'; // a VMD child has no vector of its own
   if (c.vector !== 0) return `CPU${c.cpu}:${hex(c.vector)}${c.prevVector ? ` (prev CPU${c.prevCpu}:${hex(c.prevVector)})` : ''}`;
   return c.cfgVector ? `reserved (${hex(c.cfgVector)})` : 'none';
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { apply, boot, checkState, DSA0, DSA1, NIC, PLAT } from '../helpers.ts';
 import type { CpuMap, IrqDesc, VectorChipData, World } from '../../models/kernel/types.ts';
 import { cleanLifecycle, holdsThroughout, ids, reported, session, stateInvariant, versions } from './fixtures.ts';
+import { VMD_CTRL, VMD_NIC, VMD_NVME, devIrqs, nvmeRunning, vmdSession } from './vmd-fixtures.ts';
 
 const vectorChip = (d: IrqDesc): VectorChipData => d.levels[d.levels.length - 1]!.chip as VectorChipData;
 
@@ -358,5 +359,76 @@ describe('host-int-desc-accounting (Hyper-V PCI)', () => {
     const inv = stateInvariant('host-int-desc-accounting');
     expect(inv.category).toBe('leak');
     expect(inv.check(session('6.2').world)).toBeNull();
+  });
+});
+
+describe('vector-delivery (§1.2)', () => {
+  const inv = stateInvariant('vector-delivery');
+
+  it.each(versions)('%s: the clean lifecycle of the small platform (IR, no IR, moves, hotplug) holds it', (v) => {
+    holdsThroughout(cleanLifecycle(v), inv);
+  });
+
+  it.each(versions)('%s: clean VMD and non-VMD runs pass', (v) => {
+    const s = nvmeRunning(v);
+    s.ok({ type: 'driverProbe', dev: VMD_NIC, managed: false, fail: false });
+    s.ok({ type: 'pciAllocIrqVectors', dev: VMD_NIC, min: 2, max: 2, irqType: 'msix', affinity: false, fail: null });
+    s.ok({ type: 'requestIrq', virq: devIrqs(s.world, VMD_NIC)[0]!.virq, dev: VMD_NIC, devm: false });
+    s.ok({ type: 'irqSetAffinity', virq: devIrqs(s.world, VMD_NIC)[0]!.virq, cpus: [2], fromUser: false });
+    s.ok({ type: 'cpuOffline', cpu: 0 });
+    for (const w of s.worlds) expect(inv.check(w)).toBeNull();
+  });
+
+  it('an irq whose direct message names another vector than the one it holds is reported (hand-built)', () => {
+    const s = session('6.2');
+    // a direct user with a fixed mask holds a real vector from allocation; an MSI level put on top by hand
+    s.ok({ type: 'irqDomainAllocIrqs', client: 'client0', domain: s.world.vectorDomain, n: 1, cpus: [1], fail: null });
+    const d = s.world.irqs[1]!;
+    const vec = d.levels[0]!;
+    const forged: World = {
+      ...s.world,
+      irqs: { ...s.world.irqs, 1: { ...d, levels: [{ domain: vec.domain, hwirq: 0, programmed: true, chip: { kind: 'msi', msg: { format: 'direct', vector: 0x99, cpu: 3 } } }, vec] } },
+    };
+    expect(inv.check(forged)).toMatch(/^irq 1 holds vector 0x\w+ on CPU\d, but its device's message targets 0x99 on CPU3$/);
+  });
+
+  it('5.10 with the VMD domain on the vector domain (B05): the child holds a vector its message never reaches', () => {
+    const s = vmdSession('5.10', ['B05']);
+    s.ok({ type: 'vmdProbe', dev: VMD_CTRL, fail: null });
+    s.ok({ type: 'driverProbe', dev: VMD_NVME, managed: true, fail: false });
+    s.ok({ type: 'pciAllocIrqVectors', dev: VMD_NVME, min: 1, max: 1, irqType: 'msix', affinity: false, fail: null });
+    expect(reported(checkState(s.world), 'vector-delivery')).toMatch(/^irq \d+ holds vector 0x\w+ on CPU\d, but its device's message goes to VMD MSI-X entry [12] \(irq \d\): the vector is never used$/);
+  });
+});
+
+describe('chip-data-ownership (§1.2)', () => {
+  const inv = stateInvariant('chip-data-ownership');
+
+  it.each(versions)('%s: the clean lifecycle of the small platform holds it', (v) => {
+    holdsThroughout(cleanLifecycle(v), inv);
+  });
+
+  it.each(versions)('%s: clean VMD lifecycle passes', (v) => {
+    const s = nvmeRunning(v);
+    s.ok({ type: 'pciFreeIrqVectors', dev: VMD_NVME });
+    s.ok({ type: 'deviceReleaseDriver', dev: VMD_CTRL });
+    for (const w of s.worlds) expect(inv.check(w)).toBeNull();
+  });
+
+  it('a level holding a freed vmd_irq, and a vmd_irq no level holds, are reported (hand-built)', () => {
+    const s = nvmeRunning('6.2');
+    const objs = s.world.vmdIrqs!;
+    const [first] = Object.values(objs);
+    const { [first!.id]: _gone, ...rest } = objs as Record<number, (typeof objs)[number]>;
+    expect(inv.check({ ...s.world, vmdIrqs: rest })).toMatch(new RegExp(`^irq ${first!.virq}: its VMD-MSI level holds vmd_irq #${first!.id}, which was freed$`));
+    const orphan = { id: 99, vmd: VMD_CTRL, list: 1, virq: 42 };
+    expect(inv.check({ ...s.world, vmdIrqs: { ...objs, 99: orphan } })).toBe('vmd_irq #99 (irq 42) is allocated but no live irq level holds it: leaked');
+  });
+
+  it('6.2 with vmd_msi_free() taking the top level chip_data (B25): freeing a child irq oopses', () => {
+    const s = nvmeRunning('6.2', ['B25']);
+    const o = s.do({ type: 'pciFreeIrqVectors', dev: VMD_NVME });
+    expect(o.kind).toBe('bug');
+    expect(reported(s.last.violations, 'no-kernel-bug')).toMatch(/vmd_msi_free\(irq \d+\): irq_get_chip_data\(\) returns the VMD-PCI-MSIX-10000:01:00.0 level's chip_data \(NULL\)/);
   });
 });

@@ -141,7 +141,7 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
     add({ id, kind: 'vector', label: [hex(vector)], cluster: clusterId.cpu(cpu), mentions: [`vector ${hex(vector)} on CPU${cpu}`, `vector_irq[${hex(vector)}] on CPU${cpu}`] });
     return id;
   };
-  const msgTarget = (m: MsiMsg | null): string | null => (m === null ? null : m.format === 'remappable' ? irteRef(m.unit, m.index) : m.format === 'its' ? null : vectorRef(m.cpu, m.vector));
+  const msgTarget = (m: MsiMsg | null): string | null => (m === null || m.format === 'vmd' || m.format === 'its' ? null : m.format === 'remappable' ? irteRef(m.unit, m.index) : vectorRef(m.cpu, m.vector));
 
   for (const u of w.units) {
     for (const i of u.irteBitmap) irteRef(u.id, i);
@@ -174,7 +174,7 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
     for (const s of slots) {
       const e = pf.ims[s];
       const id = nodeId.imsSlot(pf.dev, s);
-      const label = [`slot ${s}`, e?.msg ? (e.msg.format === 'remappable' ? `-> IRTE ${e.msg.index} of ${w.units[e.msg.unit]?.name}` : e.msg.format === 'its' ? `-> ITS event ${e.msg.event}` : `-> ${hex(e.msg.vector)} CPU${e.msg.cpu}`) : 'zero message', e?.pasidEn ? `PASID ${e.pasid}` : 'PASID off'];
+      const label = [`slot ${s}`, e?.msg ? (e.msg.format === 'remappable' ? `-> IRTE ${e.msg.index} of ${w.units[e.msg.unit]?.name}` : e.msg.format === 'its' ? `-> ITS event ${e.msg.event}` : e.msg.format === 'vmd' ? `-> VMD index ${e.msg.index}` : `-> ${hex(e.msg.vector)} CPU${e.msg.cpu}`) : 'zero message', e?.pasidEn ? `PASID ${e.pasid}` : 'PASID off'];
       add({ id, kind: 'ims-slot', label, cluster: clusterId.ims(pf.dev), mentions: [`IMS slot ${s} of ${pfDev.name}`, `${pfDev.name}: IMS slot ${s}`, `${pfDev.name}: free IMS slot ${s}`] });
       for (const dev of users.get(s) ?? []) if (w.devices[dev]) edge(nodeId.device(dev), id, 'ims');
       const t = msgTarget(e?.msg ?? null);
