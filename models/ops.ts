@@ -6,6 +6,7 @@
 import type { CoreClient, CpuId, DevId, DomainId, UnitId, Virq } from './kernel/types.ts';
 import type { MdevId, WqType } from './dsa/types.ts';
 import type { FailPoint } from './kernel/hierarchy.ts';
+import type { TaskId } from './kernel/concurrency.ts';
 
 export type Op =
   // 2.1 domain lifecycle
@@ -54,7 +55,11 @@ export type Op =
   // 2.6 device core
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
-  | { readonly type: 'deviceUnregister'; readonly dev: DevId };
+  | { readonly type: 'deviceUnregister'; readonly dev: DevId }
+  // concurrent tasks (models/kernel/concurrency.ts): a sysfs reader enters show(); a task in
+  // flight gets the CPU back
+  | { readonly type: 'msiIrqsShow'; readonly dev: DevId; readonly virq: Virq }
+  | { readonly type: 'taskResume'; readonly task: TaskId };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -101,4 +106,6 @@ export const opTypes: readonly OpType[] = [
   'driverProbe',
   'deviceReleaseDriver',
   'deviceUnregister',
+  'msiIrqsShow',
+  'taskResume',
 ];

@@ -24,6 +24,8 @@ import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
 import { dsaImsInterrupt } from './dsa/interrupts.ts';
 import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
+import { msiIrqsShow } from './kernel/msi-sysfs.ts';
+import { taskResume } from './kernel/concurrency.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -50,7 +52,7 @@ function dispatch(w: World, op: Op): StepOutcome {
   return match(op)
     .returnType<StepOutcome>()
     .with({ type: 'platformMsiCreateIrqDomain' }, (o) => {
-      const r = platformMsiCreateIrqDomain(w, o.parent, `PLATFORM-MSI-${w.nextDomainId}`);
+      const r = platformMsiCreateIrqDomain(w, o.parent, `PLATFORM-MSI-${w.nextDomainId}`, { lastStep: true });
       return { kind: 'ok', world: r.w, value: r.id };
     })
     .with({ type: 'irqDomainRemove' }, (o) => irqDomainRemove(w, o.domain))
@@ -113,6 +115,8 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'driverProbe' }, (o) => driverProbe(w, o.dev, o.managed, o.fail))
     .with({ type: 'deviceReleaseDriver' }, (o) => deviceReleaseDriver(w, o.dev))
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
+    .with({ type: 'msiIrqsShow' }, (o) => msiIrqsShow(w, o.dev, o.virq))
+    .with({ type: 'taskResume' }, (o) => taskResume(w, o.task))
     .exhaustive();
 }
 

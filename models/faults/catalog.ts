@@ -97,6 +97,24 @@ export const faultCatalog = {
     says: 'after a failed MSI allocation the core has freed the descriptor, and the error exit unmasks through it',
     target: k62,
   },
+  B20: {
+    id: 'B20',
+    subject: 'PCI/MSI: Destroy sysfs before freeing entries',
+    hash: '3735459037114d31e5acd9894fad9aed104231a0',
+    location: 'drivers/pci/msi.c free_msi_irqs() (5.10)',
+    model: 'models/kernel/pci-msi.ts pciFreeIrqVectors() (readers: models/kernel/msi-sysfs.ts, models/kernel/concurrency.ts)',
+    says: 'free_msi_irqs() frees the MSI entries before removing the msi_irqs/ files, so a reader inside msi_mode_show() finishes (kernfs_drain) on a freed entry',
+    target: { kernel: '5.10', design: 'kernel', config: 'races' },
+  },
+  B30: {
+    id: 'B30',
+    subject: 'irqdomain: Fix domain registration race',
+    hash: '8932c32c3053accd50702b36e944ac2016cd103c',
+    location: 'kernel/irq/irqdomain.c irq_domain_create_hierarchy(), __irq_domain_add()',
+    model: 'models/kernel/irqdomain.ts irqDomainCreateHierarchy() (the creating task: models/kernel/concurrency.ts)',
+    says: 'a new hierarchy domain is on irq_domain_list before its parent is set, so an allocation through it meanwhile gets irq data for the outer level only',
+    target: { kernel: '6.2', design: 'kernel', config: 'races' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

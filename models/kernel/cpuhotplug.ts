@@ -37,7 +37,7 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
     if (d0.levels.some((l) => !out.domains[l.domain])) continue; // chip torn down: nothing to do
     const lvl = d0.levels.length - 1;
     const c = d0.levels[lvl]!.chip as VectorChipData | null;
-    if (!c) continue;
+    if (!c || c.kind !== 'vector') continue; // no vector level (a chain cut short): nothing on any CPU
     // irq_force_complete_move(): for every visited irq (a6c11c0a5235); before that fix only
     // after irq_needs_fixup(), i.e. for started irqs whose effective mask has the dying CPU
     const needsFixup = d0.started && d0.effective.includes(cpu);

@@ -9,7 +9,7 @@
 import type { CpuId, IrChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from './types.ts';
 import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
-import { err, okVoid, type Outcome } from './outcome.ts';
+import { bug, err, okVoid, type Outcome } from './outcome.ts';
 import { apicSetAffinity } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { levelOf, putLevel } from './world.ts';
@@ -88,6 +88,8 @@ function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World 
 
 /** msi_domain_activate(): compose and write the message to the device */
 function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
+  // no parent level composes a message: BUG_ON(irq_chip_compose_msi_msg()) (-ENOSYS)
+  if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_activate(${virq}): no parent composes the MSI message: BUG_ON(irq_chip_compose_msi_msg())`);
   const msg = composeMsiMsg(w, virq, lvl);
   const out = writeMsg(w, lvl, virq, msg);
   return okVoid(putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { kind: 'msi', msg } }));
@@ -105,6 +107,7 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
  * Kernel: kernel/irq/msi.c msi_domain_set_affinity()
  */
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
+  if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_set_affinity(${virq}): irq_data->parent_data is NULL: NULL pointer dereference`);
   const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
   if (parentKind === 'ir') return intelIrSetAffinity(w, virq, lvl + 1, dest);
   const r = apicSetAffinity(w, virq, lvl + 1, dest);

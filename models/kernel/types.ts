@@ -14,6 +14,7 @@
 import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from '../platform/config.ts';
 import type { DsaPf, Mdev, MdevId } from '../dsa/types.ts';
+import type { InFlight, TaskId } from './concurrency.ts';
 
 export type DomainId = number;
 export type Virq = number;
@@ -319,6 +320,9 @@ export interface World {
   /** named fwnodes allocated and not yet freed (kernel/irq/irqdomain.c __irq_domain_alloc_fwnode()) */
   readonly fwnodes: Readonly<Record<FwnodeId, string>>;
   readonly nextFwnode: FwnodeId;
+  /** kernel paths started and not finished (models/kernel/concurrency.ts); absent: none ever */
+  readonly inflight?: readonly InFlight[];
+  readonly nextTask?: TaskId;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

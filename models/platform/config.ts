@@ -54,6 +54,11 @@ export interface PlatformConfig {
   readonly devices: readonly DeviceConfig[];
   /** vdcm mdevs a PF may host at once */
   readonly maxMdevsPerPf: number;
+  /**
+   * other tasks run kernel paths concurrently with the caller (sysfs readers, parallel probes,
+   * modules registering domains): racy paths are split into steps (models/kernel/concurrency.ts)
+   */
+  readonly concurrency?: boolean;
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -132,4 +137,11 @@ export const sprConfig: PlatformConfig = {
   maxMdevsPerPf: 64,
 };
 
-export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig };
+/**
+ * `small` with other tasks running kernel paths at the same time as the caller (sysfs readers,
+ * modules registering domains): the racy paths of models/kernel/concurrency.ts are split into
+ * steps. The hardware is `small`'s.
+ */
+export const racesConfig: PlatformConfig = { ...smallConfig, name: 'races', concurrency: true };
+
+export const platformConfigs: Readonly<Record<string, PlatformConfig>> = { small: smallConfig, spr: sprConfig, races: racesConfig };

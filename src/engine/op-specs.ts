@@ -14,6 +14,8 @@ import { onlineCpus } from '../../models/kernel/world.ts';
 import { TEST_DRIVER } from '../../models/kernel/device.ts';
 import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
+import { MAX_TASKS, tasksOf } from '../../models/kernel/concurrency.ts';
+import { msiIrqsFiles } from '../../models/kernel/msi-sysfs.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -235,7 +237,11 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, x: { client: CoreClient; virq: number; n: number }) => ({ type: 'irqDomainFreeIrqs', ...x }),
   },
   irqDomainRemove: {
-    candidates: (w, mode) => (mode === 'legal' ? liveDomains(w).filter((id) => w.domains[id]!.creator === 'caller' && domainUsers(w, id) === 0) : allDomainIds(w)),
+    // a domain still being created is its creator's: nobody else removes it
+    candidates: (w, mode) =>
+      mode === 'legal'
+        ? liveDomains(w).filter((id) => w.domains[id]!.creator === 'caller' && domainUsers(w, id) === 0 && !tasksOf(w).some((t) => t.kind === 'domain-create' && t.domain === id))
+        : allDomainIds(w),
     build: (_w, _m, _c, domain: number) => ({ type: 'irqDomainRemove', domain }),
   },
   driverProbe: {
@@ -261,6 +267,18 @@ export const opSpecs: Specs = {
   },
 
   ...dsaOpSpecs,
+
+  // concurrent tasks (models/kernel/concurrency.ts), only on a platform that runs them
+  msiIrqsShow: {
+    // anyone may read sysfs: every msi_irqs/<irq> file of every device, legal or not
+    candidates: (w) =>
+      w.config.concurrency && tasksOf(w).length < MAX_TASKS ? liveDevices(w).flatMap((d) => msiIrqsFiles(w, d.id).map((virq) => ({ dev: d.id, virq }))) : [],
+    build: (_w, _m, _c, x: { dev: number; virq: number }) => ({ type: 'msiIrqsShow', ...x }),
+  },
+  taskResume: {
+    candidates: (w) => tasksOf(w).map((t) => t.id),
+    build: (_w, _m, _c, task: number) => ({ type: 'taskResume', task }),
+  },
 };
 
 /**
@@ -284,6 +302,8 @@ export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
   mdevCreate: 30,
   mdevOpen: 30,
   dsaImsInterrupt: 15,
+  // a task in flight resumes now and then: the window it leaves open spans a few other calls
+  taskResume: 4,
 };
 
 /** one step: pick among the enabled operations (by weight), then its arguments */

@@ -6,6 +6,7 @@ import type { Op } from '../../models/ops.ts';
 import type { World } from '../../models/kernel/types.ts';
 import type { FailPoint } from '../../models/kernel/hierarchy.ts';
 import { deviceName, domainName } from '../../models/kernel/world.ts';
+import { describeTask, tasksOf } from '../../models/kernel/concurrency.ts';
 
 const mask = (cpus: readonly number[]) => `{${cpus.join(',')}}`;
 const inject = (f: FailPoint | null) => (f ? `  [inject: ${f.site} #${f.index} fails]` : '');
@@ -56,5 +57,10 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'driverProbe' }, (o) => `driver_probe_device(irqcheck-test, ${dev(o.dev)})${o.managed ? '  # pcim_enable_device()' : ''}${o.fail ? '  [probe fails]' : ''}`)
     .with({ type: 'deviceReleaseDriver' }, (o) => `device_release_driver(${dev(o.dev)})`)
     .with({ type: 'deviceUnregister' }, (o) => `device_unregister(${dev(o.dev)})`)
+    .with({ type: 'msiIrqsShow' }, (o) => `cat /sys/bus/pci/devices/${dev(o.dev)}/msi_irqs/${o.virq}  # enters msi_mode_show()`)
+    .with({ type: 'taskResume' }, (o) => {
+      const t = tasksOf(w).find((x) => x.id === o.task);
+      return `<task #${o.task} resumes${t ? `: ${describeTask(w, t)}` : ''}>`;
+    })
     .exhaustive();
 }

@@ -81,6 +81,8 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
   deviceReleaseDriver: z.object({ dev: nat }),
   deviceUnregister: z.object({ dev: nat }),
+  msiIrqsShow: z.object({ dev: nat, virq: nat }),
+  taskResume: z.object({ task: nat }),
 };
 
 const fileSchema = z.object({
