@@ -59,7 +59,10 @@ export type Op =
   // concurrent tasks (models/kernel/concurrency.ts): a sysfs reader enters show(); a task in
   // flight gets the CPU back
   | { readonly type: 'msiIrqsShow'; readonly dev: DevId; readonly virq: Virq }
-  | { readonly type: 'taskResume'; readonly task: TaskId };
+  | { readonly type: 'taskResume'; readonly task: TaskId }
+  // hwirq -> virq mappings of a wired controller (a driver maps its interrupt line)
+  | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId }
+  | { readonly type: 'irqDisposeMapping'; readonly dev: DevId };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -108,4 +111,6 @@ export const opTypes: readonly OpType[] = [
   'deviceUnregister',
   'msiIrqsShow',
   'taskResume',
+  'irqCreateFwspecMapping',
+  'irqDisposeMapping',
 ];

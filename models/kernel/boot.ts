@@ -14,6 +14,7 @@ import { irqDomainCreateNamed } from './fwnode.ts';
 import { pciMsiGlobalInfo } from './pci-msi.ts';
 import { intelSetupIrqRemapping } from './dmar.ts';
 import { deviceAdd } from './device.ts';
+import { wiredSetup } from './irq-mapping.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
@@ -89,6 +90,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     w = intelSetupIrqRemapping(w, u.id);
     if (design?.irUnitAdded) w = design.irUnitAdded(w, u.id);
   }
+  if (config.wired) w = wiredSetup(w);
   if (design?.boot) w = design.boot(w);
   for (const id of Object.keys(devices).map(Number)) {
     const r = deviceAdd(w, id);

@@ -24,19 +24,23 @@
  *                   holding the msi_desc it looked up (models/kernel/msi-sysfs.ts)
  *   domain-create   irq_domain_create_hierarchy() between publishing the domain and setting its
  *                   parent (only before 8932c32c3053; models/kernel/irqdomain.ts)
+ *   fwspec-mapping  irq_create_fwspec_mapping() between "no mapping for this hwirq" and the
+ *                   allocation of one (only before 601363cc08da; models/kernel/irq-mapping.ts)
  */
 import { match } from 'ts-pattern';
 import type { DescId, DevId, DomainId, Virq, World } from './types.ts';
 import { err, type Outcome } from './outcome.ts';
 import { msiIrqsShowFinish } from './msi-sysfs.ts';
 import { irqDomainCreateFinish } from './irqdomain.ts';
+import { irqCreateFwspecMappingFinish } from './irq-mapping.ts';
 
 export type TaskId = number;
 
 /** a kernel path started and not finished (see above) */
 export type InFlight =
   | { readonly kind: 'sysfs-read'; readonly id: TaskId; readonly dev: DevId; readonly virq: Virq; readonly desc: DescId }
-  | { readonly kind: 'domain-create'; readonly id: TaskId; readonly domain: DomainId; readonly parent: DomainId | null };
+  | { readonly kind: 'domain-create'; readonly id: TaskId; readonly domain: DomainId; readonly parent: DomainId | null }
+  | { readonly kind: 'fwspec-mapping'; readonly id: TaskId; readonly dev: DevId; readonly domain: DomainId; readonly hwirq: number };
 
 /** at most this many tasks in flight at once (each one is a blocked kernel thread or reader) */
 export const MAX_TASKS = 2;
@@ -67,6 +71,7 @@ export function taskResume(w: World, id: TaskId): Outcome<void> {
     .returnType<Outcome<void>>()
     .with({ kind: 'sysfs-read' }, (x) => msiIrqsShowFinish(w, x))
     .with({ kind: 'domain-create' }, (x) => irqDomainCreateFinish(w, x))
+    .with({ kind: 'fwspec-mapping' }, (x) => irqCreateFwspecMappingFinish(w, x))
     .exhaustive();
 }
 
@@ -75,5 +80,6 @@ export function describeTask(w: World, t: InFlight): string {
   return match(t)
     .with({ kind: 'sysfs-read' }, (x) => `msi_irqs/${x.virq} reader of ${w.devices[x.dev]?.name ?? `device #${x.dev}`}`)
     .with({ kind: 'domain-create' }, (x) => `irq_domain_create_hierarchy(${w.domainNames[x.domain] ?? `#${x.domain}`})`)
+    .with({ kind: 'fwspec-mapping' }, (x) => `irq_create_fwspec_mapping(${w.devices[x.dev]?.name ?? `device #${x.dev}`}, hwirq ${x.hwirq})`)
     .exhaustive();
 }

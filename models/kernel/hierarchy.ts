@@ -10,6 +10,7 @@ import type { Outcome } from './outcome.ts';
 import { vectorDomainOps } from './vector.ts';
 import { intelIrDomainOps } from './irq-remapping.ts';
 import { msiDomainOps } from './msi-domain.ts';
+import { wiredDomainOps } from './irq-mapping.ts';
 
 /** where an injected allocation failure hits (an operation parameter, see FailPoint) */
 export type FailSite = 'irq-desc' | 'irq-data' | 'vector' | 'irte' | 'msi-desc' | 'activate';
@@ -67,7 +68,7 @@ export interface DomainOps {
 /** the ops table by kind (built on first use: the level modules import this one too) */
 let table: Readonly<Record<DomainKind, DomainOps>> | null = null;
 export const domainOps = (kind: DomainKind): DomainOps =>
-  (table ??= { vector: vectorDomainOps, ir: intelIrDomainOps, msi: msiDomainOps })[kind];
+  (table ??= { vector: vectorDomainOps, ir: intelIrDomainOps, msi: msiDomainOps, wired: wiredDomainOps })[kind];
 
 const kindAt = (w: World, virq: Virq, lvl: number): DomainKind | null => {
   const l = w.irqs[virq]?.levels[lvl];

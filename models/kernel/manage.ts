@@ -15,6 +15,7 @@ import { irqDomainActivateIrq, irqDomainDeactivateIrq } from './irqdomain.ts';
 import { apicSetAffinity, vectorFreeMovedVector } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { msiDomainSetAffinity } from './msi-domain.ts';
+import { wiredSetAffinity } from './irq-mapping.ts';
 import type { VectorChipData } from './types.ts';
 import { onlineCpus, putIrq, updDevice, updIrq, domainName } from './world.ts';
 import { intersect } from './util.ts';
@@ -33,7 +34,13 @@ export function irqDoSetAffinity(w: World, virq: Virq, mask: readonly CpuId[]): 
   if (tmp.length === 0) return err(w, 'EINVAL', `irq ${virq}: no online CPU in {${mask.join(',')}}`);
   const top = w.domains[d.levels[0]!.domain]!;
   const r =
-    top.kind === 'msi' ? msiDomainSetAffinity(w, virq, 0, tmp) : top.kind === 'ir' ? intelIrSetAffinity(w, virq, 0, tmp) : apicSetAffinity(w, virq, 0, tmp);
+    top.kind === 'msi'
+      ? msiDomainSetAffinity(w, virq, 0, tmp)
+      : top.kind === 'ir'
+        ? intelIrSetAffinity(w, virq, 0, tmp)
+        : top.kind === 'wired'
+          ? wiredSetAffinity(w, virq, 0, tmp)
+          : apicSetAffinity(w, virq, 0, tmp);
   if (r.kind !== 'ok') return r;
   const after = r.world.irqs[virq]!;
   const broken = !after.effective.every((c) => mask.includes(c));

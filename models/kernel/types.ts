@@ -37,7 +37,7 @@ export type BusToken =
   | 'DEVICE_MSI';
 
 /** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
-export type DomainKind = 'vector' | 'ir' | 'msi';
+export type DomainKind = 'vector' | 'ir' | 'msi' | 'wired';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
 export interface MsiDomainInfo {
@@ -133,7 +133,9 @@ export interface IrqData {
 /** who holds a virq: an msi_desc, or a direct irq_domain_alloc_irqs() caller */
 export type IrqOwner =
   | { readonly kind: 'msi'; readonly desc: DescId }
-  | { readonly kind: 'core'; readonly alloc: number };
+  | { readonly kind: 'core'; readonly alloc: number }
+  /** a hwirq -> virq mapping of a wired domain (irq_create_fwspec_mapping(), models/kernel/irq-mapping.ts) */
+  | { readonly kind: 'mapping'; readonly domain: DomainId; readonly hwirq: number };
 
 /** include/linux/irqdesc.h struct irq_desc + the irqd state bits the model tracks */
 export interface IrqDesc {
@@ -323,6 +325,8 @@ export interface World {
   /** kernel paths started and not finished (models/kernel/concurrency.ts); absent: none ever */
   readonly inflight?: readonly InFlight[];
   readonly nextTask?: TaskId;
+  /** the virq each device's driver got for its interrupt line (models/kernel/irq-mapping.ts); absent: none */
+  readonly lineIrqs?: Readonly<Record<DevId, Virq>>;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

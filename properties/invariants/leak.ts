@@ -16,8 +16,8 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
-  reads: ['irqs', 'descs', 'coreAllocs', 'devices'],
-  statement: 'every allocated virq has exactly one live owner (an msi_desc or a direct caller) and every owner holds exactly its virqs',
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'lineIrqs'],
+  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller, or a hwirq mapping some driver holds) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
   check(w) {
     if (w.irqs[0]) return 'virq 0 is allocated (0 is the invalid irq)';
@@ -30,6 +30,9 @@ export const virqOwnership: StateInvariant = {
         if (d.virq < desc.irq || d.virq >= desc.irq + desc.nvecUsed) {
           return `irq ${d.virq} belongs to msi_desc #${o.desc} of ${w.devices[desc.dev]?.name}, which now names irq ${desc.irq || 'none'}`;
         }
+      } else if (o.kind === 'mapping') {
+        // irq_create_fwspec_mapping(): the virq stays until the last user disposes of it
+        if (!Object.values(w.lineIrqs ?? {}).includes(d.virq)) return `irq ${d.virq} maps hwirq ${o.hwirq} and no driver holds it any more: the virq leaked`;
       } else {
         const a = w.coreAllocs[o.alloc];
         if (!a || d.virq < a.base || d.virq >= a.base + a.count) return `irq ${d.virq} was allocated directly and its caller no longer holds it: the virq leaked`;
@@ -42,6 +45,10 @@ export const virqOwnership: StateInvariant = {
           return `msi_desc #${desc.id} of ${w.devices[desc.dev]?.name ?? `device #${desc.dev}`} (index ${desc.msiIndex}) names irq ${desc.irq + i}, which ${d ? 'belongs to someone else' : 'is not allocated'}`;
         }
       }
+    }
+    for (const [dev, virq] of Object.entries(w.lineIrqs ?? {})) {
+      const d = w.irqs[virq];
+      if (!d || d.owner?.kind !== 'mapping') return `the driver of ${w.devices[Number(dev)]?.name ?? `device #${dev}`} holds irq ${virq} of its interrupt line, which ${d ? 'now belongs to someone else' : 'was freed behind its back'}`;
     }
     for (const a of Object.values(w.coreAllocs)) {
       for (let i = 0; i < a.count; i++) {

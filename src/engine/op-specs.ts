@@ -16,6 +16,7 @@ import { IDXD_DRIVER } from '../../models/dsa/idxd.ts';
 import { dsaOpSpecs } from './dsa-op-specs.ts';
 import { MAX_TASKS, tasksOf } from '../../models/kernel/concurrency.ts';
 import { msiIrqsFiles } from '../../models/kernel/msi-sysfs.ts';
+import { irqLineOf, lineIrqHolders } from '../../models/kernel/irq-mapping.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -279,6 +280,25 @@ export const opSpecs: Specs = {
     candidates: (w) => tasksOf(w).map((t) => t.id),
     build: (_w, _m, _c, task: number) => ({ type: 'taskResume', task }),
   },
+  // a driver maps its interrupt line once (platform_get_irq() in probe); only with a wired controller
+  irqCreateFwspecMapping: {
+    candidates: (w, mode) => {
+      if (!w.config.wired || tasksOf(w).length >= MAX_TASKS) return [];
+      const busy = (d: Device) => tasksOf(w).some((t) => t.kind === 'fwspec-mapping' && t.dev === d.id);
+      const devs = mode === 'legal' ? testBound(w).filter((d) => w.lineIrqs?.[d.id] === undefined && !busy(d)) : liveDevices(w);
+      return devs.filter((d) => irqLineOf(w, d.id) !== null);
+    },
+    build: (_w, _m, _c, d: Device) => ({ type: 'irqCreateFwspecMapping', dev: d.id }),
+  },
+  // the last user of a mapping disposes of it, with no handler left on it
+  irqDisposeMapping: {
+    candidates: (w, mode) =>
+      Object.entries(w.lineIrqs ?? {})
+        .map(([dev, virq]) => ({ dev: Number(dev), virq }))
+        .filter((x) => mode === 'any' || (w.devices[x.dev]?.driver === TEST_DRIVER && lineIrqHolders(w, x.virq).length === 1 && !w.irqs[x.virq]?.action))
+        .map((x) => w.devices[x.dev]!),
+    build: (_w, _m, _c, d: Device) => ({ type: 'irqDisposeMapping', dev: d.id }),
+  },
 };
 
 /**
@@ -302,8 +322,10 @@ export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
   mdevCreate: 30,
   mdevOpen: 30,
   dsaImsInterrupt: 15,
-  // a task in flight resumes now and then: the window it leaves open spans a few other calls
-  taskResume: 4,
+  // a task in flight resumes like any other call: its window spans a few other calls
+  taskResume: 10,
+  // drivers map their interrupt line as they probe: as common as a probe
+  irqCreateFwspecMapping: 25,
 };
 
 /** one step: pick among the enabled operations (by weight), then its arguments */
@@ -355,7 +377,7 @@ export function isLegalOp(w: World, op: Op): boolean {
   const o = op as unknown as Record<string, unknown>;
   return cands.some((c) => {
     if (typeof c === 'number') {
-      const key = ['virq', 'cpu', 'parent', 'domain', 'unit'].find((k) => typeof o[k] === 'number');
+      const key = ['virq', 'cpu', 'parent', 'domain', 'unit', 'task'].find((k) => typeof o[k] === 'number');
       return key !== undefined && o[key] === c;
     }
     const x = c as Record<string, unknown>;

@@ -115,3 +115,65 @@ describe('domain registration (irq_domain_create_hierarchy)', () => {
     expect(a.violations).toEqual([]);
   });
 });
+
+describe('hwirq mappings of a wired controller (irq_create_fwspec_mapping)', () => {
+  const map = (dev: number) => ({ type: 'irqCreateFwspecMapping' as const, dev });
+  const shared = (faults: FaultId[] = []) => must(races('6.2', faults), probe(NIC), probe(PLAT));
+
+  it('the races platform has the wired domain on VECTOR; small has none and offers no mapping', () => {
+    const w = races('6.2');
+    const io = Object.values(w.domains).find((d) => d.kind === 'wired')!;
+    expect(io.name).toBe('IO-APIC-0');
+    expect(io.parent).toBe(w.vectorDomain);
+    const s = must(bootWorld(kernelProfile('6.2', { quirks: false }), smallConfig), probe(NIC));
+    expect(opSpecs.irqCreateFwspecMapping.candidates(s, 'legal')).toEqual([]);
+  });
+
+  it('two devices sharing a line get the same virq; the last user disposes of it [irq_find_mapping() first, 601363cc08da]', () => {
+    const w = shared();
+    const a = run(w, map(NIC));
+    const va = value<number>(a);
+    const b = run(a.world, map(PLAT));
+    expect(value<number>(b)).toBe(va);
+    expect(tasksOf(b.world)).toEqual([]);
+    expect(b.world.irqs[va]!.levels.map((l) => l.hwirq)[0]).toBe(16);
+    // no reference count: while both hold it, neither may dispose of it
+    expect(opSpecs.irqDisposeMapping.candidates(b.world, 'legal')).toEqual([]);
+    const c = apply(a.world, [{ type: 'irqDisposeMapping', dev: NIC }]);
+    expect(c.violations).toEqual([]);
+    expect(c.world.irqs[va]).toBeUndefined();
+  });
+
+  it('a mapped line can be requested, moved and freed like any irq', () => {
+    const w = shared();
+    const a = run(w, map(NIC));
+    const v = value<number>(a);
+    const r = apply(a.world, [
+      { type: 'requestIrq', virq: v, dev: null, devm: false },
+      { type: 'irqSetAffinity', virq: v, cpus: [1], fromUser: false },
+      { type: 'deviceFireIrq', virq: v },
+      { type: 'freeIrq', virq: v },
+      { type: 'irqDisposeMapping', dev: NIC },
+    ]);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('B33: both drivers find no mapping before either creates one: two virqs for pin 16 (parent-chain)', () => {
+    const w = shared(['B33']);
+    const a = apply(w, [map(NIC), map(PLAT)]);
+    const [t0, t1] = tasksOf(a.world);
+    expect([t0?.kind, t1?.kind]).toEqual(['fwspec-mapping', 'fwspec-mapping']);
+    const r = apply(a.world, [{ type: 'taskResume', task: t1!.id }, { type: 'taskResume', task: t0!.id }]);
+    expect(r.violations.map((v) => v.invariant)).toContain('parent-chain');
+    expect(Object.values(r.world.lineIrqs ?? {}).sort()).toEqual([1, 2]);
+  });
+
+  it('B33: a task that resumes before the other looks up leaves no duplicate', () => {
+    const w = shared(['B33']);
+    const a = apply(w, [map(NIC)]);
+    const r = apply(a.world, [{ type: 'taskResume', task: tasksOf(a.world)[0]!.id }, map(PLAT)]);
+    expect(r.violations).toEqual([]);
+    expect(r.world.lineIrqs).toEqual({ [NIC]: 1, [PLAT]: 1 });
+  });
+});
