@@ -61,8 +61,8 @@ export type Op =
   | { readonly type: 'msiIrqsShow'; readonly dev: DevId; readonly virq: Virq }
   | { readonly type: 'taskResume'; readonly task: TaskId }
   // hwirq -> virq mappings of a wired controller (a driver maps its interrupt line)
-  | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId }
-  | { readonly type: 'irqDisposeMapping'; readonly dev: DevId };
+  | { readonly type: 'irqCreateLineMapping'; readonly dev: DevId }
+  | { readonly type: 'irqDisposeLineMapping'; readonly dev: DevId };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -111,6 +111,6 @@ export const opTypes: readonly OpType[] = [
   'deviceUnregister',
   'msiIrqsShow',
   'taskResume',
-  'irqCreateFwspecMapping',
-  'irqDisposeMapping',
+  'irqCreateLineMapping',
+  'irqDisposeLineMapping',
 ];

@@ -26,7 +26,7 @@ import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
 import { designOf } from './designs/index.ts';
 import { msiIrqsShow } from './kernel/msi-sysfs.ts';
 import { taskResume } from './kernel/concurrency.ts';
-import { irqCreateFwspecMapping, irqDisposeMapping } from './kernel/irq-mapping.ts';
+import { irqCreateLineMapping, irqDisposeLineMapping } from './kernel/irq-mapping.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -118,8 +118,8 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'deviceUnregister' }, (o) => deviceUnregister(w, o.dev))
     .with({ type: 'msiIrqsShow' }, (o) => msiIrqsShow(w, o.dev, o.virq))
     .with({ type: 'taskResume' }, (o) => taskResume(w, o.task))
-    .with({ type: 'irqCreateFwspecMapping' }, (o) => irqCreateFwspecMapping(w, o.dev))
-    .with({ type: 'irqDisposeMapping' }, (o) => irqDisposeMapping(w, o.dev))
+    .with({ type: 'irqCreateLineMapping' }, (o) => irqCreateLineMapping(w, o.dev))
+    .with({ type: 'irqDisposeLineMapping' }, (o) => irqDisposeLineMapping(w, o.dev))
     .exhaustive();
 }
 

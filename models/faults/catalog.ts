@@ -120,7 +120,7 @@ export const faultCatalog = {
     subject: 'irqdomain: Fix mapping-creation race',
     hash: '601363cc08da25747feb87c55573dd54de91d66a',
     location: 'kernel/irq/irqdomain.c irq_create_fwspec_mapping(), irq_create_mapping_affinity()',
-    model: 'models/kernel/irq-mapping.ts irqCreateFwspecMapping() (the mapping task: models/kernel/concurrency.ts)',
+    model: 'models/kernel/irq-mapping.ts irqCreateLineMapping() (the mapping task: models/kernel/concurrency.ts)',
     says: 'the lookup of an existing mapping and the allocation of a new one are not under one lock, so two drivers of devices sharing a line both find none and map the pin twice',
     target: { kernel: '6.2', design: 'kernel', config: 'races' },
   },

@@ -32,7 +32,7 @@ import type { DescId, DevId, DomainId, Virq, World } from './types.ts';
 import { err, type Outcome } from './outcome.ts';
 import { msiIrqsShowFinish } from './msi-sysfs.ts';
 import { irqDomainCreateFinish } from './irqdomain.ts';
-import { irqCreateFwspecMappingFinish } from './irq-mapping.ts';
+import { irqCreateLineMappingFinish } from './irq-mapping.ts';
 
 export type TaskId = number;
 
@@ -71,7 +71,7 @@ export function taskResume(w: World, id: TaskId): Outcome<void> {
     .returnType<Outcome<void>>()
     .with({ kind: 'sysfs-read' }, (x) => msiIrqsShowFinish(w, x))
     .with({ kind: 'domain-create' }, (x) => irqDomainCreateFinish(w, x))
-    .with({ kind: 'fwspec-mapping' }, (x) => irqCreateFwspecMappingFinish(w, x))
+    .with({ kind: 'fwspec-mapping' }, (x) => irqCreateLineMappingFinish(w, x))
     .exhaustive();
 }
 

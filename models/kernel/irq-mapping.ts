@@ -130,13 +130,13 @@ function createMapping(w: World, dev: DevId, domain: DomainId, hwirq: number): O
 }
 
 /**
- * irqCreateFwspecMapping() - @dev's driver maps its interrupt line
+ * irqCreateLineMapping() - @dev's driver maps its interrupt line
  * An existing mapping of the pin is returned ("If we've already configured this interrupt,
  * don't do it again"); else a virq is allocated through the hierarchy. With 601363cc08da the
  * lookup and the allocation are one step under irq_domain_mutex.
  * Kernel: kernel/irq/irqdomain.c irq_create_fwspec_mapping()
  */
-export function irqCreateFwspecMapping(w: World, dev: DevId): Outcome<Virq | { task: TaskId }> {
+export function irqCreateLineMapping(w: World, dev: DevId): Outcome<Virq | { task: TaskId }> {
   const hwirq = irqLineOf(w, dev);
   if (hwirq === null) return err(w, 'EINVAL', `${deviceName(w, dev)} has no interrupt line`);
   const domain = wiredDomain(w);
@@ -153,10 +153,10 @@ export function irqCreateFwspecMapping(w: World, dev: DevId): Outcome<Virq | { t
 }
 
 /**
- * irqCreateFwspecMappingFinish() - the task that found no mapping allocates one (pre-fix order)
+ * irqCreateLineMappingFinish() - the task that found no mapping allocates one (pre-fix order)
  * Kernel: kernel/irq/irqdomain.c irq_create_fwspec_mapping() (before 601363cc08da)
  */
-export function irqCreateFwspecMappingFinish(w: World, t: Extract<InFlight, { kind: 'fwspec-mapping' }>): Outcome<void> {
+export function irqCreateLineMappingFinish(w: World, t: Extract<InFlight, { kind: 'fwspec-mapping' }>): Outcome<void> {
   const out = endTask(w, t.id);
   if (!out.domains[t.domain]) return uaf(out, `irq_create_fwspec_mapping: allocates from removed domain #${t.domain}`);
   const r = createMapping(out, t.dev, t.domain, t.hwirq);
@@ -164,11 +164,11 @@ export function irqCreateFwspecMappingFinish(w: World, t: Extract<InFlight, { ki
 }
 
 /**
- * irqDisposeMapping() - @dev's driver disposes of its line's virq: it is freed through the
+ * irqDisposeLineMapping() - @dev's driver disposes of its line's virq: it is freed through the
  * hierarchy whoever else uses it (the kernel counts no users)
  * Kernel: kernel/irq/irqdomain.c irq_dispose_mapping() (hierarchy: irq_domain_free_irqs())
  */
-export function irqDisposeMapping(w: World, dev: DevId): Outcome<void> {
+export function irqDisposeLineMapping(w: World, dev: DevId): Outcome<void> {
   const virq = holdersOf(w)[dev];
   if (virq === undefined) return err(w, 'EINVAL', `${deviceName(w, dev)} holds no mapping`);
   const out = { ...w, lineIrqs: recDel(holdersOf(w), dev) };

@@ -281,23 +281,23 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, task: number) => ({ type: 'taskResume', task }),
   },
   // a driver maps its interrupt line once (platform_get_irq() in probe); only with a wired controller
-  irqCreateFwspecMapping: {
+  irqCreateLineMapping: {
     candidates: (w, mode) => {
       if (!w.config.wired || tasksOf(w).length >= MAX_TASKS) return [];
       const busy = (d: Device) => tasksOf(w).some((t) => t.kind === 'fwspec-mapping' && t.dev === d.id);
       const devs = mode === 'legal' ? testBound(w).filter((d) => w.lineIrqs?.[d.id] === undefined && !busy(d)) : liveDevices(w);
       return devs.filter((d) => irqLineOf(w, d.id) !== null);
     },
-    build: (_w, _m, _c, d: Device) => ({ type: 'irqCreateFwspecMapping', dev: d.id }),
+    build: (_w, _m, _c, d: Device) => ({ type: 'irqCreateLineMapping', dev: d.id }),
   },
   // the last user of a mapping disposes of it, with no handler left on it
-  irqDisposeMapping: {
+  irqDisposeLineMapping: {
     candidates: (w, mode) =>
       Object.entries(w.lineIrqs ?? {})
         .map(([dev, virq]) => ({ dev: Number(dev), virq }))
         .filter((x) => mode === 'any' || (w.devices[x.dev]?.driver === TEST_DRIVER && lineIrqHolders(w, x.virq).length === 1 && !w.irqs[x.virq]?.action))
         .map((x) => w.devices[x.dev]!),
-    build: (_w, _m, _c, d: Device) => ({ type: 'irqDisposeMapping', dev: d.id }),
+    build: (_w, _m, _c, d: Device) => ({ type: 'irqDisposeLineMapping', dev: d.id }),
   },
 };
 
@@ -325,7 +325,7 @@ export const opWeights: Partial<Readonly<Record<OpType, number>>> = {
   // a task in flight resumes like any other call: its window spans a few other calls
   taskResume: 10,
   // drivers map their interrupt line as they probe: as common as a probe
-  irqCreateFwspecMapping: 25,
+  irqCreateLineMapping: 25,
 };
 
 /** one step: pick among the enabled operations (by weight), then its arguments */

@@ -62,7 +62,7 @@ export function describeCall(w: World, op: Op): string {
       const t = tasksOf(w).find((x) => x.id === o.task);
       return `<task #${o.task} resumes${t ? `: ${describeTask(w, t)}` : ''}>`;
     })
-    .with({ type: 'irqCreateFwspecMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}'s line: pin ${w.config.devices[o.dev]?.irqLine ?? '?'})`)
-    .with({ type: 'irqDisposeMapping' }, (o) => `irq_dispose_mapping(${w.lineIrqs?.[o.dev] ?? '?'})  # ${dev(o.dev)}`)
+    .with({ type: 'irqCreateLineMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}'s line: pin ${w.config.devices[o.dev]?.irqLine ?? '?'})`)
+    .with({ type: 'irqDisposeLineMapping' }, (o) => `irq_dispose_mapping(${w.lineIrqs?.[o.dev] ?? '?'})  # ${dev(o.dev)}`)
     .exhaustive();
 }

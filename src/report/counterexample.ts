@@ -83,8 +83,8 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   deviceUnregister: z.object({ dev: nat }),
   msiIrqsShow: z.object({ dev: nat, virq: nat }),
   taskResume: z.object({ task: nat }),
-  irqCreateFwspecMapping: z.object({ dev: nat }),
-  irqDisposeMapping: z.object({ dev: nat }),
+  irqCreateLineMapping: z.object({ dev: nat }),
+  irqDisposeLineMapping: z.object({ dev: nat }),
 };
 
 const fileSchema = z.object({

@@ -117,7 +117,7 @@ describe('domain registration (irq_domain_create_hierarchy)', () => {
 });
 
 describe('hwirq mappings of a wired controller (irq_create_fwspec_mapping)', () => {
-  const map = (dev: number) => ({ type: 'irqCreateFwspecMapping' as const, dev });
+  const map = (dev: number) => ({ type: 'irqCreateLineMapping' as const, dev });
   const shared = (faults: FaultId[] = []) => must(races('6.2', faults), probe(NIC), probe(PLAT));
 
   it('the races platform has the wired domain on VECTOR; small has none and offers no mapping', () => {
@@ -126,7 +126,7 @@ describe('hwirq mappings of a wired controller (irq_create_fwspec_mapping)', () 
     expect(io.name).toBe('IO-APIC-0');
     expect(io.parent).toBe(w.vectorDomain);
     const s = must(bootWorld(kernelProfile('6.2', { quirks: false }), smallConfig), probe(NIC));
-    expect(opSpecs.irqCreateFwspecMapping.candidates(s, 'legal')).toEqual([]);
+    expect(opSpecs.irqCreateLineMapping.candidates(s, 'legal')).toEqual([]);
   });
 
   it('two devices sharing a line get the same virq; the last user disposes of it [irq_find_mapping() first, 601363cc08da]', () => {
@@ -138,8 +138,8 @@ describe('hwirq mappings of a wired controller (irq_create_fwspec_mapping)', () 
     expect(tasksOf(b.world)).toEqual([]);
     expect(b.world.irqs[va]!.levels.map((l) => l.hwirq)[0]).toBe(16);
     // no reference count: while both hold it, neither may dispose of it
-    expect(opSpecs.irqDisposeMapping.candidates(b.world, 'legal')).toEqual([]);
-    const c = apply(a.world, [{ type: 'irqDisposeMapping', dev: NIC }]);
+    expect(opSpecs.irqDisposeLineMapping.candidates(b.world, 'legal')).toEqual([]);
+    const c = apply(a.world, [{ type: 'irqDisposeLineMapping', dev: NIC }]);
     expect(c.violations).toEqual([]);
     expect(c.world.irqs[va]).toBeUndefined();
   });
@@ -153,7 +153,7 @@ describe('hwirq mappings of a wired controller (irq_create_fwspec_mapping)', () 
       { type: 'irqSetAffinity', virq: v, cpus: [1], fromUser: false },
       { type: 'deviceFireIrq', virq: v },
       { type: 'freeIrq', virq: v },
-      { type: 'irqDisposeMapping', dev: NIC },
+      { type: 'irqDisposeLineMapping', dev: NIC },
     ]);
     expect(r.outcomes.map((o) => o.kind)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(r.violations).toEqual([]);

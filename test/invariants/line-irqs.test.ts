@@ -14,8 +14,8 @@ const mapped = () =>
   applyOk(world(), [
     { type: 'driverProbe', dev: NIC, managed: false, fail: false },
     { type: 'driverProbe', dev: PLAT, managed: false, fail: false },
-    { type: 'irqCreateFwspecMapping', dev: NIC },
-    { type: 'irqCreateFwspecMapping', dev: PLAT },
+    { type: 'irqCreateLineMapping', dev: NIC },
+    { type: 'irqCreateLineMapping', dev: PLAT },
   ]).world;
 
 describe('virq-ownership (I1): hwirq mappings', () => {
@@ -26,7 +26,7 @@ describe('virq-ownership (I1): hwirq mappings', () => {
   });
 
   it('a driver holding a virq disposed of behind its back is reported (any caller: the first user disposes)', () => {
-    const a = apply(mapped(), [{ type: 'irqDisposeMapping', dev: NIC }]);
+    const a = apply(mapped(), [{ type: 'irqDisposeLineMapping', dev: NIC }]);
     expect(a.violations.map((v) => v.message).join('\n')).toMatch(/the driver of plat0 holds irq 1 of its interrupt line, which was freed behind its back/);
   });
 
@@ -40,9 +40,9 @@ describe('virq-ownership (I1): hwirq mappings', () => {
     expect(a.violations).toEqual([]);
     const sole = applyOk(world(), [
       { type: 'driverProbe', dev: NIC, managed: false, fail: false },
-      { type: 'irqCreateFwspecMapping', dev: NIC },
+      { type: 'irqCreateLineMapping', dev: NIC },
     ]).world;
-    const b = apply(sole, [{ type: 'irqDisposeMapping', dev: NIC }]);
+    const b = apply(sole, [{ type: 'irqDisposeLineMapping', dev: NIC }]);
     expect(b.violations).toEqual([]);
     expect(b.world.irqs[1]).toBeUndefined();
   });
