@@ -6,6 +6,7 @@
 import type { CoreClient, CpuId, DevId, DomainId, UnitId, Virq } from './kernel/types.ts';
 import type { MdevId, WqType } from './dsa/types.ts';
 import type { FailPoint } from './kernel/hierarchy.ts';
+import type { TaskId } from './kernel/concurrency.ts';
 
 export type Op =
   // 2.1 domain lifecycle
@@ -68,7 +69,14 @@ export type Op =
   | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId; readonly pin: number }
   | { readonly type: 'irqDisposeMapping'; readonly virq: Virq }
   // Intel VMD (models/kernel/vmd.ts); its remove() runs on device_release_driver
-  | { readonly type: 'vmdProbe'; readonly dev: DevId; readonly fail: FailPoint | null };
+  | { readonly type: 'vmdProbe'; readonly dev: DevId; readonly fail: FailPoint | null }
+  // concurrent tasks (models/kernel/concurrency.ts): a sysfs reader enters show(); a task in
+  // flight gets the CPU back
+  | { readonly type: 'msiIrqsShow'; readonly dev: DevId; readonly virq: Virq }
+  | { readonly type: 'taskResume'; readonly task: TaskId }
+  // hwirq -> virq mappings of a wired controller (a driver maps its interrupt line)
+  | { readonly type: 'irqCreateLineMapping'; readonly dev: DevId }
+  | { readonly type: 'irqDisposeLineMapping'; readonly dev: DevId };
 
 export type OpType = Op['type'];
 export type OpOf<K extends OpType> = Extract<Op, { type: K }>;
@@ -124,4 +132,8 @@ export const opTypes: readonly OpType[] = [
   'irqCreateFwspecMapping',
   'irqDisposeMapping',
   'vmdProbe',
+  'msiIrqsShow',
+  'taskResume',
+  'irqCreateLineMapping',
+  'irqDisposeLineMapping',
 ];

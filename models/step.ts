@@ -29,6 +29,9 @@ import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
 import { hvEjectDevice } from './pci/hyperv.ts';
 import { irqCreateFwspecMapping, irqDisposeMapping } from './kernel/mbigen.ts';
 import { vmdProbe } from './kernel/vmd.ts';
+import { msiIrqsShow } from './kernel/msi-sysfs.ts';
+import { taskResume } from './kernel/concurrency.ts';
+import { irqCreateLineMapping, irqDisposeLineMapping } from './kernel/irq-mapping.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -59,7 +62,7 @@ function dispatch(w: World, op: Op): StepOutcome {
   return match(op)
     .returnType<StepOutcome>()
     .with({ type: 'platformMsiCreateIrqDomain' }, (o) => {
-      const r = platformMsiCreateIrqDomain(w, o.parent, `PLATFORM-MSI-${w.nextDomainId}`);
+      const r = platformMsiCreateIrqDomain(w, o.parent, `PLATFORM-MSI-${w.nextDomainId}`, { lastStep: true });
       return { kind: 'ok', world: r.w, value: r.id };
     })
     .with({ type: 'irqDomainRemove' }, (o) => irqDomainRemove(w, o.domain))
@@ -133,6 +136,10 @@ function dispatch(w: World, op: Op): StepOutcome {
     .with({ type: 'irqCreateFwspecMapping' }, (o) => irqCreateFwspecMapping(w, o.dev, o.pin))
     .with({ type: 'irqDisposeMapping' }, (o) => irqDisposeMapping(w, o.virq))
     .with({ type: 'vmdProbe' }, (o) => vmdProbe(w, o.dev, o.fail))
+    .with({ type: 'msiIrqsShow' }, (o) => msiIrqsShow(w, o.dev, o.virq))
+    .with({ type: 'taskResume' }, (o) => taskResume(w, o.task))
+    .with({ type: 'irqCreateLineMapping' }, (o) => irqCreateLineMapping(w, o.dev))
+    .with({ type: 'irqDisposeLineMapping' }, (o) => irqDisposeLineMapping(w, o.dev))
     .exhaustive();
 }
 

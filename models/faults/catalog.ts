@@ -216,6 +216,33 @@ export const faultCatalog = {
     says: "with VMD as MSI parent, vmd_msi_free() takes irq_get_chip_data(virq), the per-device PCI/MSI level's chip_data (already reset to NULL), instead of its own vmd_irq: NULL dereference, and the vmd_irq is never freed",
     target: { kernel: '6.2', design: 'kernel', config: 'vmd' },
   },
+  B20: {
+    id: 'B20',
+    subject: 'PCI/MSI: Destroy sysfs before freeing entries',
+    hash: '3735459037114d31e5acd9894fad9aed104231a0',
+    location: 'drivers/pci/msi.c free_msi_irqs() (5.10)',
+    model: 'models/kernel/pci-msi.ts pciFreeIrqVectors() (readers: models/kernel/msi-sysfs.ts, models/kernel/concurrency.ts)',
+    says: 'free_msi_irqs() frees the MSI entries before removing the msi_irqs/ files, so a reader inside msi_mode_show() finishes (kernfs_drain) on a freed entry',
+    target: { kernel: '5.10', design: 'kernel', config: 'races' },
+  },
+  B30: {
+    id: 'B30',
+    subject: 'irqdomain: Fix domain registration race',
+    hash: '8932c32c3053accd50702b36e944ac2016cd103c',
+    location: 'kernel/irq/irqdomain.c irq_domain_create_hierarchy(), __irq_domain_add()',
+    model: 'models/kernel/irqdomain.ts irqDomainCreateHierarchy() (the creating task: models/kernel/concurrency.ts)',
+    says: 'a new hierarchy domain is on irq_domain_list before its parent is set, so an allocation through it meanwhile gets irq data for the outer level only',
+    target: { kernel: '6.2', design: 'kernel', config: 'races' },
+  },
+  B33: {
+    id: 'B33',
+    subject: 'irqdomain: Fix mapping-creation race',
+    hash: '601363cc08da25747feb87c55573dd54de91d66a',
+    location: 'kernel/irq/irqdomain.c irq_create_fwspec_mapping(), irq_create_mapping_affinity()',
+    model: 'models/kernel/irq-mapping.ts irqCreateLineMapping() (the mapping task: models/kernel/concurrency.ts)',
+    says: 'the lookup of an existing mapping and the allocation of a new one are not under one lock, so two drivers of devices sharing a line both find none and map the pin twice',
+    target: { kernel: '6.2', design: 'kernel', config: 'races' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

@@ -18,6 +18,7 @@ import { irLateInit, irUnitSetup } from './ir-select.ts';
 import { ioapicsAtBoot, setupIoApic } from './ioapic.ts';
 import { deviceAdd } from './device.ts';
 import { hvPciProbe } from '../pci/hyperv.ts';
+import { wiredSetup } from './irq-mapping.ts';
 import { newDevice, putUnit } from './world.ts';
 import { sparseTable } from './util.ts';
 import { dsaPfAtReset } from '../dsa/device.ts';
@@ -109,6 +110,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   w = irLateInit(w);
   // setup_IO_APIC() runs from the APIC init, before PCI enumeration
   if (w.ioapics) w = setupIoApic(w);
+  if (config.wired) w = wiredSetup(w);
   if (design?.boot) w = design.boot(w);
   for (const id of Object.keys(devices).map(Number)) {
     const r = deviceAdd(w, id);

@@ -37,8 +37,9 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
     if (d0.levels.some((l) => !out.domains[l.domain])) continue; // chip torn down: nothing to do
     const lvl = d0.levels.length - 1;
     const c = d0.levels[lvl]!.chip as VectorChipData | null;
-    // demultiplexed (a VMD child): no CPU target of its own; a GIC-ITS root migrates like a vector
-    if (!c || out.domains[d0.levels[lvl]!.domain]?.kind === 'vmd') continue;
+    // a demultiplexed chain (VMD child) or one cut short has no CPU target of its own; a GIC-ITS
+    // root migrates like a vector
+    if (!c || (c.kind !== 'vector' && c.kind !== 'its')) continue;
     // irq_force_complete_move(): for every visited irq (a6c11c0a5235); before that fix only
     // after irq_needs_fixup(), i.e. for started irqs whose effective mask has the dying CPU
     const needsFixup = d0.started && d0.effective.includes(cpu);

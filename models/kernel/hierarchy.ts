@@ -14,6 +14,7 @@ import { msiDomainOps } from './msi-domain.ts';
 import { itsDomainOps } from './its.ts';
 import { mbigenDomainOps } from './mbigen.ts';
 import { vmdDomainOps } from './vmd.ts';
+import { wiredDomainOps } from './irq-mapping.ts';
 
 /** where an injected allocation failure hits (an operation parameter, see FailPoint) */
 export type FailSite = 'irq-desc' | 'irq-data' | 'vector' | 'irte' | 'msi-desc' | 'activate';
@@ -73,7 +74,7 @@ export interface DomainOps {
 /** the ops table by kind (built on first use: the level modules import this one too) */
 let table: Readonly<Record<DomainKind, DomainOps>> | null = null;
 export const domainOps = (kind: DomainKind): DomainOps =>
-  (table ??= { vector: vectorDomainOps, ir: irDomainOps, msi: msiDomainOps, ioapic: ioapicDomainOps, its: itsDomainOps, mbigen: mbigenDomainOps, vmd: vmdDomainOps })[kind];
+  (table ??= { vector: vectorDomainOps, ir: irDomainOps, msi: msiDomainOps, ioapic: ioapicDomainOps, its: itsDomainOps, mbigen: mbigenDomainOps, vmd: vmdDomainOps, wired: wiredDomainOps })[kind];
 
 const kindAt = (w: World, virq: Virq, lvl: number): DomainKind | null => {
   const l = w.irqs[virq]?.levels[lvl];

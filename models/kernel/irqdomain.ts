@@ -11,6 +11,8 @@ import type { CpuId, DomainId, IrqData, IrqDesc, IrqDomain, IrqOwner, Virq, Worl
 import { domainOps, failsAt, type AllocArg } from './hierarchy.ts';
 import { err, okVoid, ok, uaf, warned, type Outcome } from './outcome.ts';
 import { allCpus, dropDomain, dropIrq, parentChain, putDomain, putIrq, domainName } from './world.ts';
+import { beginTask, endTask, type InFlight } from './concurrency.ts';
+import { hasFault } from './profile.ts';
 
 /** the linear revmap size: hwirqs at or above it live in the radix tree */
 const revmapSize = (d: IrqDomain): number => (d.kind === 'ir' ? 65536 : 0);
@@ -21,10 +23,38 @@ export type NewDomain = Omit<IrqDomain, 'id' | 'mapcount'>;
  * irqDomainCreateHierarchy() - publish a new domain; @parent is stored, never checked
  * Kernel: kernel/irq/irqdomain.c irq_domain_create_hierarchy()
  */
-export function irqDomainCreateHierarchy(w: World, spec: NewDomain): { w: World; id: DomainId } {
+export function irqDomainCreateHierarchy(w: World, spec: NewDomain, opts: CreateOpts = {}): { w: World; id: DomainId } {
   const id = w.nextDomainId;
   const d: IrqDomain = { ...spec, id, mapcount: 0 };
-  return { w: { ...putDomain(w, d), nextDomainId: id + 1, domainNames: { ...w.domainNames, [id]: d.name } }, id };
+  const named = { ...w, nextDomainId: id + 1, domainNames: { ...w.domainNames, [id]: d.name } };
+  // 8932c32c3053 "irqdomain: Fix domain registration race": the domain is set up completely and
+  // then published. Before it, __irq_domain_add() put it on irq_domain_list and only then did
+  // irq_domain_create_hierarchy() set domain->parent and the flags: other tasks could find it
+  // with no parent in between (a task in flight, models/kernel/concurrency.ts)
+  if (opts.lastStep && w.config.concurrency && hasFault(w.profile, 'B30')) {
+    const t = beginTask(putDomain(named, { ...d, parent: null }), { kind: 'domain-create', domain: id, parent: spec.parent });
+    return { w: t.w, id };
+  }
+  return { w: putDomain(named, d), id };
+}
+
+export interface CreateOpts {
+  /**
+   * the creation is the last thing its operation does (a module registering a domain): the
+   * creating task can be overtaken right after it, nothing of its own uses the domain first
+   */
+  readonly lastStep?: boolean;
+}
+
+/**
+ * irqDomainCreateFinish() - the creating task sets domain->parent (pre-8932c32c3053 order)
+ * Kernel: kernel/irq/irqdomain.c irq_domain_create_hierarchy() (before 8932c32c3053)
+ */
+export function irqDomainCreateFinish(w: World, t: Extract<InFlight, { kind: 'domain-create' }>): Outcome<void> {
+  const out = endTask(w, t.id);
+  const d = out.domains[t.domain];
+  if (!d) return uaf(out, `irq_domain_create_hierarchy: sets the parent of ${domainName(w, t.domain)}, which was removed`);
+  return okVoid(putDomain(out, { ...d, parent: t.parent }));
 }
 
 /** virqs with a live level in @domain (the revmap, derived) */

@@ -16,6 +16,7 @@ import { apicSetAffinity, vectorFreeMovedVector } from './vector.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { msiDomainSetAffinity } from './msi-domain.ts';
 import { ioapicSetAffinity } from './ioapic.ts';
+import { wiredSetAffinity } from './irq-mapping.ts';
 import type { VectorChipData } from './types.ts';
 import { onlineCpus, putIrq, updDevice, updIrq, domainName } from './world.ts';
 import { intersect } from './util.ts';
@@ -46,6 +47,8 @@ export function irqDoSetAffinity(w: World, virq: Virq, mask: readonly CpuId[]): 
           ? ioapicSetAffinity(w, virq, 0, tmp)
         : top.kind === 'mbigen'
           ? msiDomainSetAffinity(w, virq, 1, tmp) // mbigen: irq_chip_set_affinity_parent()
+        : top.kind === 'wired'
+          ? wiredSetAffinity(w, virq, 0, tmp)
           : apicSetAffinity(w, virq, 0, tmp);
   if (r.kind !== 'ok') return r;
   const after = r.world.irqs[virq]!;

@@ -102,6 +102,8 @@ function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World 
 
 /** msi_domain_activate(): compose and write the message to the device */
 function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
+  // no parent level composes a message: BUG_ON(irq_chip_compose_msi_msg()) (-ENOSYS)
+  if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_activate(${virq}): no parent composes the MSI message: BUG_ON(irq_chip_compose_msi_msg())`);
   const msg = composeMsiMsg(w, virq, lvl);
   const out = writeMsg(w, lvl, virq, msg);
   const activated = putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg } });
@@ -120,6 +122,7 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
  * Kernel: kernel/irq/msi.c msi_domain_set_affinity()
  */
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
+  if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_set_affinity(${virq}): irq_data->parent_data is NULL: NULL pointer dereference`);
   const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
   // a VMD child cannot move (vmd.c: MSI_FLAG_NO_AFFINITY, no irq_set_affinity callback)
   if (parentKind === 'vmd') return err(w, 'EINVAL', `irq ${virq}: a VMD child interrupt has no affinity of its own`);

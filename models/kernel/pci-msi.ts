@@ -28,6 +28,7 @@ import {
 import { allCpus, updDevice, domainName } from './world.ts';
 import { hasFault } from './profile.ts';
 import { msiDomainPrepareIrqs } from './its.ts';
+import { msiIrqsDrain } from './msi-sysfs.ts';
 
 export type PciIrqType = 'msi' | 'msix';
 
@@ -255,8 +256,15 @@ export function pciFreeIrqVectors(w: World, dev: DevId): Outcome<void> {
     }
     const domId = domain510(w, dev);
     if (domId !== null && !w.domains[domId]) return uaf(w, `${d.name}: msi_domain ${domainName(w, domId)} was freed`);
-    const out = freeMsiListDescs(msiDomainFreeIrqs510(w, dev), dev);
-    return okVoid(updDevice(out, dev, (x) => ({ ...x, msiEnabled: null })));
+    // 373545903711 "PCI/MSI: Destroy sysfs before freeing entries": msi_destroy_sysfs() (which
+    // drains the msi_irqs/ readers) comes first; before it, the entries were freed first
+    const late = hasFault(w.profile, 'B20');
+    const drained = late ? okVoid(w) : msiIrqsDrain(w, dev);
+    if (drained.kind !== 'ok') return drained;
+    const freed = freeMsiListDescs(msiDomainFreeIrqs510(drained.world, dev), dev);
+    const r = late ? msiIrqsDrain(freed, dev) : okVoid(freed);
+    if (r.kind !== 'ok') return r;
+    return okVoid(updDevice(r.world, dev, (x) => ({ ...x, msiEnabled: null })));
   }
   const r = msiDomainFreeLocked(w, dev, 0, 0, 65535);
   if (r.kind === 'bug' || r.kind === 'use-after-free') return r;

@@ -8,7 +8,7 @@
 import type { DevId, DomainId, World } from './types.ts';
 import type { FailPoint } from './hierarchy.ts';
 import { err, okVoid, uaf, type Failure, type Outcome } from './outcome.ts';
-import { irqDomainCreateHierarchy } from './irqdomain.ts';
+import { irqDomainCreateHierarchy, type CreateOpts } from './irqdomain.ts';
 import { addMsiListDescs, freeMsiListDescs, msiDomainAllocIrqs510, msiDomainAllocLocked, msiDomainFreeIrqs510, msiDomainFreeLocked, msiSetupDeviceData } from './msi.ts';
 import { hasQuirk } from './profile.ts';
 import { updDevice, domainName } from './world.ts';
@@ -21,7 +21,7 @@ export const MAX_DEV_MSIS = 2048;
  * The parent pointer is stored unchecked (a freed parent is found only when used).
  * Kernel: drivers/base/platform-msi.c platform_msi_create_irq_domain()
  */
-export function platformMsiCreateIrqDomain(w: World, parent: DomainId, name: string): { w: World; id: DomainId } {
+export function platformMsiCreateIrqDomain(w: World, parent: DomainId, name: string, opts: CreateOpts = {}): { w: World; id: DomainId } {
   return irqDomainCreateHierarchy(w, {
     name,
     kind: 'msi',
@@ -46,7 +46,7 @@ export function platformMsiCreateIrqDomain(w: World, parent: DomainId, name: str
       chip: 'platform',
     },
     creator: 'caller',
-  });
+  }, opts);
 }
 
 /** ida_simple_get(&platform_msi_devid_ida): lowest free devid */

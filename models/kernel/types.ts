@@ -15,6 +15,7 @@ import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from '../platform/config.ts';
 import type { DsaPf, Mdev, MdevId } from '../dsa/types.ts';
 import type { VmdIrq, VmdState } from './vmd-types.ts';
+import type { InFlight, TaskId } from './concurrency.ts';
 
 export type DomainId = number;
 export type Virq = number;
@@ -38,7 +39,7 @@ export type BusToken =
   | 'VMD_MSI';
 
 /** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
-export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen' | 'vmd';
+export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen' | 'vmd' | 'wired';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
 export interface MsiDomainInfo {
@@ -216,7 +217,9 @@ export type IrqOwner =
   /** an I/O APIC pin mapped by mp_map_pin_to_irq() (models/kernel/ioapic.ts) */
   | { readonly kind: 'ioapic'; readonly ioapic: number; readonly pin: number }
   /** a DMAR unit's fault-event interrupt (intel_iommu::irq, dmar_set_interrupt()) */
-  | { readonly kind: 'dmar'; readonly unit: UnitId };
+  | { readonly kind: 'dmar'; readonly unit: UnitId }
+  /** a hwirq -> virq mapping of a wired domain (irq_create_fwspec_mapping(), models/kernel/irq-mapping.ts) */
+  | { readonly kind: 'mapping'; readonly domain: DomainId; readonly hwirq: number };
 
 /** include/linux/irqdesc.h struct irq_desc + the irqd state bits the model tracks */
 export interface IrqDesc {
@@ -454,6 +457,11 @@ export interface World {
    * bad pointer; step() turns it into the oops it is
    */
   readonly crash?: string;
+  /** kernel paths started and not finished (models/kernel/concurrency.ts); absent: none ever */
+  readonly inflight?: readonly InFlight[];
+  readonly nextTask?: TaskId;
+  /** the virq each device's driver got for its interrupt line (models/kernel/irq-mapping.ts); absent: none */
+  readonly lineIrqs?: Readonly<Record<DevId, Virq>>;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

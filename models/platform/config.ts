@@ -61,6 +61,8 @@ export interface DeviceConfig {
   readonly mbigenPins?: number;
   /** class PCI_CLASS_STORAGE_EXPRESS (NVMe): VMD gives it a fast vector (vmd_next_irq) */
   readonly storage?: boolean;
+  /** the pin of the wired controller its interrupt line goes to (several devices may share one) */
+  readonly irqLine?: number;
 }
 
 /** an Intel VMD controller (one of `devices`) and the devices behind it (drivers/pci/controller/vmd.c) */
@@ -97,6 +99,13 @@ export interface PlatformConfig {
   readonly gicIts?: boolean;
   /** Intel VMD controllers (absent: none) */
   readonly vmd?: readonly VmdConfig[];
+  /**
+   * other tasks run kernel paths concurrently with the caller (sysfs readers, parallel probes,
+   * modules registering domains): racy paths are split into steps (models/kernel/concurrency.ts)
+   */
+  readonly concurrency?: boolean;
+  /** a wired (IOAPIC-like) interrupt controller (models/kernel/irq-mapping.ts) */
+  readonly wired?: { readonly name: string; readonly pins: number };
 }
 
 /** GENCAP of an SPR DSA (intel/idxd-config issue #8 dmesg): max_ims_mult = 8 -> 2048 IMS entries */
@@ -352,6 +361,21 @@ export const vmdPlatformConfig: PlatformConfig = {
   ],
 };
 
+/**
+ * `small` with other tasks running kernel paths at the same time as the caller (sysfs readers,
+ * modules registering domains, drivers probing in parallel): the racy paths of
+ * models/kernel/concurrency.ts are split into steps. The hardware is `small`'s plus a wired
+ * interrupt controller with one line shared by two devices.
+ */
+export const racesConfig: PlatformConfig = {
+  ...smallConfig,
+  name: 'races',
+  concurrency: true,
+  // an IOAPIC whose pin 16 is shared by the INTx line of 0000:17:00.0 and plat0's interrupt
+  wired: { name: 'IO-APIC-0', pins: 24 },
+  devices: smallConfig.devices.map((d) => (d.name === '0000:17:00.0' || d.name === 'plat0' ? { ...d, irqLine: 16 } : d)),
+};
+
 export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   small: smallConfig,
   spr: sprConfig,
@@ -364,4 +388,5 @@ export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   'hyperv-pci': hypervPciConfig,
   'arm-its': armItsConfig,
   vmd: vmdPlatformConfig,
+  races: racesConfig,
 };

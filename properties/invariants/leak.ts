@@ -17,8 +17,8 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
-  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'ioapics', 'units'],
-  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller, an I/O APIC pin, a DMAR unit for its fault interrupt) and every owner holds exactly its virqs',
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'ioapics', 'units', 'lineIrqs'],
+  statement: 'every allocated virq has exactly one live owner (an msi_desc, a direct caller, an I/O APIC pin, a DMAR unit for its fault interrupt, or a hwirq mapping some driver holds) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
   check(w) {
     if (w.irqs[0]) return 'virq 0 is allocated (0 is the invalid irq)';
@@ -39,6 +39,9 @@ export const virqOwnership: StateInvariant = {
         // intel_iommu::irq: the unit is there and names this irq
         const u = w.units[o.unit];
         if (!u?.present || u.faultIrq !== d.virq) return `irq ${d.virq} is the fault interrupt of ${u?.name ?? `unit ${o.unit}`}, which no longer holds it: the virq leaked`;
+      } else if (o.kind === 'mapping') {
+        // irq_create_fwspec_mapping(): the virq stays until the last user disposes of it
+        if (!Object.values(w.lineIrqs ?? {}).includes(d.virq)) return `irq ${d.virq} maps hwirq ${o.hwirq} and no driver holds it any more: the virq leaked`;
       } else {
         const a = w.coreAllocs[o.alloc];
         if (!a || d.virq < a.base || d.virq >= a.base + a.count) return `irq ${d.virq} was allocated directly and its caller no longer holds it: the virq leaked`;
@@ -59,6 +62,10 @@ export const virqOwnership: StateInvariant = {
           return `pin ${pin} of IOAPIC[${io.index}] maps irq ${m.virq}, which ${d ? 'belongs to someone else' : 'was freed behind its back'}`;
         }
       }
+    }
+    for (const [dev, virq] of Object.entries(w.lineIrqs ?? {})) {
+      const d = w.irqs[virq];
+      if (!d || d.owner?.kind !== 'mapping') return `the driver of ${w.devices[Number(dev)]?.name ?? `device #${dev}`} holds irq ${virq} of its interrupt line, which ${d ? 'now belongs to someone else' : 'was freed behind its back'}`;
     }
     for (const a of Object.values(w.coreAllocs)) {
       for (let i = 0; i < a.count; i++) {

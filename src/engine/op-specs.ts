@@ -19,6 +19,9 @@ import { ioapicOpSpecs } from './ioapic-op-specs.ts';
 import { mbigenMapping, mbigenPins } from '../../models/kernel/mbigen.ts';
 import { recValues } from '../../models/kernel/util.ts';
 import { VMD_DRIVER, vmdConfigOf, vmdControllers } from '../../models/kernel/vmd.ts';
+import { MAX_TASKS, tasksOf } from '../../models/kernel/concurrency.ts';
+import { msiIrqsFiles } from '../../models/kernel/msi-sysfs.ts';
+import { irqLineOf, lineIrqHolders } from '../../models/kernel/irq-mapping.ts';
 
 export type Mode = 'legal' | 'any';
 
@@ -264,7 +267,11 @@ export const opSpecs: Specs = {
     build: (_w, _m, _c, x: { client: CoreClient; virq: number; n: number }) => ({ type: 'irqDomainFreeIrqs', ...x }),
   },
   irqDomainRemove: {
-    candidates: (w, mode) => (mode === 'legal' ? liveDomains(w).filter((id) => w.domains[id]!.creator === 'caller' && domainUsers(w, id) === 0) : allDomainIds(w)),
+    // a domain still being created is its creator's: nobody else removes it
+    candidates: (w, mode) =>
+      mode === 'legal'
+        ? liveDomains(w).filter((id) => w.domains[id]!.creator === 'caller' && domainUsers(w, id) === 0 && !tasksOf(w).some((t) => t.kind === 'domain-create' && t.domain === id))
+        : allDomainIds(w),
     build: (_w, _m, _c, domain: number) => ({ type: 'irqDomainRemove', domain }),
   },
   driverProbe: {
@@ -332,6 +339,37 @@ export const opSpecs: Specs = {
 
   ...dsaOpSpecs,
   ...ioapicOpSpecs,
+
+  // concurrent tasks (models/kernel/concurrency.ts), only on a platform that runs them
+  msiIrqsShow: {
+    // anyone may read sysfs: every msi_irqs/<irq> file of every device, legal or not
+    candidates: (w) =>
+      w.config.concurrency && tasksOf(w).length < MAX_TASKS ? liveDevices(w).flatMap((d) => msiIrqsFiles(w, d.id).map((virq) => ({ dev: d.id, virq }))) : [],
+    build: (_w, _m, _c, x: { dev: number; virq: number }) => ({ type: 'msiIrqsShow', ...x }),
+  },
+  taskResume: {
+    candidates: (w) => tasksOf(w).map((t) => t.id),
+    build: (_w, _m, _c, task: number) => ({ type: 'taskResume', task }),
+  },
+  // a driver maps its interrupt line once (platform_get_irq() in probe); only with a wired controller
+  irqCreateLineMapping: {
+    candidates: (w, mode) => {
+      if (!w.config.wired || tasksOf(w).length >= MAX_TASKS) return [];
+      const busy = (d: Device) => tasksOf(w).some((t) => t.kind === 'fwspec-mapping' && t.dev === d.id);
+      const devs = mode === 'legal' ? testBound(w).filter((d) => w.lineIrqs?.[d.id] === undefined && !busy(d)) : liveDevices(w);
+      return devs.filter((d) => irqLineOf(w, d.id) !== null);
+    },
+    build: (_w, _m, _c, d: Device) => ({ type: 'irqCreateLineMapping', dev: d.id }),
+  },
+  // the last user of a mapping disposes of it, with no handler left on it
+  irqDisposeLineMapping: {
+    candidates: (w, mode) =>
+      Object.entries(w.lineIrqs ?? {})
+        .map(([dev, virq]) => ({ dev: Number(dev), virq }))
+        .filter((x) => mode === 'any' || (w.devices[x.dev]?.driver === TEST_DRIVER && lineIrqHolders(w, x.virq).length === 1 && !w.irqs[x.virq]?.action))
+        .map((x) => w.devices[x.dev]!),
+    build: (_w, _m, _c, d: Device) => ({ type: 'irqDisposeLineMapping', dev: d.id }),
+  },
 };
 
 /**
@@ -346,6 +384,8 @@ const teardownWeights: Partial<Readonly<Record<OpType, number>>> = {
   deviceReleaseDriver: 3,
   platformMsiCreateIrqDomain: 3,
   devSetMsiDomain: 4,
+  // drivers map their interrupt line as they probe: as common as a probe
+  irqCreateLineMapping: 25,
 };
 
 /** the generic caller of the kernel model: every other call as likely as any other */
@@ -461,7 +501,7 @@ export function isLegalOp(w: World, op: Op): boolean {
   const o = op as unknown as Record<string, unknown>;
   return cands.some((c) => {
     if (typeof c === 'number') {
-      const key = ['virq', 'cpu', 'parent', 'domain', 'unit'].find((k) => typeof o[k] === 'number');
+      const key = ['virq', 'cpu', 'parent', 'domain', 'unit', 'task'].find((k) => typeof o[k] === 'number');
       return key !== undefined && o[key] === c;
     }
     const x = c as Record<string, unknown>;

@@ -6,6 +6,7 @@ import type { Op } from '../../models/ops.ts';
 import type { World } from '../../models/kernel/types.ts';
 import type { FailPoint } from '../../models/kernel/hierarchy.ts';
 import { deviceName, domainName } from '../../models/kernel/world.ts';
+import { describeTask, tasksOf } from '../../models/kernel/concurrency.ts';
 
 const mask = (cpus: readonly number[]) => `{${cpus.join(',')}}`;
 const inject = (f: FailPoint | null) => (f ? `  [inject: ${f.site} #${f.index} fails]` : '');
@@ -65,5 +66,12 @@ export function describeCall(w: World, op: Op): string {
     .with({ type: 'irqCreateFwspecMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}, pin ${o.pin})`)
     .with({ type: 'irqDisposeMapping' }, (o) => `irq_dispose_mapping(${o.virq})`)
     .with({ type: 'vmdProbe' }, (o) => `vmd_probe(${dev(o.dev)})${inject(o.fail)}`)
+    .with({ type: 'msiIrqsShow' }, (o) => `cat /sys/bus/pci/devices/${dev(o.dev)}/msi_irqs/${o.virq}  # enters msi_mode_show()`)
+    .with({ type: 'taskResume' }, (o) => {
+      const t = tasksOf(w).find((x) => x.id === o.task);
+      return `<task #${o.task} resumes${t ? `: ${describeTask(w, t)}` : ''}>`;
+    })
+    .with({ type: 'irqCreateLineMapping' }, (o) => `irq_create_fwspec_mapping(${dev(o.dev)}'s line: pin ${w.config.devices[o.dev]?.irqLine ?? '?'})`)
+    .with({ type: 'irqDisposeLineMapping' }, (o) => `irq_dispose_mapping(${w.lineIrqs?.[o.dev] ?? '?'})  # ${dev(o.dev)}`)
     .exhaustive();
 }

@@ -90,6 +90,10 @@ const argSchemas: { [K in Op['type']]: z.ZodType } = {
   irqCreateFwspecMapping: z.object({ dev: nat, pin: z.number().int() }),
   irqDisposeMapping: z.object({ virq: z.number().int() }),
   vmdProbe: z.object({ dev: nat, fail: failPoint }),
+  msiIrqsShow: z.object({ dev: nat, virq: nat }),
+  taskResume: z.object({ task: nat }),
+  irqCreateLineMapping: z.object({ dev: nat }),
+  irqDisposeLineMapping: z.object({ dev: nat }),
 };
 
 const fileSchema = z.object({
