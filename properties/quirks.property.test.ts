@@ -85,6 +85,22 @@ const demos: Record<QuirkId, Demo> = {
       { type: 'cpuOffline', cpu: 0 },
     ],
   },
+  'activate-ignores-vector-exhaustion': {
+    version: '6.2',
+    invariant: 'no-vector-on-offline-cpu',
+    found: false,
+    ops: [
+      // a dormant fixed vector on CPU0, which goes offline (migrate_one_irq skips it)
+      { type: 'irqDomainAllocIrqs', client: 'client0', domain: 0, n: 1, cpus: [0], fail: null },
+      { type: 'cpuOffline', cpu: 0 },
+      // every online CPU full
+      { type: 'irqDomainAllocIrqs', client: 'client1', domain: 0, n: 8, cpus: [1], fail: null },
+      { type: 'irqDomainAllocIrqs', client: 'client1', domain: 0, n: 8, cpus: [2], fail: null },
+      { type: 'irqDomainAllocIrqs', client: 'client1', domain: 0, n: 8, cpus: [3], fail: null },
+      // activation finds no vector and keeps the stale one; the irq starts on a dead CPU
+      { type: 'requestIrq', virq: 1, dev: null, devm: false },
+    ],
+  },
 };
 
 describe.each(Object.keys(kernelQuirks) as QuirkId[])('quirk %s', (quirk) => {

@@ -243,6 +243,15 @@ export const faultCatalog = {
     says: 'the lookup of an existing mapping and the allocation of a new one are not under one lock, so two drivers of devices sharing a line both find none and map the pin twice',
     target: { kernel: '6.2', design: 'kernel', config: 'races' },
   },
+  B35: {
+    id: 'B35',
+    subject: 'genirq/cpuhotplug: Retry with cpu_online_mask when migration fails',
+    hash: '88d724e2301a69c1ab805cd74fc27aa36ae529e0',
+    location: 'kernel/irq/cpuhotplug.c migrate_one_irq()',
+    model: 'models/kernel/cpuhotplug.ts cpuOffline()',
+    says: 'when no online CPU of its mask has a free vector, migrating an irq off a dying CPU fails with -ENOSPC and is not retried with cpu_online_mask: the irq stays on the offline CPU',
+    target: { kernel: '6.2', design: 'kernel', config: 'tight-vectors' },
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

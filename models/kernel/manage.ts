@@ -89,6 +89,13 @@ export function requestIrq(w: World, virq: Virq, dev: DevId | null, devm: boolea
     }
   } else {
     out = updIrq(out, virq, (y) => ({ ...y, started: true }));
+    // irq_startup() -> irq_setup_affinity(): a normal irq is (re)targeted at the online CPUs of
+    // its mask, or any online CPU; the result is not checked (kernel/irq/chip.c, manage.c)
+    const x = out.irqs[virq]!;
+    const online = intersect(x.affinity, onlineCpus(out));
+    const r = irqDoSetAffinity(out, virq, online.length > 0 ? online : onlineCpus(out));
+    if (r.kind === 'ok') out = r.world;
+    else if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
   }
   if (devm && dev !== null) out = updDevice(out, dev, (x) => ({ ...x, devres: [...x.devres, { kind: 'devm-irq', virq }] }));
   return okVoid(out);

@@ -50,6 +50,14 @@ export const kernelQuirks = {
       'migrate it (irq_needs_fixup() reads the effective mask)',
     kernel: 'arch/x86/kernel/apic/vector.c assign_vector_locked(), kernel/irq/manage.c irq_set_affinity_deactivated()',
   },
+  'activate-ignores-vector-exhaustion': {
+    version: 'both',
+    says:
+      'activating a fixed-vector irq whose vector sits on a CPU that went offline while it was ' +
+      'dormant, when no online CPU has a free vector, keeps the stale vector: x86_vector_activate() ' +
+      'ignores the failure of assign_irq_vector_any_locked(), and request_irq() succeeds',
+    kernel: 'arch/x86/kernel/apic/vector.c x86_vector_activate(), assign_irq_vector_any_locked(); kernel/irq/cpuhotplug.c migrate_one_irq() (skips irqs not started)',
+  },
 } as const;
 
 export type QuirkId = keyof typeof kernelQuirks;

@@ -273,7 +273,12 @@ function x86VectorActivate(w: World, lvl: number, virq: Virq, reserve: boolean, 
   if (!reserve && failsAt(arg, 'activate', arg.virqOffset)) return err(w, 'ENOSPC', `injected: vector activation of irq ${virq}`);
   if (!c.canReserve && !c.isManaged) {
     const r = assignIrqVectorAnyLocked(w, virq, lvl);
-    return mark(r.kind === 'bug' ? r : okVoid(r.kind === 'ok' ? r.world : w)); // result ignored by the kernel
+    // the kernel ignores the result: with no free vector on any online CPU, an irq whose vector
+    // is on a CPU that went offline while it was dormant keeps it (quirk); the contract is a
+    // clean failure
+    const stale = c.vector !== 0 && !w.cpuOnline[c.cpu];
+    if (r.kind === 'err' && stale && !hasQuirk(w.profile, 'activate-ignores-vector-exhaustion')) return r;
+    return mark(r.kind === 'bug' ? r : okVoid(r.kind === 'ok' ? r.world : w));
   }
   if (reserve || (d.managed && d.managedShutdown)) return mark(okVoid(vectorAssignManagedShutdown(w, virq, lvl)));
   if (c.isManaged) return mark(activateManaged(w, virq, lvl));

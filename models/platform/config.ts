@@ -376,6 +376,27 @@ export const racesConfig: PlatformConfig = {
   devices: smallConfig.devices.map((d) => (d.name === '0000:17:00.0' || d.name === 'plat0' ? { ...d, irqLine: 16 } : d)),
 };
 
+/**
+ * A machine whose vector space is nearly used up (many devices per CPU, the x86 limit of about
+ * 200 vectors per CPU, here 2): moving an irq to the CPUs of its mask can fail with -ENOSPC while
+ * other CPUs still have room. Three CPUs, one catch-all DRHD, the small machine's NIC and a
+ * platform device; no DSA.
+ */
+export const tightVectorsConfig: PlatformConfig = {
+  name: 'tight-vectors',
+  cpus: 3,
+  vectorStart: FIRST_EXTERNAL_VECTOR,
+  vectorEnd: FIRST_EXTERNAL_VECTOR + 3,
+  systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
+  nrIrqs: 96,
+  units: [{ name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [] }],
+  devices: [
+    { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
+    { name: 'plat0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false },
+  ],
+  maxMdevsPerPf: 0,
+};
+
 export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   small: smallConfig,
   spr: sprConfig,
@@ -389,4 +410,5 @@ export const platformConfigs: Readonly<Record<string, PlatformConfig>> = {
   'arm-its': armItsConfig,
   vmd: vmdPlatformConfig,
   races: racesConfig,
+  'tight-vectors': tightVectorsConfig,
 };
