@@ -75,11 +75,11 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
       const caught = caughtInLastBench(o.bench);
       const list = faultIds.map((id) => {
         const f = faultCatalog[id];
-        return { id, subject: f.subject, hash: f.hash, location: f.location, model: f.model, kernel: f.target.kernel, caughtBy: caught.get(id) ?? null };
+        return { id, subject: f.subject, hash: f.hash, location: f.location, model: f.model, kernel: f.target.kernel, platform: f.target.config, caughtBy: caught.get(id) ?? null };
       });
       if (o.json) return void process.stdout.write(JSON.stringify({ faults: list }, null, 2) + '\n');
       for (const f of list) {
-        process.stdout.write(`\n${f.id}  ${f.subject}\n  ${f.hash}  (kernel ${f.kernel})\n  kernel: ${f.location}\n  model:  ${f.model}\n`);
+        process.stdout.write(`\n${f.id}  ${f.subject}\n  ${f.hash}  (kernel ${f.kernel}, platform ${f.platform})\n  kernel: ${f.location}\n  model:  ${f.model}\n`);
         process.stdout.write(`  caught by: ${f.caughtBy === null ? '(not in the last bench)' : f.caughtBy.length ? f.caughtBy.join(', ') : 'nothing'}\n`);
       }
     });

@@ -21,6 +21,8 @@ describe('irqcheck faults / bench / --fault', () => {
     [['check', '--fault', 'B99'], 'B99'],
     [['bench', '--faults', 'nope'], 'NOPE'],
     [['bench', '--seeds', '0'], '--seeds'],
+    [['bench', '--engines', 'irqcheck,quickcheck'], 'quickcheck'],
+    [['explore', '--design', 'kernel', '--fault', 'B00'], 'B00'],
   ])('bad input %j: exit 2 and one line', (args, word) => {
     const r = cli(...args);
     expect(r.code).toBe(2);
@@ -38,6 +40,17 @@ describe('irqcheck faults / bench / --fault', () => {
       expect(f.hash).toMatch(/^[0-9a-f]{12,40}$/);
       expect(f.caughtBy).toBeNull();
     }
+  });
+
+  it('explore --fault: the bounded search finds a fault the fixed kernel does not have, with its shortest trace', () => {
+    const base = ['explore', '--design', 'kernel', '--kernel', '6.2', '--quirks', 'off', '--depth', '3', '--max-states', '3000', '--only', 'vector-accounting', '--json'];
+    const on = cli(...base, '--fault', 'B02');
+    expect(on.code).toBe(1);
+    const v = JSON.parse(on.out).violations as { invariant: string; length: number }[];
+    expect(v.map((x) => [x.invariant, x.length])).toEqual([['vector-accounting', 3]]);
+    const off = cli(...base);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.out).violations).toEqual([]);
   });
 
   it('bench --json: the scoreboard contract, the same JSON twice but for the timings, and faults reads the categories back', () => {
