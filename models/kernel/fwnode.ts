@@ -23,6 +23,9 @@ export function irqDomainFreeFwnode(w: World, id: FwnodeId): Outcome<void> {
   return okVoid({ ...w, fwnodes: recDel(w.fwnodes, id) });
 }
 
+/** the fields of a domain created at boot that is neither an MSI domain nor an IR domain */
+export const bootPlainDomain = { msiDevice: false, isolatedMsi: false, dev: null, unit: null, msiInfo: null, creator: 'boot' } as const;
+
 /** a named fwnode, then the domain on it (the pattern of every non-firmware domain creator) */
 export function irqDomainCreateNamed(w: World, spec: NewDomain): { w: World; id: number } {
   const f = irqDomainAllocNamedFwnode(w, spec.name);

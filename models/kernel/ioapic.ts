@@ -16,7 +16,7 @@ import type { DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent, noArg } from './hierarchy.ts';
 import { bug, err, ok, okVoid, type Outcome } from './outcome.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs, irqDomainRemove } from './irqdomain.ts';
-import { freeDomainFwnode, irqDomainCreateNamed } from './fwnode.ts';
+import { freeDomainFwnode, irqDomainCreateNamed, bootPlainDomain } from './fwnode.ts';
 import { irqFindIoapicParent, irUnitKind } from './ir-select.ts';
 import { intelIrSetAffinity } from './irq-remapping.ts';
 import { hypervIrSetAffinity } from './hyperv-iommu.ts';
@@ -49,12 +49,7 @@ export function mpIrqdomainCreate(w: World, idx: number): Outcome<void> {
     parent,
     busToken: 'WIRED',
     msiParent: false,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
-    unit: null,
-    msiInfo: null,
-    creator: 'boot',
+    ...bootPlainDomain,
   });
   return okVoid(putIoapic(d.w, { ...a, domain: d.id }));
 }

@@ -18,7 +18,7 @@ import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent, noArg } from './hierarchy.ts';
 import { err, ok, okVoid, uaf, type Outcome } from './outcome.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from './irqdomain.ts';
-import { irqDomainCreateNamed } from './fwnode.ts';
+import { irqDomainCreateNamed, bootPlainDomain } from './fwnode.ts';
 import { beginTask, endTask, type InFlight, type TaskId } from './concurrency.ts';
 import { apicSetAffinity } from './vector.ts';
 import { hasFault } from './profile.ts';
@@ -42,12 +42,7 @@ export function wiredSetup(w: World): World {
     parent: w.vectorDomain,
     busToken: 'WIRED',
     msiParent: false,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
-    unit: null,
-    msiInfo: null,
-    creator: 'boot',
+    ...bootPlainDomain,
   });
   return r.w;
 }

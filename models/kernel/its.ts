@@ -16,6 +16,7 @@
  * bitmap_find_free_region() also holds the padding up to the power of two until the region is
  * released), because the model frees an allocation one virq at a time.
  */
+import { bootPlainDomain } from './fwnode.ts';
 import type { CpuId, DevId, DomainId, ItsChipData, ItsDevice, ItsState, Virq, World } from './types.ts';
 import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { err, okVoid, uaf, warned, type Outcome } from './outcome.ts';
@@ -54,12 +55,7 @@ export function itsInit(w: World): World {
     parent: null,
     busToken: 'ANY',
     msiParent: true,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
-    unit: null,
-    msiInfo: null,
-    creator: 'boot',
+    ...bootPlainDomain,
   });
   const pm = platformMsiCreateIrqDomain(its.w, its.id, 'ITS-pMSI');
   const out = putDomain(pm.w, { ...pm.w.domains[pm.id]!, creator: 'boot' });
