@@ -252,6 +252,15 @@ export const faultCatalog = {
     says: 'when no online CPU of its mask has a free vector, migrating an irq off a dying CPU fails with -ENOSPC and is not retried with cpu_online_mask: the irq stays on the offline CPU',
     target: { kernel: '6.2', design: 'kernel', config: 'tight-vectors' },
   },
+  B04: {
+    id: 'B04',
+    subject: 'genirq/msi: Ensure deactivation on teardown',
+    hash: 'dbbc93576e03fbe24b365fab0e901eb442237a8a',
+    location: 'kernel/irq/msi.c msi_domain_free_irqs() (6.2: __msi_domain_free_irqs())',
+    model: 'models/kernel/msi.ts freeDescIrqs()',
+    says: 'freeing MSI interrupts does not deactivate those still activated (early activation, never requested): on the GIC-ITS no DISCARD is sent, so the freed event keeps its translation to the freed LPI in the ITT',
+    target: k62its,
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;
