@@ -235,9 +235,11 @@ function itsIrqDomainDeactivate(w: World, lvl: number, virq: Virq): World {
 export function itsSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
   const l = levelOf(w, virq, lvl);
   const cpu = dest[0]!;
+  const prev = (l.chip as ItsChipData).cpu;
   let out = putLevel(w, virq, lvl, { ...l, chip: { ...(l.chip as ItsChipData), cpu } });
   const e = eventOf(out, virq, lvl);
-  if (e && !(e.d.mapped ?? []).includes(e.c.event)) {
+  // MOVI only when the collection changes (cpu != col_map[id])
+  if (e && cpu !== prev && !(e.d.mapped ?? []).includes(e.c.event)) {
     out = cmdError(out, `MOVI of unmapped event ${e.c.event} of ${w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`} (irq ${virq})`);
   }
   return okVoid(updIrq(out, virq, (x) => ({ ...x, effective: [cpu] })));

@@ -70,7 +70,10 @@ function msiInitVirq(w: World, domain: IrqDomain, virq: Virq, canReserve: boolea
   // 5.10 clears CAN_RESERVE only inside the ACTIVATE_EARLY loop; 6.2 for every virq
   if (!canReserve && (early || w.profile.version !== '5.10')) out = updIrq(out, virq, (d) => ({ ...d, canReserve: false }));
   const d = out.irqs[virq]!;
-  if (!canReserve && d.managed && intersect(d.affinity, onlineCpus(out)).length === 0) {
+  // B36: before d802057c7c55 (genirq/msi: Shutdown managed interrupts with unsatifiable
+  // affinities) such an irq was activated anyway; the GIC-ITS (its_select_cpu()) then fell back
+  // to any online CPU, outside the managed mask
+  if (!canReserve && d.managed && intersect(d.affinity, onlineCpus(out)).length === 0 && !hasFault(w.profile, 'B36')) {
     return okVoid(updIrq(out, virq, (x) => ({ ...x, managedShutdown: true })));
   }
   if (!early) return okVoid(out);
