@@ -252,6 +252,33 @@ export const faultCatalog = {
     says: 'when no online CPU of its mask has a free vector, migrating an irq off a dying CPU fails with -ENOSPC and is not retried with cpu_online_mask: the irq stays on the offline CPU',
     target: { kernel: '6.2', design: 'kernel', config: 'tight-vectors' },
   },
+  B04: {
+    id: 'B04',
+    subject: 'genirq/msi: Ensure deactivation on teardown',
+    hash: 'dbbc93576e03fbe24b365fab0e901eb442237a8a',
+    location: 'kernel/irq/msi.c msi_domain_free_irqs() (6.2: __msi_domain_free_irqs())',
+    model: 'models/kernel/msi.ts freeDescIrqs()',
+    says: 'freeing MSI interrupts does not deactivate those still activated (early activation, never requested): on the GIC-ITS no DISCARD is sent, so the freed event keeps its translation to the freed LPI in the ITT',
+    target: k62its,
+  },
+  B36: {
+    id: 'B36',
+    subject: 'genirq/msi: Shutdown managed interrupts with unsatifiable affinities',
+    hash: 'd802057c7c553ad426520a053da9f9fe08e2c35a',
+    location: 'kernel/irq/msi.c msi_init_virq() (6.2; the fix: __msi_domain_alloc_irqs()); drivers/irqchip/irq-gic-v3-its.c its_select_cpu()',
+    model: 'models/kernel/msi.ts msiInitVirq()',
+    says: 'early activation activates a managed interrupt whose mask has no online CPU instead of leaving it in managed shutdown: the GIC-ITS falls back to an online CPU outside the mask',
+    target: k62its,
+  },
+  B37: {
+    id: 'B37',
+    subject: 'genirq/affinity: Handle affinity setting on inactive interrupts correctly',
+    hash: 'baedb87d1b53532f81b4bd0387f83b05d4f7eb9a',
+    location: 'kernel/irq/manage.c irq_set_affinity_locked() (the fix: irq_set_affinity_deactivated()); drivers/irqchip/irq-gic-v3-its.c its_set_affinity()',
+    model: 'models/kernel/manage.ts irqSetAffinity()',
+    says: 'setting the affinity of an allocated but not activated interrupt calls the chip: the GIC-ITS sends MOVI for an event it has not mapped (a command error) instead of keeping the mask for activation',
+    target: k62its,
+  },
 } as const satisfies Record<string, Fault>;
 
 export type FaultId = keyof typeof faultCatalog;

@@ -154,7 +154,9 @@ function itsIrqDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Al
 }
 
 /**
- * itsIrqDomainFree() - give the events back. Before the 2025 teardown series the last free of
+ * itsIrqDomainFree() - give the events back. No ITS command: the translation of an event is
+ * DISCARDed by deactivation, which the core does before the free (msi_domain_free_irqs(), fix
+ * dbbc93576e03); an event still mapped here stays mapped in the ITT. Before the 2025 teardown series the last free of
  * an unshared device also freed the device ("mopping the floor").
  * Kernel: irq-gic-v3-its.c its_irq_domain_free()
  */
@@ -177,28 +179,65 @@ function itsIrqDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
   return out;
 }
 
-/** its_irq_domain_activate(): MAPTI to the chosen collection; the effective affinity follows */
+/** the its_device state of the event at @virq's ITS level @lvl, if the device is still there */
+function eventOf(w: World, virq: Virq, lvl: number): { c: ItsChipData; d: ItsDevice } | null {
+  const c = levelOf(w, virq, lvl).chip as ItsChipData | null;
+  const d = c ? w.its?.devices[c.itsDev] : undefined;
+  return c && d ? { c, d } : null;
+}
+
+const putMapped = (w: World, d: ItsDevice, mapped: readonly number[]): World =>
+  putIts(w, { ...w.its!, devices: recPut(w.its!.devices, d.dev, { ...d, mapped: [...mapped].sort((a, b) => a - b) }) });
+
+/**
+ * an ITS command for an event with no translation: the ITS stops at it with a command error
+ * (GICv3 architecture: MOVI/DISCARD of an unmapped (DeviceID, EventID) is UNMAPPED_INTERRUPT);
+ * the first one is kept as hardware state
+ */
+const cmdError = (w: World, what: string): World => (w.its!.cmdError ? w : putIts(w, { ...w.its!, cmdError: what }));
+
+/**
+ * its_irq_domain_activate(): its_select_cpu(), then MAPTI (device, event) -> (LPI, collection);
+ * the effective affinity follows
+ * Kernel: irq-gic-v3-its.c its_irq_domain_activate(), its_send_mapti()
+ */
 function itsIrqDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
   const l = levelOf(w, virq, lvl);
   const c = l.chip as ItsChipData;
   const cpu = selectCpu(w, virq);
-  const out = putLevel(w, virq, lvl, { ...l, programmed: true, chip: { ...c, cpu } });
+  let out = putLevel(w, virq, lvl, { ...l, programmed: true, chip: { ...c, cpu } });
+  const e = eventOf(out, virq, lvl);
+  if (e) out = putMapped(out, e.d, [...(e.d.mapped ?? []).filter((x) => x !== e.c.event), e.c.event]);
   return okVoid(updIrq(out, virq, (x) => ({ ...x, effective: [cpu] })));
 }
 
-/** its_irq_domain_deactivate(): DISCARD */
+/**
+ * its_irq_domain_deactivate(): DISCARD (device, event): the translation goes
+ * Kernel: irq-gic-v3-its.c its_irq_domain_deactivate(), its_send_discard()
+ */
 function itsIrqDomainDeactivate(w: World, lvl: number, virq: Virq): World {
-  return putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: false });
+  let out = putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: false });
+  const e = eventOf(out, virq, lvl);
+  if (!e) return out;
+  const name = w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`;
+  if (!(e.d.mapped ?? []).includes(e.c.event)) out = cmdError(out, `DISCARD of unmapped event ${e.c.event} of ${name} (irq ${virq})`);
+  return putMapped(out, e.d, (e.d.mapped ?? []).filter((x) => x !== e.c.event));
 }
 
 /**
  * itsSetAffinity() - retarget the event to a CPU of @dest (MOVI); the device message is unchanged
- * Kernel: irq-gic-v3-its.c its_set_affinity()
+ * Kernel: irq-gic-v3-its.c its_set_affinity(), its_send_movi()
  */
 export function itsSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
   const l = levelOf(w, virq, lvl);
   const cpu = dest[0]!;
-  const out = putLevel(w, virq, lvl, { ...l, chip: { ...(l.chip as ItsChipData), cpu } });
+  const prev = (l.chip as ItsChipData).cpu;
+  let out = putLevel(w, virq, lvl, { ...l, chip: { ...(l.chip as ItsChipData), cpu } });
+  const e = eventOf(out, virq, lvl);
+  // MOVI only when the collection changes (cpu != col_map[id])
+  if (e && cpu !== prev && !(e.d.mapped ?? []).includes(e.c.event)) {
+    out = cmdError(out, `MOVI of unmapped event ${e.c.event} of ${w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`} (irq ${virq})`);
+  }
   return okVoid(updIrq(out, virq, (x) => ({ ...x, effective: [cpu] })));
 }
 

@@ -133,7 +133,12 @@ export function irqSetAffinity(w: World, virq: Virq, mask: readonly CpuId[], fro
   if (d.levels.some((l) => w.domains[l.domain]?.kind === 'vmd') && (d.activated || !d.levels.some((l) => w.domains[l.domain]?.kind === 'vector'))) {
     return err(w, 'EINVAL', `irq_set_affinity(${virq}): a VMD child interrupt cannot be moved`);
   }
-  if (!d.activated) return okVoid(putIrq(w, { ...d, affinity: mask, effective: mask }));
+  // B37: before baedb87d1b53 (genirq/affinity: Handle affinity setting on inactive interrupts
+  // correctly) the core called the chip's irq_set_affinity() whatever the activation state. The
+  // x86 vector domain stored the mask itself (apic_set_affinity(): "Core code can call here for
+  // inactive interrupts"); the GIC-ITS sent MOVI for an event it had not mapped yet.
+  const preFix = hasFault(w.profile, 'B37') && d.levels.some((l) => w.domains[l.domain]?.kind === 'its');
+  if (!d.activated && !preFix) return okVoid(putIrq(w, { ...d, affinity: mask, effective: mask }));
   if (d.movePcntxt && d.pendingAffinity === null) return irqDoSetAffinity(w, virq, mask);
   return okVoid(putIrq(w, { ...d, pendingAffinity: mask }));
 }

@@ -70,7 +70,10 @@ function msiInitVirq(w: World, domain: IrqDomain, virq: Virq, canReserve: boolea
   // 5.10 clears CAN_RESERVE only inside the ACTIVATE_EARLY loop; 6.2 for every virq
   if (!canReserve && (early || w.profile.version !== '5.10')) out = updIrq(out, virq, (d) => ({ ...d, canReserve: false }));
   const d = out.irqs[virq]!;
-  if (!canReserve && d.managed && intersect(d.affinity, onlineCpus(out)).length === 0) {
+  // B36: before d802057c7c55 (genirq/msi: Shutdown managed interrupts with unsatifiable
+  // affinities) such an irq was activated anyway; the GIC-ITS (its_select_cpu()) then fell back
+  // to any online CPU, outside the managed mask
+  if (!canReserve && d.managed && intersect(d.affinity, onlineCpus(out)).length === 0 && !hasFault(w.profile, 'B36')) {
     return okVoid(updIrq(out, virq, (x) => ({ ...x, managedShutdown: true })));
   }
   if (!early) return okVoid(out);
@@ -129,7 +132,7 @@ export function msiDomainAllocIrqs510(w: World, domainId: DomainId, dev: DevId, 
       const r = msiInitVirq(out, domain, desc.irq + i, canReserve, { ...noArg, fail, virqOffset: offset + i });
       if (r.kind !== 'ok') {
         if (r.kind !== 'err' && r.kind !== 'warned') return r;
-        return { ...r, world: msiDomainFreeIrqs510(r.world, dev) } as Failure;
+        return { ...r, world: msiDomainFreeIrqs510(r.world, dev, true) } as Failure;
       }
       out = r.world;
     }
@@ -138,12 +141,17 @@ export function msiDomainAllocIrqs510(w: World, domainId: DomainId, dev: DevId, 
   return okVoid(out);
 }
 
-/** free the interrupts of one desc: deactivate first (fix dbbc93576e03), then free, irq = 0 */
-function freeDescIrqs(w: World, desc: MsiDesc): Outcome<void> {
+/**
+ * free the interrupts of one desc: deactivate first (fix dbbc93576e03), then free, irq = 0.
+ * @unwind: the MSI core's own allocation error path (before the fix the only one that deactivated)
+ */
+function freeDescIrqs(w: World, desc: MsiDesc, unwind = false): Outcome<void> {
   let out = w;
   for (let i = 0; i < desc.nvecUsed; i++) {
     const d = out.irqs[desc.irq + i];
-    if (d?.activated) {
+    // B04: before dbbc93576e03 (genirq/msi: Ensure deactivation on teardown) only the
+    // allocation error path deactivated; msi_domain_free_irqs() freed activated irqs as they were
+    if (d?.activated && (unwind || !hasFault(w.profile, 'B04'))) {
       const r = irqDomainDeactivateIrq(out, desc.irq + i);
       if (r.kind !== 'ok') return r;
       out = r.world;
@@ -158,12 +166,12 @@ function freeDescIrqs(w: World, desc: MsiDesc): Outcome<void> {
  * msiDomainFreeIrqs510() - free every associated desc of @dev (descs themselves stay)
  * Kernel: kernel/irq/msi.c msi_domain_free_irqs() (5.10)
  */
-export function msiDomainFreeIrqs510(w: World, dev: DevId): World {
+export function msiDomainFreeIrqs510(w: World, dev: DevId, unwind = false): World {
   let out = w;
   for (const id of w.devices[dev]!.msiList) {
     const desc = out.descs[id];
     if (!desc || desc.irq === 0) continue;
-    const r = freeDescIrqs(out, desc);
+    const r = freeDescIrqs(out, desc, unwind);
     if (r.kind === 'ok') out = r.world;
   }
   return out;
@@ -269,14 +277,14 @@ const descsInRange = (w: World, dev: DevId, domid: 0 | 1, first: number, last: n
  * FREE_MSI_DESCS also erase the descs (a desc still associated: WARN and leaked)
  * Kernel: kernel/irq/msi.c msi_domain_free_locked(), msi_domain_free_descs()
  */
-export function msiDomainFreeLocked(w: World, dev: DevId, domid: 0 | 1, first: number, last: number): Outcome<void> {
+export function msiDomainFreeLocked(w: World, dev: DevId, domid: 0 | 1, first: number, last: number, unwind = false): Outcome<void> {
   const domain = msiGetDeviceDomain(w, dev, domid);
   if (domain === null) return okVoid(w);
   let out = w;
   let warning: string | null = null;
   for (const desc of descsInRange(w, dev, domid, first, last)) {
     if (desc.irq === 0) continue;
-    const r = freeDescIrqs(out, desc);
+    const r = freeDescIrqs(out, desc, unwind);
     if (r.kind !== 'ok') return r;
     out = r.world;
   }
@@ -325,12 +333,12 @@ export function msiDomainAllocLocked(
   const fresh: MsiDesc[] = [];
   const undo = (f: Failure): Failure => {
     if (hasQuirk(w.profile, 'msi-range-failure-frees-range')) {
-      return { ...f, world: msiDomainFreeLocked(f.world, dev, domid, first, last).world };
+      return { ...f, world: msiDomainFreeLocked(f.world, dev, domid, first, last, true).world };
     }
     // the atomic contract: undo only what this call did
     let back = f.world;
     for (const desc of fresh) {
-      const r = freeDescIrqs(back, back.descs[desc.id]!);
+      const r = freeDescIrqs(back, back.descs[desc.id]!, true);
       back = r.world;
     }
     if (domain.msiInfo?.freeDescs) {
@@ -392,7 +400,7 @@ export function msiDomainAllocIrqAt(
   if (r.kind !== 'ok') {
     if (r.kind !== 'err' && r.kind !== 'warned') return r;
     // msi_domain_free_locked() of the one index: the desc goes with FREE_MSI_DESCS
-    const back = msiDomainFreeLocked(r.world, dev, domid, idx, idx).world;
+    const back = msiDomainFreeLocked(r.world, dev, domid, idx, idx, true).world;
     return err(back, r.kind === 'err' ? r.errno : 'EINVAL', r.why);
   }
   const desc = r.world.descs[ins.value.id]!;

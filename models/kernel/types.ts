@@ -187,6 +187,12 @@ export interface ItsDevice {
   readonly events: readonly number[];
   /** its_dev->shared: prepare found it already there (an alias, or a second prepare) */
   readonly shared: boolean;
+  /**
+   * hardware state: event ids with a translation in the device's ITT (MAPTI by
+   * its_irq_domain_activate(), DISCARD by its_irq_domain_deactivate(); MAPD valid=0 at
+   * its_free_device() drops them all), ascending; absent: none
+   */
+  readonly mapped?: readonly number[];
 }
 
 /** the GIC-ITS of an 'arm-its' platform */
@@ -199,6 +205,11 @@ export interface ItsState {
   readonly devices: Readonly<Record<DevId, ItsDevice>>;
   /** next free LPI (chunks are never reused) */
   readonly nextLpi: number;
+  /**
+   * hardware state: the first ITS command error (GITS_CREADR stalls; e.g. MOVI/DISCARD/INV on an
+   * event with no translation: UNMAPPED_INTERRUPT); absent: none
+   */
+  readonly cmdError?: string;
 }
 
 /** one level of a virq's irq_data chain */

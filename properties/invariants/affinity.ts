@@ -46,7 +46,14 @@ export const managedAffinity: StateInvariant = {
     for (const d of irqValues(w)) {
       if (!d.managed) continue;
       const c = vectorChip(d);
-      if (!c) continue;
+      if (!c) {
+        // no x86 vector (GIC-ITS): the target the activation chose (its_select_cpu(): the online
+        // CPUs of the mask) stays in the mask; a not started irq is left where it is when that
+        // CPU goes (migrate_one_irq() skips it), so only the mask is checked here
+        const out = d.activated ? d.effective.find((x) => !d.affinity.includes(x)) : undefined;
+        if (out !== undefined) return `managed irq ${d.virq} targets CPU${out}, outside its mask {${d.affinity.join(',')}}`;
+        continue;
+      }
       if (d.activated) {
         if (!d.affinity.some((x) => w.cpuOnline[x])) return `managed irq ${d.virq} is activated with no online CPU in {${d.affinity.join(',')}}`;
         if (c.cfgVector === MANAGED_IRQ_SHUTDOWN_VECTOR) continue; // reservation-mode dummy

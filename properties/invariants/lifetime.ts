@@ -256,4 +256,65 @@ export const msiParentDeviceState: StateInvariant = {
   },
 };
 
-export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, irDomainUnit, noKernelBug, noUseAfterFree, msiParentDeviceState];
+/**
+ * GIC-ITS translations (hardware state): the ITT of a device translates an event exactly while
+ * an activated interrupt is mapped through it. MAPTI at activation, DISCARD at deactivation
+ * (irq-gic-v3-its.c its_irq_domain_activate()/_deactivate()); the core deactivates before it
+ * frees (kernel/irq/msi.c msi_domain_free_irqs(), irq_domain_free_irqs() callers), and
+ * its_irq_domain_free() sends nothing. A translation with no such interrupt routes a device
+ * write to an LPI nobody owns.
+ */
+export const itsEventTranslation: StateInvariant = {
+  id: 'its-event-translation',
+  category: 'lifetime',
+  spec: '§ITS',
+  scope: 'state',
+  reads: ['its', 'irqs', 'devices'],
+  statement: 'an ITS-like MSI parent translates a (device, event) exactly while a live, activated interrupt is mapped through that event',
+  kernel: 'drivers/irqchip/irq-gic-v3-its.c its_irq_domain_activate() (MAPTI), its_irq_domain_deactivate() (DISCARD), its_irq_domain_free(); kernel/irq/msi.c msi_domain_free_irqs() (deactivate before free)',
+  check(w) {
+    if (!w.its) return null;
+    const name = (dev: number) => w.devices[dev]?.name ?? `device #${dev}`;
+    const active = new Map<string, number>();
+    for (const v of irqValues(w)) {
+      for (const l of v.levels) {
+        if (l.chip?.kind !== 'its') continue;
+        const key = `${l.chip.itsDev}:${l.chip.event}`;
+        if (l.programmed) {
+          active.set(key, v.virq);
+          if (!(w.its.devices[l.chip.itsDev]?.mapped ?? []).includes(l.chip.event)) {
+            return `irq ${v.virq} is activated through event ${l.chip.event} of ${name(l.chip.itsDev)}, which the ITS does not translate`;
+          }
+        }
+      }
+    }
+    for (const s of Object.values(w.its.devices)) {
+      for (const e of s.mapped ?? []) {
+        if (!active.has(`${s.dev}:${e}`)) return `the ITS still translates event ${e} of ${name(s.dev)} (LPI ${s.lpiBase + e}), but no activated interrupt is mapped through it: a stale translation`;
+      }
+    }
+    return null;
+  },
+};
+
+/**
+ * GIC-ITS commands: the driver only sends MOVI/DISCARD for an event it has mapped; one that
+ * names an unmapped (DeviceID, EventID) is a command error that stalls the ITS queue (GICv3
+ * architecture, UNMAPPED_INTERRUPT). Kernel: irq-gic-v3-its.c its_send_movi(), its_send_discard();
+ * kernel/irq/manage.c irq_set_affinity_deactivated() keeps affinity changes of a deactivated
+ * interrupt away from the ITS (IRQD_AFFINITY_ON_ACTIVATE, set by its_irq_domain_alloc()).
+ */
+export const itsCommandValid: StateInvariant = {
+  id: 'its-command-valid',
+  category: 'lifetime',
+  spec: '§ITS',
+  scope: 'state',
+  reads: ['its'],
+  statement: 'no command sent to an ITS-like MSI parent names an event it does not translate (no ITS command error)',
+  kernel: 'drivers/irqchip/irq-gic-v3-its.c its_send_movi(), its_send_discard(); kernel/irq/manage.c irq_set_affinity_deactivated()',
+  check(w) {
+    return w.its?.cmdError ? `ITS command error: ${w.its.cmdError}` : null;
+  },
+};
+
+export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, irDomainUnit, noKernelBug, noUseAfterFree, msiParentDeviceState, itsEventTranslation, itsCommandValid];
