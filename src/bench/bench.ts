@@ -10,7 +10,7 @@ import { faultById, type FaultId } from '../../models/faults/catalog.ts';
 import { invariantById } from '../../properties/index.ts';
 import { benchEngines, type BenchEngine, type Budget, type EngineRun } from './engines.ts';
 
-export const defaultBudget: Budget = { runs: 300, minSteps: 25, maxSteps: 50 };
+export const defaultBudget: Budget = { runs: 400, minSteps: 25, maxSteps: 50 };
 
 export interface FaultEngineResult {
   readonly engine: string;

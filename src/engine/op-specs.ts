@@ -135,6 +135,11 @@ export const opSpecs: Specs = {
   deviceFireIrq: {
     candidates: (w) => liveIrqs(w).filter((v) => v.activated).map((v) => v.virq),
     build: (_w, _m, _c, virq: number) => ({ type: 'deviceFireIrq', virq }),
+    // an interrupt that has work to do on arrival: a pending affinity to apply, a move to complete
+    prefer: (w, virq: number) => {
+      const d = w.irqs[virq];
+      return !!d && (d.pendingAffinity !== null || d.levels.some((l) => l.chip?.kind === 'vector' && l.chip.moveInProgress));
+    },
   },
   cpuOffline: {
     candidates: (w) => (onlineCpus(w).length > 1 ? onlineCpus(w) : []),
