@@ -32,6 +32,8 @@ export interface FaultResult {
   readonly hash: string;
   readonly subject: string;
   readonly kernel: string;
+  /** the platform configuration the fault is sought on */
+  readonly platform: string;
   /** the shortest trace any engine produced (the reference while no certified length exists) */
   readonly bestFoundLength: number | null;
   readonly results: readonly FaultEngineResult[];
@@ -97,7 +99,7 @@ export function runBench(ids: readonly FaultId[], seeds: number, budget: Budget 
     // a length certified by the exhaustive engine is every engine's reference
     const certified = results.find((r) => r.shortestLength !== null)?.shortestLength ?? null;
     const withShortest = certified === null ? results : results.map((r) => ({ ...r, shortestLength: certified }));
-    return { id, hash: f.hash, subject: f.subject, kernel: f.target.kernel, bestFoundLength: lengths.length ? Math.min(...lengths) : null, results: withShortest };
+    return { id, hash: f.hash, subject: f.subject, kernel: f.target.kernel, platform: f.target.config, bestFoundLength: lengths.length ? Math.min(...lengths) : null, results: withShortest };
   });
   const totals = engines.map((e): EngineTotals => {
     const mine = faults.map((f) => ({ f, r: f.results.find((r) => r.engine === e.name)! }));

@@ -17,6 +17,7 @@ export function toBenchJson(r: BenchResult) {
       hash: f.hash,
       subject: f.subject,
       kernel: f.kernel,
+      platform: f.platform,
       bestFoundLength: f.bestFoundLength,
       results: f.results.map(({ perSeed, ...rest }) => ({ ...rest, perSeed: perSeed.map(({ msToDetect: _ms, ...s }) => s) })),
     })),
@@ -37,8 +38,8 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
   out.push('# Bug benchmark: catalog faults x engines', '');
   out.push(`\`${command}\``, '');
   out.push(
-    `Each fault of \`models/faults/catalog.ts\` is switched on alone in the kernel model (legal caller, quirks off, configuration small, ` +
-      `its kernel version); every engine searches it with seeds 1..${r.seeds}, ${r.budget.runs} runs of ${r.budget.minSteps}-${r.budget.maxSteps} steps each, ` +
+    `Each fault of \`models/faults/catalog.ts\` is switched on alone in the kernel model (legal caller, quirks off, ` +
+      `at the kernel version and on the platform the bug needs); every engine searches it with seeds 1..${r.seeds}, ${r.budget.runs} runs of ${r.budget.minSteps}-${r.budget.maxSteps} steps each, ` +
       'stopping at the first violation, which it shrinks. A cell reads `detected/seeds  median runs to detect  median shrunk length`.',
     '',
   );
@@ -46,12 +47,12 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
   for (const e of benchEngines.filter((x) => names.includes(x.name))) out.push(`- \`${e.name}\`: ${e.summary}`);
   out.push('');
   out.push('## Scoreboard', '');
-  out.push(`| fault | kernel | ${names.join(' | ')} | best length | caught by |`);
+  out.push(`| fault | kernel, platform | ${names.join(' | ')} | best length | caught by |`);
   out.push(`|---|---|${names.map(() => '---').join('|')}|---|---|`);
   for (const f of r.faults) {
     const cells = f.results.map((x) => (x.detected === 0 ? `0/${x.seeds}` : `${x.detected}/${x.seeds}  r${x.medianRunsToDetect}  len ${x.shrunkLength}`));
     const caught = [...new Set(f.results.flatMap((x) => x.caughtBy.map((c) => `${c.invariant} (${c.category})`)))].sort().join(', ');
-    out.push(`| ${f.id} ${f.hash.slice(0, 12)} | ${f.kernel} | ${cells.join(' | ')} | ${f.bestFoundLength ?? '-'} | ${caught || '-'} |`);
+    out.push(`| ${f.id} ${f.hash.slice(0, 12)} | ${f.kernel} ${f.platform} | ${cells.join(' | ')} | ${f.bestFoundLength ?? '-'} | ${caught || '-'} |`);
   }
   out.push('');
   out.push('## Totals', '');
