@@ -9,8 +9,8 @@ import { bootWorld } from '../models/kernel/boot.ts';
 import { kernelProfile } from '../models/kernel/profile.ts';
 import { armItsConfig } from '../models/platform/config.ts';
 import { runChoices } from '../src/engine/run.ts';
-import { sequenceArbitrary, shrinkOps } from '../src/engine/campaign.ts';
-import { formatTrace } from '../src/report/trace.ts';
+import { sequenceArbitrary } from '../src/engine/campaign.ts';
+import { legalRunProblems } from './legal-caller.ts';
 
 describe('legal caller on 6.2 (arm-its configuration)', () => {
   const w0 = bootWorld(kernelProfile('6.2', { quirks: false }), armItsConfig);
@@ -21,15 +21,7 @@ describe('legal caller on 6.2 (arm-its configuration)', () => {
     const r = runChoices(w0, seq, { mode: 'legal' });
     steps += r.trace.length;
     for (const t of r.trace) if (t.outcome === 'ok') seen.add(t.op.type);
-    const problems: string[] = [];
-    if (r.violations.length > 0) {
-      const v = r.violations[0]!;
-      const s = shrinkOps(w0, r.trace.map((t) => t.op), v.invariant);
-      problems.push(`${v.invariant}: ${v.message}\n${formatTrace(w0, s.trace).join('\n')}`);
-    }
-    const bad = r.trace.find((t) => t.outcome === 'warned' || t.outcome === 'bug' || t.outcome === 'use-after-free');
-    if (bad) problems.push(`${bad.op.type} -> ${bad.outcome}: ${bad.why}`);
-    expect(problems).toEqual([]);
+    expect(legalRunProblems(w0, r)).toEqual([]);
   });
 
   test.prop([sequenceArbitrary(30, 40)], { numRuns: 1 })('the runs exercise the ITS stack: PCI MSI/MSI-X, wired pins, hotplug', () => {

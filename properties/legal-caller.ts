@@ -9,9 +9,27 @@ import { test } from '@fast-check/vitest';
 import { bootWorld } from '../models/kernel/boot.ts';
 import { kernelProfile, type KernelVersion } from '../models/kernel/profile.ts';
 import { smallConfig } from '../models/platform/config.ts';
-import { runChoices } from '../src/engine/run.ts';
+import { runChoices, type RunResult } from '../src/engine/run.ts';
+import type { World } from '../models/kernel/types.ts';
 import { sequenceArbitrary, shrinkOps } from '../src/engine/campaign.ts';
 import { formatTrace } from '../src/report/trace.ts';
+
+/**
+ * what a legal run must not show: a violated invariant (shrunk, with its trace) or a WARN, BUG or
+ * use-after-free. Plain checks for one assertion per run (expect() in hot loops is slow).
+ */
+export function legalRunProblems(w0: World, r: RunResult): string[] {
+  const problems: string[] = [];
+  if (r.violations.length > 0) {
+    // our own shrinker gives the short trace; fast-check's would be slow on 50+ steps
+    const v = r.violations[0]!;
+    const s = shrinkOps(w0, r.trace.map((t) => t.op), v.invariant);
+    problems.push(`${v.invariant}: ${v.message}\n${formatTrace(w0, s.trace).join('\n')}`);
+  }
+  const bad = r.trace.find((t) => t.outcome === 'warned' || t.outcome === 'bug' || t.outcome === 'use-after-free');
+  if (bad) problems.push(`${bad.op.type} -> ${bad.outcome}: ${bad.why}`);
+  return problems;
+}
 
 /** the legal-caller property on one kernel version (one test file per version: they run in parallel) */
 export function legalCallerProperty(version: KernelVersion): void {
@@ -24,18 +42,8 @@ export function legalCallerProperty(version: KernelVersion): void {
       const r = runChoices(w0, seq, { mode: 'legal' });
       sequences++;
       steps += r.trace.length;
-      // plain checks, one assertion (expect() in hot loops is slow); per run, so shrinking works
-      const problems: string[] = [];
-      if (r.violations.length > 0) {
-        // our own shrinker gives the short trace; fast-check's would be slow on 50+ steps
-        const v = r.violations[0]!;
-        const s = shrinkOps(w0, r.trace.map((t) => t.op), v.invariant);
-        problems.push(`${v.invariant}: ${v.message}\n${formatTrace(w0, s.trace).join('\n')}`);
-      }
-      const bad = r.trace.find((t) => t.outcome === 'warned' || t.outcome === 'bug' || t.outcome === 'use-after-free');
-      if (bad) problems.push(`${bad.op.type} -> ${bad.outcome}: ${bad.why}`);
       expect(r.trace.length).toBe(seq.length); // no step skipped: every generated step ran
-      expect(problems).toEqual([]);
+      expect(legalRunProblems(w0, r)).toEqual([]);
     });
 
     test.prop([sequenceArbitrary(50, 60)], { numRuns: 1 })('sequences are long and exercise the stack', () => {

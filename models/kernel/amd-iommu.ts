@@ -12,7 +12,7 @@ import type { UnitId, World } from './types.ts';
 import type { DomainOps } from './hierarchy.ts';
 import { bug, err } from './outcome.ts';
 import { intelIrDomainOps } from './irq-remapping.ts';
-import { irqDomainCreateNamed } from './fwnode.ts';
+import { irqDomainCreateNamed, bootPlainDomain } from './fwnode.ts';
 import { levelOf, putUnit } from './world.ts';
 
 /**
@@ -26,12 +26,9 @@ export function amdIommuCreateIrqDomain(w: World, unitId: UnitId): World {
     parent: w.vectorDomain,
     busToken: 'ANY',
     msiParent: false,
-    msiDevice: false,
+    ...bootPlainDomain,
     isolatedMsi: true,
-    dev: null,
     unit: unitId,
-    msiInfo: null,
-    creator: 'boot',
   });
   return putUnit(d.w, { ...d.w.units[unitId]!, irDomain: d.id });
 }

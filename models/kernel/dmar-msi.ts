@@ -21,7 +21,7 @@
  */
 import type { DomainId, MsiDomainInfo, MsiDomainOp, UnitId, World } from './types.ts';
 import { err, okVoid, type Outcome } from './outcome.ts';
-import { irqDomainCreateNamed } from './fwnode.ts';
+import { irqDomainCreateNamed, bootPlainDomain } from './fwnode.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from './irqdomain.ts';
 import { noArg } from './hierarchy.ts';
 import { freeIrq, requestIrq } from './manage.ts';
@@ -76,12 +76,8 @@ export function dmarGetIrqDomain(w: World): { w: World; id: DomainId } {
     parent: w.vectorDomain,
     busToken: 'ANY',
     msiParent: false,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
-    unit: null,
+    ...bootPlainDomain,
     msiInfo: dmarMsiDomainInfo(w),
-    creator: 'boot',
   });
   return { w: { ...d.w, dmarMsiDomain: d.id }, id: d.id };
 }

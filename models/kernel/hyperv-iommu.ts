@@ -13,7 +13,7 @@ import type { CpuId, HvIrChipData, UnitId, Virq, World } from './types.ts';
 import type { DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
 import { err, okVoid, type Outcome } from './outcome.ts';
-import { irqDomainCreateNamed } from './fwnode.ts';
+import { irqDomainCreateNamed, bootPlainDomain } from './fwnode.ts';
 import { apicSetAffinity, vectorFreeMovedVector } from './vector.ts';
 import { levelOf, putLevel, putUnit } from './world.ts';
 
@@ -28,12 +28,8 @@ export function hypervPrepareIrqRemapping(w: World, unitId: UnitId): World {
     parent: w.vectorDomain,
     busToken: 'ANY',
     msiParent: false,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
+    ...bootPlainDomain,
     unit: unitId,
-    msiInfo: null,
-    creator: 'boot',
   });
   return putUnit(d.w, { ...d.w.units[unitId]!, irDomain: d.id });
 }

@@ -19,7 +19,7 @@
  */
 import type { DevId, DomainId, MsiChipData, Virq, World } from '../kernel/types.ts';
 import { err, okVoid, type Outcome } from '../kernel/outcome.ts';
-import { irqDomainCreateNamed } from '../kernel/fwnode.ts';
+import { irqDomainCreateNamed, bootPlainDomain } from '../kernel/fwnode.ts';
 import { levelOf, putLevel, updDevice } from '../kernel/world.ts';
 import { hasFault } from '../kernel/profile.ts';
 import { recDel, recPut } from '../kernel/util.ts';
@@ -55,12 +55,8 @@ export function hvPciProbe(w: World): World {
     parent: w.vectorDomain,
     busToken: 'PCI_MSI',
     msiParent: false,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
-    unit: null,
+    ...bootPlainDomain,
     msiInfo: { activateEarly: true, mustReactivate: true, allocSimpleDescs: false, freeDescs: w.profile.version !== '5.10', multiPciMsi: true, pciMsix: true, allocDyn: false, pciIms: false, hwsize: 0, chip: 'hv-pci' },
-    creator: 'boot',
   });
   let out: World = { ...d.w, hvChildren: devs, hvIntDescs: {}, nextHvIntDesc: 0 };
   for (const dev of devs) out = updDevice(out, dev, (x) => ({ ...x, msiDomain: d.id as DomainId }));

@@ -4,6 +4,7 @@
  * B06, B07 and B39 when those faults are on.
  */
 import { describe, expect, it } from 'vitest';
+import { must } from './util.ts';
 import { bootWorld } from '../../models/kernel/boot.ts';
 import { kernelProfile } from '../../models/kernel/profile.ts';
 import { armItsConfig } from '../../models/platform/config.ts';
@@ -21,16 +22,6 @@ const itsWorld = (faults: readonly FaultId[] = []): World => {
   const p = kernelProfile('6.2', { quirks: false });
   return bootWorld(faults.length ? { ...p, faults } : p, armItsConfig);
 };
-
-function must(w: World, ...ops: Op[]): World {
-  let out = w;
-  for (const op of ops) {
-    const o = step(out, op);
-    if (o.kind !== 'ok') throw new Error(`${op.type} -> ${o.kind}: ${'why' in o ? o.why : ''}`);
-    out = o.world;
-  }
-  return out;
-}
 
 const probe = (dev: number): Op => ({ type: 'driverProbe', dev, managed: false, fail: false });
 const msix = (n: number): Op => ({ type: 'pciAllocIrqVectors', dev: NVME, min: n, max: n, irqType: 'msix', affinity: false, fail: null });

@@ -8,19 +8,9 @@
  * must accept, and the B37 sequence checked end to end against its-command-valid.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { armItsConfig } from '../../models/platform/config.ts';
-import type { FaultId } from '../../models/faults/catalog.ts';
 import { holdsThroughout, reported, Session, stateInvariant } from './fixtures.ts';
 import { checkState } from '../helpers.ts';
-
-const NVME = 0; // 0000:00:01.0, MSI-X 8
-const MSIDEV = 1; // 0000:00:02.0, MSI 4
-const MBIGEN = 2;
-
-const itsSession = (faults: readonly FaultId[] = []) =>
-  new Session(bootWorld({ ...kernelProfile('6.2', { quirks: false }), faults }, armItsConfig));
+import { itsSession, NVME, MSIDEV, MBIGEN } from './its-fixtures.ts';
 
 /** managed vectors allocated with a CPU offline, that CPU back, requested, moved off by hotplug */
 function managedRun(): Session {

@@ -7,22 +7,9 @@
  * must report, and a clean arm-its lifecycle it must accept.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { armItsConfig } from '../../models/platform/config.ts';
-import type { ItsState, World } from '../../models/kernel/types.ts';
 import { holdsThroughout, reported, Session, stateInvariant } from './fixtures.ts';
 import { checkState } from '../helpers.ts';
-
-/** device ids of the arm-its configuration */
-const NVME = 0; // 0000:00:01.0, MSI-X 8
-const MSIDEV = 1; // 0000:00:02.0, MSI 4 (multi-MSI)
-const MBIGEN = 2; // mbigen0, 4 wired pins
-
-const itsSession = (faults: readonly string[] = []) =>
-  new Session(bootWorld(kernelProfile('6.2', { quirks: false, ...(faults.length ? { faults: faults as never } : {}) }), armItsConfig));
-
-const withIts = (w: World, f: (its: ItsState) => ItsState): World => ({ ...w, its: f(w.its!) });
+import { itsSession, withIts, NVME, MSIDEV, MBIGEN } from './its-fixtures.ts';
 
 /** a legal lifecycle on arm-its: PCI MSI-X and multi-MSI, an MSI<->MSI-X switch, unbind, wired pins */
 function itsLifecycle(): Session {

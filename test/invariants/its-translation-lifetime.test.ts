@@ -7,19 +7,12 @@
  * Each: a world edited by hand that it must report, and a clean arm-its run it must accept.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { armItsConfig } from '../../models/platform/config.ts';
-import type { ItsState, World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/kernel/types.ts';
 import { holdsThroughout, reported, Session, stateInvariant } from './fixtures.ts';
 import { checkState } from '../helpers.ts';
+import { itsSession, withIts, NVME, MSIDEV, MBIGEN } from './its-fixtures.ts';
 
-const NVME = 0; // 0000:00:01.0, MSI-X 8
-const MSIDEV = 1; // 0000:00:02.0, MSI 4
-const MBIGEN = 2; // mbigen0, 4 wired pins
 
-const itsSession = () => new Session(bootWorld(kernelProfile('6.2', { quirks: false }), armItsConfig));
-const withIts = (w: World, f: (its: ItsState) => ItsState): World => ({ ...w, its: f(w.its!) });
 const mbigenVirq = (w: World): number =>
   Number(Object.keys(w.irqs).find((v) => w.domains[w.irqs[Number(v)]!.levels[0]!.domain]!.kind === 'mbigen'));
 
