@@ -4,14 +4,14 @@
  *
  * Both loops replay the same pre-generated operations, so only the checking differs.
  */
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelProfile, kernelVersions } from '../models/kernel/profile.ts';
-import { smallConfig } from '../models/platform/config.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelProfile, kernelVersions } from '../models/world/profile.ts';
+import { smallConfig } from '../models/world/platform.ts';
 import { step } from '../models/step.ts';
 import type { Op } from '../models/ops.ts';
 import { checkStep } from '../properties/index.ts';
-import { generateSequences } from '../src/engine/campaign.ts';
-import { runChoices } from '../src/engine/run.ts';
+import { generateSequences } from '../src/run/campaign.ts';
+import { runChoices } from '../src/run/run.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const REPEAT = 3;

@@ -3,10 +3,10 @@
  * (as TLA+'s Next lists every action). Names are the kernel functions, camelCased; the trace
  * prints them back in snake_case with their arguments.
  */
-import type { CoreClient, CpuId, DevId, DomainId, UnitId, Virq } from './kernel/types.ts';
-import type { MdevId, WqType } from './dsa/types.ts';
-import type { FailPoint } from './kernel/hierarchy.ts';
-import type { TaskId } from './kernel/concurrency.ts';
+import type { CoreClient, CpuId, DevId, DomainId, UnitId, Virq } from './world/types.ts';
+import type { MdevId, WqType } from './drivers/dma/idxd/types.ts';
+import type { FailPoint } from './kernel/irq/hierarchy.ts';
+import type { TaskId } from './kernel/irq/concurrency.ts';
 
 export type Op =
   // 2.1 domain lifecycle
@@ -56,7 +56,7 @@ export type Op =
   | { readonly type: 'driverProbe'; readonly dev: DevId; readonly managed: boolean; readonly fail: boolean }
   | { readonly type: 'deviceReleaseDriver'; readonly dev: DevId }
   | { readonly type: 'deviceUnregister'; readonly dev: DevId }
-  // I/O APICs (models/kernel/ioapic.ts): hot add/remove, pins mapped to irqs
+  // I/O APICs (models/arch/x86/ioapic.ts): hot add/remove, pins mapped to irqs
   | { readonly type: 'acpiIoapicAdd'; readonly ioapic: number }
   | { readonly type: 'mpUnregisterIoapic'; readonly ioapic: number }
   | { readonly type: 'mpMapPinToIrq'; readonly ioapic: number; readonly pin: number }
@@ -68,9 +68,9 @@ export type Op =
   // wired interrupts behind a wired-to-MSI bridge (mbigen): a consumer maps and unmaps a pin
   | { readonly type: 'irqCreateFwspecMapping'; readonly dev: DevId; readonly pin: number }
   | { readonly type: 'irqDisposeMapping'; readonly virq: Virq }
-  // Intel VMD (models/kernel/vmd.ts); its remove() runs on device_release_driver
+  // Intel VMD (models/drivers/pci/controller/vmd.ts); its remove() runs on device_release_driver
   | { readonly type: 'vmdProbe'; readonly dev: DevId; readonly fail: FailPoint | null }
-  // concurrent tasks (models/kernel/concurrency.ts): a sysfs reader enters show(); a task in
+  // concurrent tasks (models/kernel/irq/concurrency.ts): a sysfs reader enters show(); a task in
   // flight gets the CPU back
   | { readonly type: 'msiIrqsShow'; readonly dev: DevId; readonly virq: Virq }
   | { readonly type: 'taskResume'; readonly task: TaskId }

@@ -7,31 +7,31 @@
  */
 import { match } from 'ts-pattern';
 import type { Op } from './ops.ts';
-import type { CoreAlloc, RecentFree, World } from './kernel/types.ts';
-import { bug, type Outcome } from './kernel/outcome.ts';
-import { noArg } from './kernel/hierarchy.ts';
-import { irqDomainAllocIrqs, irqDomainFreeIrqs, irqDomainRemove } from './kernel/irqdomain.ts';
-import { msiDomainAllocIrqsRange, msiDomainFreeIrqsRange, msiRemoveDeviceIrqDomain } from './kernel/msi.ts';
-import { pciAllocIrqVectors, pciCreateImsDomain, pciFreeIrqVectors, pciImsAllocIrq, pciImsFreeIrq, pciMsixAllocIrqAt, pciMsixFreeIrq } from './kernel/pci-msi.ts';
-import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from './kernel/platform-msi.ts';
-import { freeIrq, irqSetAffinity, deviceFireIrq, requestIrq } from './kernel/manage.ts';
-import { cpuOffline, cpuOnline } from './kernel/cpuhotplug.ts';
-import { devSetMsiDomain, deviceReleaseDriver, deviceUnregister, driverProbe } from './kernel/device.ts';
-import { recDel, recPut } from './kernel/util.ts';
-import { idxdDeviceDisable, idxdDeviceEnable, idxdEngineConfig, idxdWqConfig } from './dsa/device.ts';
-import { idxdProbe, idxdWqDisable, idxdWqEnable } from './dsa/idxd.ts';
-import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './dsa/vdcm.ts';
-import { dsaImsInterrupt } from './dsa/interrupts.ts';
-import { dmarHotAdd, dmarHotRemove } from './kernel/dmar.ts';
+import type { CoreAlloc, RecentFree, World } from './world/types.ts';
+import { bug, type Outcome } from './world/outcome.ts';
+import { noArg } from './kernel/irq/hierarchy.ts';
+import { irqDomainAllocIrqs, irqDomainFreeIrqs, irqDomainRemove } from './kernel/irq/irqdomain.ts';
+import { msiDomainAllocIrqsRange, msiDomainFreeIrqsRange, msiRemoveDeviceIrqDomain } from './kernel/irq/msi.ts';
+import { pciAllocIrqVectors, pciCreateImsDomain, pciFreeIrqVectors, pciImsAllocIrq, pciImsFreeIrq, pciMsixAllocIrqAt, pciMsixFreeIrq } from './drivers/pci/msi.ts';
+import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from './drivers/base/platform-msi.ts';
+import { freeIrq, irqSetAffinity, deviceFireIrq, requestIrq } from './kernel/irq/manage.ts';
+import { cpuOffline, cpuOnline } from './kernel/irq/cpuhotplug.ts';
+import { devSetMsiDomain, deviceReleaseDriver, deviceUnregister, driverProbe } from './drivers/base/device.ts';
+import { recDel, recPut } from './world/util.ts';
+import { idxdDeviceDisable, idxdDeviceEnable, idxdEngineConfig, idxdWqConfig } from './drivers/dma/idxd/device.ts';
+import { idxdProbe, idxdWqDisable, idxdWqEnable } from './drivers/dma/idxd/idxd.ts';
+import { mdevCreate, mdevOpen, mdevRelease, mdevRemove } from './drivers/dma/idxd/vdcm.ts';
+import { dsaImsInterrupt } from './drivers/dma/idxd/interrupts.ts';
+import { dmarHotAdd, dmarHotRemove } from './drivers/iommu/intel/dmar.ts';
 import { designOf } from './designs/index.ts';
-import { acpiIoapicAdd, bootBugOutcome, mpMapPinToIrq, mpUnmapIrq, mpUnregisterIoapic } from './kernel/ioapic.ts';
-import { dmarSetInterrupt } from './kernel/dmar-msi.ts';
-import { hvEjectDevice } from './pci/hyperv.ts';
-import { irqCreateFwspecMapping, irqDisposeMapping } from './kernel/mbigen.ts';
-import { vmdProbe } from './kernel/vmd.ts';
-import { msiIrqsShow } from './kernel/msi-sysfs.ts';
-import { taskResume } from './kernel/concurrency.ts';
-import { irqCreateLineMapping, irqDisposeLineMapping } from './kernel/irq-mapping.ts';
+import { acpiIoapicAdd, bootBugOutcome, mpMapPinToIrq, mpUnmapIrq, mpUnregisterIoapic } from './arch/x86/ioapic.ts';
+import { dmarSetInterrupt } from './arch/x86/dmar-msi.ts';
+import { hvEjectDevice } from './drivers/pci/controller/pci-hyperv.ts';
+import { irqCreateFwspecMapping, irqDisposeMapping } from './drivers/irqchip/mbigen.ts';
+import { vmdProbe } from './drivers/pci/controller/vmd.ts';
+import { msiIrqsShow } from './kernel/irq/msi-sysfs.ts';
+import { taskResume } from './kernel/irq/concurrency.ts';
+import { irqCreateLineMapping, irqDisposeLineMapping } from './kernel/irq/irq-mapping.ts';
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
@@ -47,7 +47,7 @@ export function step(w: World, op: Op): StepOutcome {
   // a boot that hit BUG() (setup_IO_APIC()) left no kernel to call
   if (w.bootBug !== undefined) return bootBugOutcome(w);
   const o = dispatch(w, op);
-  // a level callback without an outcome (ops->free) oopsed (ghost set by models/kernel/vmd.ts)
+  // a level callback without an outcome (ops->free) oopsed (ghost set by models/drivers/pci/controller/vmd.ts)
   if (o.world.crash !== undefined) return { kind: 'bug', world: w, why: o.world.crash };
   return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
 }

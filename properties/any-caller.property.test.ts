@@ -6,11 +6,11 @@
  * so a run is not cut short by a violation of another category.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelProfile, kernelVersions } from '../models/kernel/profile.ts';
-import { smallConfig } from '../models/platform/config.ts';
-import { runCampaign } from '../src/engine/campaign.ts';
-import { runOps } from '../src/engine/run.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelProfile, kernelVersions } from '../models/world/profile.ts';
+import { smallConfig } from '../models/world/platform.ts';
+import { runCampaign } from '../src/run/campaign.ts';
+import { runOps } from '../src/run/run.ts';
 import { invariants, type Category } from './index.ts';
 
 const categoriesToFind: readonly Category[] = ['leak', 'lifetime', 'structure', 'atomicity'];

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replayCounterexample } from '../src/engine/replay.ts';
+import { replayCounterexample } from '../src/run/replay.ts';
 import { DEFAULT_CORPUS } from '../src/report/corpus.ts';
 
 const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f)) : []);

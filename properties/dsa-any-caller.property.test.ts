@@ -6,12 +6,12 @@
  * checked are whole categories, and what is found is whatever the engine finds.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelProfile } from '../models/kernel/profile.ts';
-import { smallConfig } from '../models/platform/config.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelProfile } from '../models/world/profile.ts';
+import { smallConfig } from '../models/world/platform.ts';
 import type { OpType } from '../models/ops.ts';
-import { runCampaign, type Counterexample } from '../src/engine/campaign.ts';
-import { runOps } from '../src/engine/run.ts';
+import { runCampaign, type Counterexample } from '../src/run/campaign.ts';
+import { runOps } from '../src/run/run.ts';
 import { invariants, type Category } from './index.ts';
 
 const dsaFocus: readonly OpType[] = [

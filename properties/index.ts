@@ -2,7 +2,7 @@
  * properties/index.ts - the registry: every invariant, in one list (as MCPaxos lists Inv1..Inv4)
  */
 import type { Invariant, StateInvariant, StepInvariant, Violation } from './invariant.ts';
-import type { World } from '../models/kernel/types.ts';
+import type { World } from '../models/world/types.ts';
 import type { Op } from '../models/ops.ts';
 import type { StepOutcome } from '../models/step.ts';
 import { leakInvariants } from './invariants/leak.ts';

@@ -6,7 +6,7 @@
  * frees of handles the caller does not own, the kernel crashing. A check returns null when the
  * invariant holds, else one message that names the entities involved.
  */
-import type { World } from '../models/kernel/types.ts';
+import type { World } from '../models/world/types.ts';
 import type { Op } from '../models/ops.ts';
 import type { StepOutcome } from '../models/step.ts';
 

@@ -5,11 +5,11 @@
  */
 import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelProfile } from '../models/kernel/profile.ts';
-import { armItsConfig } from '../models/platform/config.ts';
-import { runChoices } from '../src/engine/run.ts';
-import { sequenceArbitrary } from '../src/engine/campaign.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelProfile } from '../models/world/profile.ts';
+import { armItsConfig } from '../models/world/platform.ts';
+import { runChoices } from '../src/run/run.ts';
+import { sequenceArbitrary } from '../src/run/campaign.ts';
 import { legalRunProblems } from './legal-caller.ts';
 
 describe('legal caller on 6.2 (arm-its configuration)', () => {

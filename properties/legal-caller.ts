@@ -6,12 +6,12 @@
  */
 import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelProfile, type KernelVersion } from '../models/kernel/profile.ts';
-import { smallConfig } from '../models/platform/config.ts';
-import { runChoices, type RunResult } from '../src/engine/run.ts';
-import type { World } from '../models/kernel/types.ts';
-import { sequenceArbitrary, shrinkOps } from '../src/engine/campaign.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelProfile, type KernelVersion } from '../models/world/profile.ts';
+import { smallConfig } from '../models/world/platform.ts';
+import { runChoices, type RunResult } from '../src/run/run.ts';
+import type { World } from '../models/world/types.ts';
+import { sequenceArbitrary, shrinkOps } from '../src/run/campaign.ts';
 import { formatTrace } from '../src/report/trace.ts';
 
 /**

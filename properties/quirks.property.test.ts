@@ -5,12 +5,12 @@
  * legal-caller campaign with only that quirk on finds it without being told where to look.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelQuirks, type KernelVersion, type QuirkId } from '../models/kernel/profile.ts';
-import { smallConfig } from '../models/platform/config.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelQuirks, type KernelVersion, type QuirkId } from '../models/world/profile.ts';
+import { smallConfig } from '../models/world/platform.ts';
 import type { Op } from '../models/ops.ts';
-import { runOps } from '../src/engine/run.ts';
-import { runCampaign } from '../src/engine/campaign.ts';
+import { runOps } from '../src/run/run.ts';
+import { runCampaign } from '../src/run/campaign.ts';
 
 const world = (version: KernelVersion, quirks: QuirkId[]) => bootWorld({ version, quirks }, smallConfig);
 

@@ -1,10 +1,10 @@
 /*
  * test/helpers.ts - building worlds and running operations in tests
  */
-import { bootWorld } from '../models/kernel/boot.ts';
-import { kernelProfile, type KernelVersion } from '../models/kernel/profile.ts';
-import { smallConfig, type PlatformConfig } from '../models/platform/config.ts';
-import type { World } from '../models/kernel/types.ts';
+import { bootWorld } from '../models/machine/boot.ts';
+import { kernelProfile, type KernelVersion } from '../models/world/profile.ts';
+import { smallConfig, type PlatformConfig } from '../models/world/platform.ts';
+import type { World } from '../models/world/types.ts';
 import type { Op } from '../models/ops.ts';
 import { step, type StepOutcome } from '../models/step.ts';
 import { checkState, checkStep, type Violation } from '../properties/index.ts';

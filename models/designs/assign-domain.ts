@@ -12,12 +12,12 @@
  * driver's bitmap; the alloc type is DEV_MSI.
  */
 import type { Design } from './design.ts';
-import type { DevId, DomainId, World } from '../kernel/types.ts';
-import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../kernel/platform-msi.ts';
-import { irqDomainRemove } from '../kernel/irqdomain.ts';
-import { devSetMsiDomain } from '../kernel/device.ts';
-import { err, ok, okVoid, type Outcome } from '../kernel/outcome.ts';
-import { putDomain } from '../kernel/world.ts';
+import type { DevId, DomainId, World } from '../world/types.ts';
+import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../drivers/base/platform-msi.ts';
+import { irqDomainRemove } from '../kernel/irq/irqdomain.ts';
+import { devSetMsiDomain } from '../drivers/base/device.ts';
+import { err, ok, okVoid, type Outcome } from '../world/outcome.ts';
+import { putDomain } from '../world/world.ts';
 import { asFailure, imsSlotGet, imsSlotPut, msiListVirqs, pfIrParent, vectors } from './helpers.ts';
 
 /**

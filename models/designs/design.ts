@@ -22,11 +22,11 @@
  * model's primitives (models/kernel/*) and returns an Outcome: ok, err(errno), warned, bug or
  * use-after-free, exactly as the kernel function it stands for would end.
  */
-import type { CpuId, DevId, UnitId, Virq, World } from '../kernel/types.ts';
-import type { KernelFeature, KernelVersion } from '../kernel/profile.ts';
-import type { FailPoint } from '../kernel/hierarchy.ts';
-import type { Outcome } from '../kernel/outcome.ts';
-import type { Mdev } from '../dsa/types.ts';
+import type { CpuId, DevId, UnitId, Virq, World } from '../world/types.ts';
+import type { KernelFeature, KernelVersion } from '../world/profile.ts';
+import type { FailPoint } from '../kernel/irq/hierarchy.ts';
+import type { Outcome } from '../world/outcome.ts';
+import type { Mdev } from '../drivers/dma/idxd/types.ts';
 
 /** one IMS-backed guest vector: the PF IMS slot that carries it and its host virq */
 export interface ImsVector {

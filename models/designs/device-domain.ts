@@ -13,11 +13,11 @@
  * drivers/base/platform-msi.c pci_subdevice_msi_create_irq_domain(), device_msi_create_irq_domain()
  */
 import type { Design } from './design.ts';
-import type { DevId, DomainId, World } from '../kernel/types.ts';
-import { irqDomainCreateHierarchy, irqDomainRemove } from '../kernel/irqdomain.ts';
-import { devSetMsiDomain } from '../kernel/device.ts';
-import { addMsiListDescs, freeMsiListDescs, msiDomainAllocIrqs510, msiDomainFreeIrqs510 } from '../kernel/msi.ts';
-import { err, ok, okVoid, type Outcome } from '../kernel/outcome.ts';
+import type { DevId, DomainId, World } from '../world/types.ts';
+import { irqDomainCreateHierarchy, irqDomainRemove } from '../kernel/irq/irqdomain.ts';
+import { devSetMsiDomain } from '../drivers/base/device.ts';
+import { addMsiListDescs, freeMsiListDescs, msiDomainAllocIrqs510, msiDomainFreeIrqs510 } from '../kernel/irq/msi.ts';
+import { err, ok, okVoid, type Outcome } from '../world/outcome.ts';
 import { asFailure, designDomain, pfIrParent, setDesignDomain } from './helpers.ts';
 
 const imsDomainOf = (pf: DevId) => `idxd${pf}->ims_domain`;

@@ -3,9 +3,9 @@
  * proposal's code would do: a driver-owned IMS slot bitmap, the IR parent of a PF, the design's
  * static variables, and allocation of N vectors with all-or-nothing cleanup
  */
-import type { DevId, DomainId, Virq, World } from '../kernel/types.ts';
-import { putPf } from '../dsa/device.ts';
-import { setAdd, setDel } from '../kernel/util.ts';
+import type { DevId, DomainId, Virq, World } from '../world/types.ts';
+import { putPf } from '../drivers/dma/idxd/device.ts';
+import { setAdd, setDel } from '../world/util.ts';
 import type { ImsVector } from './design.ts';
 
 /** a design's static domain pointer (e.g. dev_msi_default_domain); undefined = NULL */
@@ -60,7 +60,7 @@ export function msiListVirqs(w: World, dev: DevId): Virq[] {
 }
 
 /** a failure re-typed for a hook with another value type (outcome.ts fail()) */
-export { fail as asFailure } from '../kernel/outcome.ts';
+export { fail as asFailure } from '../world/outcome.ts';
 
 /** pair each vector with a slot: for designs where the driver binds slots to vectors */
 export const vectors = (slots: readonly number[], virqs: readonly Virq[]): ImsVector[] => virqs.map((virq, i) => ({ slot: slots[i]!, virq }));

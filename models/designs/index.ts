@@ -4,7 +4,7 @@
  *
  * A world names its design; the driver code (models/dsa) finds the hooks here by that name.
  */
-import type { World } from '../kernel/types.ts';
+import type { World } from '../world/types.ts';
 import type { Design } from './design.ts';
 import { rfcV2DevMsi } from './rfc-v2-dev-msi.ts';
 import { assignDomain } from './assign-domain.ts';

@@ -6,7 +6,7 @@
  * 6.2 has the merged per-device MSI design, so it behaves as per-device-msi.
  */
 import type { Design } from './design.ts';
-import { err, ok, okVoid } from '../kernel/outcome.ts';
+import { err, ok, okVoid } from '../world/outcome.ts';
 import { perDeviceMsi } from './per-device-msi.ts';
 
 export const KERNEL_DESIGN = 'kernel';

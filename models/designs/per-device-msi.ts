@@ -12,8 +12,8 @@
  * device MSI and PCI/IMS" series (2022)
  */
 import type { Design, ImsVector } from './design.ts';
-import { pciCreateImsDomain, pciImsAllocIrq, pciImsFreeIrq } from '../kernel/pci-msi.ts';
-import { ok, okVoid, warned, type Outcome } from '../kernel/outcome.ts';
+import { pciCreateImsDomain, pciImsAllocIrq, pciImsFreeIrq } from '../drivers/pci/msi.ts';
+import { ok, okVoid, warned, type Outcome } from '../world/outcome.ts';
 import { asFailure } from './helpers.ts';
 
 export const perDeviceMsi: Design = {

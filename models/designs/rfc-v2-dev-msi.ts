@@ -11,11 +11,11 @@
  * 04/18 dev_msi_domain_alloc_irqs(); RFC drivers/dma/idxd/mdev.c vidxd_setup_ims_entries() (v3)
  */
 import type { Design } from './design.ts';
-import type { DevId, World } from '../kernel/types.ts';
-import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../kernel/platform-msi.ts';
-import { devSetMsiDomain } from '../kernel/device.ts';
-import { err, ok, okVoid, warned, type Outcome } from '../kernel/outcome.ts';
-import { putDomain } from '../kernel/world.ts';
+import type { DevId, World } from '../world/types.ts';
+import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../drivers/base/platform-msi.ts';
+import { devSetMsiDomain } from '../drivers/base/device.ts';
+import { err, ok, okVoid, warned, type Outcome } from '../world/outcome.ts';
+import { putDomain } from '../world/world.ts';
 import { asFailure, designDomain, imsSlotGet, imsSlotPut, msiListVirqs, setDesignDomain, vectors } from './helpers.ts';
 
 const DEFAULT = 'dev_msi_default_domain';

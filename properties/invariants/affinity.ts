@@ -3,9 +3,9 @@
  * (spec I21-I23, with the section 7.2 correction of I23)
  */
 import { vectorChip } from './levels.ts';
-import { irqValues } from '../../models/kernel/world.ts';
+import { irqValues } from '../../models/world/world.ts';
 import type { StateInvariant, StepInvariant } from '../invariant.ts';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/world/platform.ts';
 
 
 /** I21 */

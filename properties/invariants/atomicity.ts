@@ -6,7 +6,7 @@
  * call created on the way (a 6.2 device domain kept for reuse) are not resources in this sense.
  */
 import type { StepInvariant } from '../invariant.ts';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 
 /** the resources a failed operation must not change */
 export function resourceFingerprint(w: World): string {

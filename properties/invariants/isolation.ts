@@ -4,11 +4,11 @@
  */
 import { irLevels } from './levels.ts';
 import type { StateInvariant } from '../invariant.ts';
-import type { IoApic, World } from '../../models/kernel/types.ts';
-import { unitForIoapicId } from '../../models/kernel/ir-select.ts';
-import { pciMsiHwirq } from '../../models/kernel/pci-segment.ts';
-import { unitForDevice, irqValues } from '../../models/kernel/world.ts';
-import { VIDXD_MAX_MSIX_VECS } from '../../models/dsa/types.ts';
+import type { IoApic, World } from '../../models/world/types.ts';
+import { unitForIoapicId } from '../../models/drivers/iommu/ir-select.ts';
+import { pciMsiHwirq } from '../../models/drivers/pci/segment.ts';
+import { unitForDevice, irqValues } from '../../models/world/world.ts';
+import { VIDXD_MAX_MSIX_VECS } from '../../models/drivers/dma/idxd/types.ts';
 
 /** the PCI function that emits an MSI write for a device: itself, or an mdev's parent PF */
 function emitter(w: World, dev: number): number | null {

@@ -3,10 +3,10 @@
  * Every virq, vector, reservation, IRTE and msi_desc has exactly the owner the bookkeeping says.
  */
 import { irLevels, vectorChip } from './levels.ts';
-import { irqValues, domainName } from '../../models/kernel/world.ts';
-import type { MsiMsg } from '../../models/kernel/types.ts';
+import { irqValues, domainName } from '../../models/world/world.ts';
+import type { MsiMsg } from '../../models/world/types.ts';
 import type { StateInvariant } from '../invariant.ts';
-import { imsAllocatedSlots } from '../../models/dsa/ims-slots.ts';
+import { imsAllocatedSlots } from '../../models/drivers/dma/idxd/ims-slots.ts';
 
 const irqList = irqValues;
 const hex = (v: number) => `0x${v.toString(16)}`;

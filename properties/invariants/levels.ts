@@ -1,7 +1,7 @@
 /*
  * properties/invariants/levels.ts - reading an irq's chain the way several invariants need it
  */
-import type { IrChipData, IrqDesc, VectorChipData } from '../../models/kernel/types.ts';
+import type { IrChipData, IrqDesc, VectorChipData } from '../../models/world/types.ts';
 
 /** the chip data of the root (x86 vector) level, or null before its alloc ran (or on a root that is not the vector domain: a GIC-ITS, a demultiplexing VMD) */
 export const vectorChip = (d: IrqDesc): VectorChipData | null => {

@@ -2,10 +2,10 @@
  * properties/invariants/lifetime.ts - who may outlive whom (spec I13-I17)
  * The kernel checks almost none of these: no refcounts on domains, raw device pointers.
  */
-import { domainName, irqValues } from '../../models/kernel/world.ts';
+import { domainName, irqValues } from '../../models/world/world.ts';
 import type { StateInvariant, StepInvariant } from '../invariant.ts';
 import { match } from 'ts-pattern';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import type { Op } from '../../models/ops.ts';
 
 /** I13 */

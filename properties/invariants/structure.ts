@@ -2,8 +2,8 @@
  * properties/invariants/structure.ts - the shape of the hierarchy (spec I9-I12)
  */
 import type { StateInvariant } from '../invariant.ts';
-import type { World } from '../../models/kernel/types.ts';
-import { parentChain, domainName, irqValues } from '../../models/kernel/world.ts';
+import type { World } from '../../models/world/types.ts';
+import { parentChain, domainName, irqValues } from '../../models/world/world.ts';
 
 /** I9 */
 export const parentChainInvariant: StateInvariant = {

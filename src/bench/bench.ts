@@ -5,7 +5,7 @@
  * off: with no fault on, the same budget finds nothing there), and every engine searches it
  * with seeds 1..N and the same budget. Everything but the milliseconds is deterministic.
  */
-import { worldFor } from '../engine/check.ts';
+import { worldFor } from '../run/check.ts';
 import { faultById, type FaultId } from '../../models/faults/catalog.ts';
 import { invariantById } from '../../properties/index.ts';
 import { benchEngines, type BenchEngine, type Budget, type EngineRun } from './engines.ts';

@@ -7,12 +7,12 @@
  * (bounded exhaustive search) is registered.
  */
 import { performance } from 'node:perf_hooks';
-import type { World } from '../../models/kernel/types.ts';
-import { runCampaign } from '../engine/campaign.ts';
+import type { World } from '../../models/world/types.ts';
+import { runCampaign } from '../run/campaign.ts';
 import { fastCheckBaseline } from './fast-check-baseline.ts';
-import { explore } from '../engine/explore.ts';
-import { fingerprint } from '../engine/fingerprint.ts';
-import { runHybrid } from '../engine/hybrid.ts';
+import { explore } from '../search/explore.ts';
+import { fingerprint } from '../search/fingerprint.ts';
+import { runHybrid } from '../search/hybrid.ts';
 import { opTypes } from '../../models/ops.ts';
 
 export interface Budget {
@@ -61,7 +61,7 @@ export const EXHAUSTIVE_STATES = 4000;
 export const EXHAUSTIVE_DEPTH = 8;
 
 /**
- * bounded exhaustive search (src/engine/explore.ts) over every operation of the kernel model:
+ * bounded exhaustive search (src/search/explore.ts) over every operation of the kernel model:
  * seed-independent; a trace it finds is shortest for its alphabet (breadth-first)
  */
 const exhaustiveEngine: BenchEngine = {
@@ -84,7 +84,7 @@ const exhaustiveEngine: BenchEngine = {
 };
 const exhaustiveRuns = new Map<string, EngineRun>();
 
-/** random walks from the exhaustive frontier at depth 2 (src/engine/hybrid.ts) */
+/** random walks from the exhaustive frontier at depth 2 (src/search/hybrid.ts) */
 const hybridEngine: BenchEngine = {
   name: 'hybrid',
   summary: 'random walks started from every state of the exhaustive frontier at depth 2',
@@ -99,7 +99,7 @@ const hybridEngine: BenchEngine = {
 
 export const benchEngines: readonly BenchEngine[] = [
   fastCheckBaseline,
-  campaignEngine('irqcheck', 'state-aware random generation (src/engine/campaign.ts), steps deleted then choices lowered', false),
+  campaignEngine('irqcheck', 'state-aware random generation (src/run/campaign.ts), steps deleted then choices lowered', false),
   campaignEngine('swarm', 'as irqcheck, every other run drawing from a random half of the operation types', true),
   hybridEngine,
   exhaustiveEngine,

@@ -9,12 +9,12 @@
  */
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import { opTypes, type OpType } from '../../models/ops.ts';
 import { step } from '../../models/step.ts';
 import { checkStep } from '../../properties/index.ts';
-import { opSpecs, type OpSpec } from '../engine/op-specs.ts';
-import { Choices, CHOICES_PER_STEP } from '../engine/choices.ts';
+import { opSpecs, type OpSpec } from '../generate/op-specs.ts';
+import { Choices, CHOICES_PER_STEP } from '../generate/choices.ts';
 import type { BenchEngine } from './engines.ts';
 
 interface Model {

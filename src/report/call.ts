@@ -3,10 +3,10 @@
  */
 import { match } from 'ts-pattern';
 import type { Op } from '../../models/ops.ts';
-import type { World } from '../../models/kernel/types.ts';
-import type { FailPoint } from '../../models/kernel/hierarchy.ts';
-import { deviceName, domainName } from '../../models/kernel/world.ts';
-import { describeTask, tasksOf } from '../../models/kernel/concurrency.ts';
+import type { World } from '../../models/world/types.ts';
+import type { FailPoint } from '../../models/kernel/irq/hierarchy.ts';
+import { deviceName, domainName } from '../../models/world/world.ts';
+import { describeTask, tasksOf } from '../../models/kernel/irq/concurrency.ts';
 
 const mask = (cpus: readonly number[]) => `{${cpus.join(',')}}`;
 const inject = (f: FailPoint | null) => (f ? `  [inject: ${f.site} #${f.index} fails]` : '');

@@ -4,7 +4,7 @@
  * the rule it breaks. Every verdict is what the engine found; nothing here is written by hand.
  */
 import { relative, dirname } from 'node:path';
-import type { CheckRun } from '../engine/check.ts';
+import type { CheckRun } from '../run/check.ts';
 import { findDesign } from '../../models/designs/index.ts';
 import { invariants } from '../../properties/index.ts';
 import { formatTrace } from './trace.ts';
@@ -58,7 +58,7 @@ export function renderCompareMarkdown(runs: readonly CheckRun[], meta: CompareMe
     '',
     ...runs.map((r) => `- \`${r.spec.design}\`: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length === 0 ? 'every invariant holds' : `${r.counterexamples.length} invariant(s) violated`}${certifyText(r)}; kernel quirks on: ${r.quirkIds.length ? r.quirkIds.join(', ') : 'none'}.`),
     '',
-    '"shortest" marks a counterexample certified by exhaustive search: no shorter sequence of the search alphabet (`src/engine/explore-args.ts`) breaks the invariant.',
+    '"shortest" marks a counterexample certified by exhaustive search: no shorter sequence of the search alphabet (`src/search/explore-args.ts`) breaks the invariant.',
     '',
   ];
   for (const r of runs) {

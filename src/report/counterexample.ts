@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import type { Op } from '../../models/ops.ts';
 import { opTypes } from '../../models/ops.ts';
-import { kernelQuirks, type QuirkId } from '../../models/kernel/profile.ts';
-import { platformConfigs } from '../../models/platform/config.ts';
+import { kernelQuirks, type QuirkId } from '../../models/world/profile.ts';
+import { platformConfigs } from '../../models/world/platform.ts';
 import { faultIds, type FaultId } from '../../models/faults/catalog.ts';
 import { categories, type Category } from '../../properties/index.ts';
-import type { TraceStep } from '../engine/run.ts';
+import type { TraceStep } from '../run/run.ts';
 
 export const COUNTEREXAMPLE_FORMAT = 'irqcheck-counterexample';
 export const COUNTEREXAMPLE_VERSION = 1;

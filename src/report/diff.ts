@@ -2,8 +2,8 @@
  * src/report/diff.ts - what one step changed, in kernel terms: domains, virqs and their
  * vectors, IRTEs, IMS slots, devices, mdevs (shown under each step by `irqcheck replay`)
  */
-import type { VectorChipData, World } from '../../models/kernel/types.ts';
-import { domainName } from '../../models/kernel/world.ts';
+import type { VectorChipData, World } from '../../models/world/types.ts';
+import { domainName } from '../../models/world/world.ts';
 
 const keys = (r: object) => Object.keys(r).map(Number);
 const hex = (v: number) => `0x${v.toString(16)}`;

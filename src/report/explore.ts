@@ -2,9 +2,9 @@
  * src/report/explore.ts - what an exhaustive search found, as text: the numbers behind it and
  * each invariant's shortest trace, or the statement that nothing breaks up to the depth
  */
-import type { World } from '../../models/kernel/types.ts';
-import type { ExploreResult } from '../engine/explore.ts';
-import { runOps } from '../engine/run.ts';
+import type { World } from '../../models/world/types.ts';
+import type { ExploreResult } from '../search/explore.ts';
+import { runOps } from '../run/run.ts';
 import { formatTrace } from './trace.ts';
 
 export function renderExplore(w0: World, design: string, depth: number, r: ExploreResult): string {

@@ -3,7 +3,7 @@
  * this repository, or as a KUnit-style C skeleton with the call sequence against the kernel
  * APIs and the expected check as a comment
  */
-import type { Replayed } from '../engine/replay.ts';
+import type { Replayed } from '../run/replay.ts';
 import { invariants } from '../../properties/index.ts';
 import { formatTrace } from './trace.ts';
 
@@ -23,8 +23,8 @@ export function toVitest(r: Replayed, source: string): string {
     ` * Place it in test/regressions/; it fails while the model (or design) still breaks the invariant.`,
     ` */`,
     `import { expect, it } from 'vitest';`,
-    `import { worldFor } from '../../src/engine/check.ts';`,
-    `import { runOps } from '../../src/engine/run.ts';`,
+    `import { worldFor } from '../run/check.ts';`,
+    `import { runOps } from '../run/run.ts';`,
     `import type { Op } from '../../models/ops.ts';`,
     '',
     `const ops = ${JSON.stringify(r.ops, null, 2)} as Op[];`,

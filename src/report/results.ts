@@ -3,7 +3,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckRun } from '../engine/check.ts';
+import type { CheckRun } from '../run/check.ts';
 import { invariants } from '../../properties/index.ts';
 import { formatTrace } from './trace.ts';
 import { toCounterexampleFile } from './counterexample.ts';

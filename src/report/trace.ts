@@ -5,9 +5,9 @@
  *   2  irq_domain_remove(INTEL-IR-0) = WARN: ...
  *   !! domain-outlives-users: IR-PCI-MSIX-0000:6a:01.0's parent INTEL-IR-0 (removed) ...
  */
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import { step } from '../../models/step.ts';
-import type { TraceStep } from '../engine/run.ts';
+import type { TraceStep } from '../run/run.ts';
 import { describeCall } from './call.ts';
 
 function describeValue(v: unknown): string {

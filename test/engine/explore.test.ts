@@ -6,17 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { explore } from '../../src/engine/explore.ts';
-import { enumerateOps } from '../../src/engine/explore-args.ts';
-import { fingerprint } from '../../src/engine/fingerprint.ts';
-import { certifyCounterexamples } from '../../src/engine/certify.ts';
-import { runHybrid } from '../../src/engine/hybrid.ts';
-import { worldFor } from '../../src/engine/check.ts';
-import { runOps } from '../../src/engine/run.ts';
-import { workloadOpTypes } from '../../src/engine/workload.ts';
+import { explore } from '../../src/search/explore.ts';
+import { enumerateOps } from '../../src/search/explore-args.ts';
+import { fingerprint } from '../../src/search/fingerprint.ts';
+import { certifyCounterexamples } from '../../src/search/certify.ts';
+import { runHybrid } from '../../src/search/hybrid.ts';
+import { worldFor } from '../../src/run/check.ts';
+import { runOps } from '../../src/run/run.ts';
+import { workloadOpTypes } from '../../src/generate/workload.ts';
 import { step } from '../../models/step.ts';
 import type { Op } from '../../models/ops.ts';
-import { dependentsOf, shrinkOps, type Counterexample } from '../../src/engine/campaign.ts';
+import { dependentsOf, shrinkOps, type Counterexample } from '../../src/run/campaign.ts';
 
 const rfc = () => worldFor({ design: 'rfc-v2-dev-msi', kernel: '5.10', quirks: true, config: 'small' });
 const dmd = () => worldFor({ design: 'per-device-msi', kernel: '6.2', quirks: true, config: 'small' });
@@ -158,7 +158,7 @@ describe('explore and export on the command line', () => {
     const file = 'reports/counterexamples/rfc-v2-dev-msi-5.10-workload-dmar-removal-clean.json';
     const v = cli('replay', file, '--export', 'vitest');
     expect(v.code).toBe(0);
-    expect(v.out).toContain("import { runOps } from '../../src/engine/run.ts';");
+    expect(v.out).toContain("import { runOps } from '../../src/run/run.ts';");
     expect(v.out).toContain('"type": "dmarHotRemove"');
     const k = cli('replay', file, '--export', 'kunit');
     expect(k.out).toContain('kunit_test_suite(irqcheck_rfc_v2_dev_msi_dmar_removal_clean_suite);');

@@ -9,9 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { faultCatalog, faultIds, type FaultId } from '../../models/faults/catalog.ts';
-import { hasFault } from '../../models/kernel/profile.ts';
-import { runCheck, worldFor } from '../../src/engine/check.ts';
-import { firstViolation } from '../../src/engine/campaign.ts';
+import { hasFault } from '../../models/world/profile.ts';
+import { runCheck, worldFor } from '../../src/run/check.ts';
+import { firstViolation } from '../../src/run/campaign.ts';
 import { defaultBudget } from '../../src/bench/bench.ts';
 import { invariantById } from '../../properties/index.ts';
 

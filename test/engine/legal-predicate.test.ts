@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { step } from '../../models/step.ts';
-import { generateSequences } from '../../src/engine/campaign.ts';
-import { runChoices } from '../../src/engine/run.ts';
-import { isLegalOp } from '../../src/engine/op-specs.ts';
+import { generateSequences } from '../../src/run/campaign.ts';
+import { runChoices } from '../../src/run/run.ts';
+import { isLegalOp } from '../../src/generate/op-specs.ts';
 import { boot, DSA0 } from '../helpers.ts';
 
 describe.each(['5.10', '6.2'] as const)('isLegalOp on %s', (version) => {

@@ -6,11 +6,11 @@
  * only from the engine (test/engine/designs.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { smallConfig } from '../../models/platform/config.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { smallConfig } from '../../models/world/platform.ts';
 import { findDesign } from '../../models/designs/index.ts';
-import type { World, IrChipData } from '../../models/kernel/types.ts';
+import type { World, IrChipData } from '../../models/world/types.ts';
 import { step } from '../../models/step.ts';
 import { checkState } from '../../properties/index.ts';
 import { DSA0, DSA1 } from '../helpers.ts';

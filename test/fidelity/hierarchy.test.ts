@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, NIC } from '../helpers.ts';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/platform/config.ts';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/world/platform.ts';
 import type { Op } from '../../models/ops.ts';
 import { devVirqs, dom, exhaustVectors, irChip, msi, msiChip, msix, must, req, run, snapshot, totalAllocBits, vecChip } from './util.ts';
 

@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, NIC } from '../helpers.ts';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/platform/config.ts';
-import type { World } from '../../models/kernel/types.ts';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/world/platform.ts';
+import type { World } from '../../models/world/types.ts';
 import { coreAlloc, coreFree, devVirqs, fire, msi, msix, must, offline, online, req, run, setAff, vecChip } from './util.ts';
 
 /** 6.2: NIC MSI-X 4 with PCI_IRQ_AFFINITY: one managed vector per CPU, masks {0},{1},{2},{3} */

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, DSA1, NIC } from '../helpers.ts';
-import { pciRid, MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/platform/config.ts';
+import { pciRid, MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/world/platform.ts';
 import { allocBits, coreAlloc, coreFree, devVirqs, dom, freeIrq, irChip, irLevel, msi, msix, must, offline, req, run, setAff, snapshot, vecChip } from './util.ts';
 
 /** 5.10: IRTE 0 taken by one DSA0 MSI-X vector, then a 3-vector multi-MSI on the NIC (same unit) */

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { must } from './util.ts';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { armItsConfig } from '../../models/platform/config.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { armItsConfig } from '../../models/world/platform.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
-import type { ItsChipData, World } from '../../models/kernel/types.ts';
+import type { ItsChipData, World } from '../../models/world/types.ts';
 import type { Op } from '../../models/ops.ts';
 import { step } from '../../models/step.ts';
 import { checkState } from '../helpers.ts';

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { apply, boot, DSA0, NIC } from '../helpers.ts';
-import { pciRid } from '../../models/platform/config.ts';
+import { pciRid } from '../../models/world/platform.ts';
 import type { Op } from '../../models/ops.ts';
 import { chainNames, coreAlloc, coreFree, devVirqs, dom, fire, freeIrq, freeVectors, msi, msiChip, msix, must, noIrConfig, req, run, setAff, value, vecChip } from './util.ts';
 

@@ -3,10 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, NIC } from '../helpers.ts';
-import { pciRid, smallConfig } from '../../models/platform/config.ts';
+import { pciRid, smallConfig } from '../../models/world/platform.ts';
 import type { Op } from '../../models/ops.ts';
-import type { Virq } from '../../models/kernel/types.ts';
-import type { FailPoint } from '../../models/kernel/hierarchy.ts';
+import type { Virq } from '../../models/world/types.ts';
+import type { FailPoint } from '../../models/kernel/irq/hierarchy.ts';
 import { allocBits, chainNames, devVirqs, dom, freeIrq, freeVectors, hasDomain, irChip, msi, msix, must, noIrConfig, req, run, snapshot, totalAllocBits, value, vecChip } from './util.ts';
 
 const createIms = (hwsize = 16): Op => ({ type: 'pciCreateImsDomain', dev: DSA0, hwsize });

@@ -3,9 +3,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, PLAT } from '../helpers.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
-import type { FailPoint } from '../../models/kernel/hierarchy.ts';
-import type { DevId, World } from '../../models/kernel/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
+import type { FailPoint } from '../../models/kernel/irq/hierarchy.ts';
+import type { DevId, World } from '../../models/world/types.ts';
 import type { Op } from '../../models/ops.ts';
 import { dom, devVirqs, freeIrq, msiChip, must, probe, req, run, totalAllocBits, value, vecChip } from './util.ts';
 

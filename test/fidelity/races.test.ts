@@ -1,15 +1,15 @@
 /*
- * Fidelity: racy kernel paths as tasks in flight (models/kernel/concurrency.ts): the msi_irqs/
+ * Fidelity: racy kernel paths as tasks in flight (models/kernel/irq/concurrency.ts): the msi_irqs/
  * sysfs reader (B20), domain registration (B30)
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile, type KernelVersion } from '../../models/kernel/profile.ts';
-import { racesConfig, smallConfig } from '../../models/platform/config.ts';
-import type { World } from '../../models/kernel/types.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile, type KernelVersion } from '../../models/world/profile.ts';
+import { racesConfig, smallConfig } from '../../models/world/platform.ts';
+import type { World } from '../../models/world/types.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
-import { tasksOf } from '../../models/kernel/concurrency.ts';
-import { opSpecs } from '../../src/engine/op-specs.ts';
+import { tasksOf } from '../../models/kernel/irq/concurrency.ts';
+import { opSpecs } from '../../src/generate/op-specs.ts';
 import { apply, NIC, PLAT } from '../helpers.ts';
 import { freeVectors, msix, must, probe, run, unbind, value } from './util.ts';
 

@@ -2,10 +2,10 @@
  * test/fidelity/util.ts - small readers and op builders shared by the fidelity tests
  */
 import { expect } from 'vitest';
-import type { CpuId, DevId, DomainId, IrChipData, IrqDomain, MsiChipData, VectorChipData, Virq, World } from '../../models/kernel/types.ts';
-import type { FailPoint } from '../../models/kernel/hierarchy.ts';
+import type { CpuId, DevId, DomainId, IrChipData, IrqDomain, MsiChipData, VectorChipData, Virq, World } from '../../models/world/types.ts';
+import type { FailPoint } from '../../models/kernel/irq/hierarchy.ts';
 import type { Op, OpOf } from '../../models/ops.ts';
-import { smallConfig, type PlatformConfig } from '../../models/platform/config.ts';
+import { smallConfig, type PlatformConfig } from '../../models/world/platform.ts';
 import { step, type StepOutcome } from '../../models/step.ts';
 
 /** the small platform with interrupt remapping switched off on every unit */

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, NIC } from '../helpers.ts';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/world/platform.ts';
 import { allocBits, coreAlloc, coreFree, devVirqs, exhaustVectors, freeIrq, msix, must, offline, req, run, setAff, snapshot, totalAllocBits, value, vecChip } from './util.ts';
 
 describe('x86 vector domain', () => {

@@ -9,10 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkState, DSA0, NIC, PLAT } from '../helpers.ts';
-import type { IrqDesc, VectorChipData, World } from '../../models/kernel/types.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
-import { irqMatrixOffline } from '../../models/kernel/matrix.ts';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/platform/config.ts';
+import type { IrqDesc, VectorChipData, World } from '../../models/world/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
+import { irqMatrixOffline } from '../../models/kernel/irq/matrix.ts';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/world/platform.ts';
 import { cleanLifecycle, holdsOnEveryStep, holdsThroughout, ids, reported, session, stateInvariant, stepInvariant, versions } from './fixtures.ts';
 
 const vectorChip = (d: IrqDesc): VectorChipData => d.levels[d.levels.length - 1]!.chip as VectorChipData;

@@ -8,10 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { DSA0, DSA1, NIC, PLAT } from '../helpers.ts';
 import type { Op } from '../../models/ops.ts';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import type { StepOutcome } from '../../models/step.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
-import type { FailPoint } from '../../models/kernel/hierarchy.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
+import type { FailPoint } from '../../models/kernel/irq/hierarchy.ts';
 import { cleanLifecycle, holdsOnEveryStep, reported, Session, session, stepInvariant, versions } from './fixtures.ts';
 
 const inv = stepInvariant('failed-op-atomic');

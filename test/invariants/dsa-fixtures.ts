@@ -11,9 +11,9 @@
  */
 import { expect } from 'vitest';
 import { DSA0, DSA1 } from '../helpers.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
-import type { Mdev } from '../../models/dsa/types.ts';
-import type { World } from '../../models/kernel/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
+import type { Mdev } from '../../models/drivers/dma/idxd/types.ts';
+import type { World } from '../../models/world/types.ts';
 import { session, type Session } from './fixtures.ts';
 import {
   deviceEnable, dmarAdd, dmarRemove, engineConfig, idxdProbe, imsFire, mdevCreate, mdevOpen, mdevRelease, mdevRemove, readyOps, wqConfig, wqDisable, wqEnable,

@@ -9,15 +9,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkState, DSA0 } from '../helpers.ts';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import { cleanLifecycle, holdsThroughout, reported, stateInvariant, versions } from './fixtures.ts';
 import { dsaLifecycle, twoOpenMdevs, withMdev, withPf } from './dsa-fixtures.ts';
 import { mdevCreate, mdevOpen, mdevRelease, readyOps } from '../fidelity/dsa/util.ts';
 import { must } from '../fidelity/util.ts';
 import { findDesign } from '../../models/designs/index.ts';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { smallConfig } from '../../models/platform/config.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { smallConfig } from '../../models/world/platform.ts';
 
 describe('ims-slots (I6)', () => {
   const inv = stateInvariant('ims-slots');

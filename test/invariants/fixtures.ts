@@ -12,9 +12,9 @@ import { expect } from 'vitest';
 import { boot, DSA0, DSA1, NIC, PLAT } from '../helpers.ts';
 import { step, type StepOutcome } from '../../models/step.ts';
 import type { Op } from '../../models/ops.ts';
-import type { VectorChipData, World } from '../../models/kernel/types.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
-import type { FailSite } from '../../models/kernel/hierarchy.ts';
+import type { VectorChipData, World } from '../../models/world/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
+import type { FailSite } from '../../models/kernel/irq/hierarchy.ts';
 import { checkStep, invariantById, type StateInvariant, type StepInvariant, type Violation } from '../../properties/index.ts';
 
 export const versions: readonly KernelVersion[] = ['5.10', '6.2'];

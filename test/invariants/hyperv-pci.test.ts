@@ -7,10 +7,10 @@
  * B14 the eject-then-free order leaks every descriptor of the VF.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { hypervPciConfig } from '../../models/platform/config.ts';
-import type { MsiChipData, World } from '../../models/kernel/types.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { hypervPciConfig } from '../../models/world/platform.ts';
+import type { MsiChipData, World } from '../../models/world/types.ts';
 import { checkState } from '../helpers.ts';
 import { reported, Session, stateInvariant } from './fixtures.ts';
 

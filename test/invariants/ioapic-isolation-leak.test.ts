@@ -1,6 +1,6 @@
 /*
  * test/invariants/ioapic-isolation-leak.test.ts - I/O APICs behind interrupt-remapping units
- * (models/kernel/ioapic.ts, models/kernel/ir-select.ts) and the invariants that read them:
+ * (models/arch/x86/ioapic.ts, models/drivers/iommu/ir-select.ts) and the invariants that read them:
  * correct-ir-unit, ir-unit-enabled and irte-source-id (isolation), virq-ownership (leak).
  *
  * The platforms: 'ioapic' (two DRHDs, I/O APIC index 0 = id 1 behind DRHD1, index 1 = id 0
@@ -8,8 +8,8 @@
  * remapping is turned off at init), 'hyperv' (hyperv-iommu, one I/O APIC with id 8).
  */
 import { describe, expect, it } from 'vitest';
-import { worldFor, runCheck } from '../../src/engine/check.ts';
-import type { IrChipData, World } from '../../models/kernel/types.ts';
+import { worldFor, runCheck } from '../../src/run/check.ts';
+import type { IrChipData, World } from '../../models/world/types.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
 import { Session, reported, stateInvariant } from './fixtures.ts';
 import { describeCall } from '../../src/report/call.ts';

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkState, DSA0, DSA1, NIC } from '../helpers.ts';
-import type { IrChipData, IrqDesc, World } from '../../models/kernel/types.ts';
+import type { IrChipData, IrqDesc, World } from '../../models/world/types.ts';
 import { holdsThroughout, reported, session, stateInvariant, versions } from './fixtures.ts';
 import { dsaLifecycle, dsaReady, twoOpenMdevs, withMdev, withPf } from './dsa-fixtures.ts';
 import { idxdProbe, mdevCreate, mdevOpen } from '../fidelity/dsa/util.ts';

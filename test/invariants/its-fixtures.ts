@@ -2,10 +2,10 @@
  * test/invariants/its-fixtures.ts - sessions on the arm-its platform (GICv3 ITS, 6.2) shared by
  * the ITS invariant tests
  */
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { armItsConfig } from '../../models/platform/config.ts';
-import type { ItsState, World } from '../../models/kernel/types.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { armItsConfig } from '../../models/world/platform.ts';
+import type { ItsState, World } from '../../models/world/types.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
 import { Session } from './fixtures.ts';
 

@@ -7,7 +7,7 @@
  * Each: a world edited by hand that it must report, and a clean arm-its run it must accept.
  */
 import { describe, expect, it } from 'vitest';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import { holdsThroughout, reported, Session, stateInvariant } from './fixtures.ts';
 import { checkState } from '../helpers.ts';
 import { itsSession, withIts, NVME, MSIDEV, MBIGEN } from './its-fixtures.ts';

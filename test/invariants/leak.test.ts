@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { apply, boot, checkState, DSA0, DSA1, NIC, PLAT } from '../helpers.ts';
-import type { CpuMap, IrqDesc, VectorChipData, World } from '../../models/kernel/types.ts';
+import type { CpuMap, IrqDesc, VectorChipData, World } from '../../models/world/types.ts';
 import { cleanLifecycle, holdsThroughout, ids, reported, session, stateInvariant, versions } from './fixtures.ts';
 import { VMD_CTRL, VMD_NIC, VMD_NVME, devIrqs, nvmeRunning, vmdSession } from './vmd-fixtures.ts';
 

@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { apply, boot, checkState, DSA0, DSA1, NIC } from '../helpers.ts';
 import { checkStep } from '../../properties/index.ts';
 import { findDesign } from '../../models/designs/index.ts';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { smallConfig } from '../../models/platform/config.ts';
-import type { World } from '../../models/kernel/types.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { smallConfig } from '../../models/world/platform.ts';
+import type { World } from '../../models/world/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
 import { cleanLifecycle, holdsOnEveryStep, holdsThroughout, ids, reported, session, stateInvariant, stepInvariant, versions } from './fixtures.ts';
 
 function dsa0WithVectors(version: KernelVersion, n = 8, quirks = false) {

@@ -3,9 +3,9 @@
  * a mapping's virq is held by the drivers that mapped the line, and nothing else
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile } from '../../models/kernel/profile.ts';
-import { racesConfig } from '../../models/platform/config.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile } from '../../models/world/profile.ts';
+import { racesConfig } from '../../models/world/platform.ts';
 import { apply, checkState, NIC, PLAT } from '../helpers.ts';
 import { applyOk } from '../helpers.ts';
 

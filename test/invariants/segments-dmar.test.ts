@@ -8,13 +8,13 @@
  * allocated again on hot add; a unit that forgets it is a leak.
  */
 import { describe, expect, it } from 'vitest';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile, type KernelVersion } from '../../models/kernel/profile.ts';
-import { dmarFaultConfig, segmentsConfig } from '../../models/platform/config.ts';
-import type { World } from '../../models/kernel/types.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile, type KernelVersion } from '../../models/world/profile.ts';
+import { dmarFaultConfig, segmentsConfig } from '../../models/world/platform.ts';
+import type { World } from '../../models/world/types.ts';
 import { checkState } from '../helpers.ts';
 import { reported, Session, stateInvariant, versions } from './fixtures.ts';
-import { pciMsiHwirq } from '../../models/kernel/pci-segment.ts';
+import { pciMsiHwirq } from '../../models/drivers/pci/segment.ts';
 
 const SEG0 = 0; // 0000:17:00.0
 const SEG19 = 1; // 0019:00:00.0
@@ -105,7 +105,7 @@ describe('DMAR fault interrupt (dmar-fault platform)', () => {
   });
 
   it('the small platform has no fault interrupts and offers no dmar_set_interrupt', async () => {
-    const { opSpecs } = await import('../../src/engine/op-specs.ts');
+    const { opSpecs } = await import('../../src/generate/op-specs.ts');
     const { boot } = await import('../helpers.ts');
     const w = boot('6.2', { quirks: false });
     expect(opSpecs.dmarSetInterrupt.candidates(w, 'legal')).toEqual([]);

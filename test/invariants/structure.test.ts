@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkState, DSA0, DSA1, PLAT } from '../helpers.ts';
-import type { IrqData, IrqDesc, World } from '../../models/kernel/types.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
+import type { IrqData, IrqDesc, World } from '../../models/world/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
 import { cleanLifecycle, holdsThroughout, reported, session, stateInvariant, versions } from './fixtures.ts';
 
 /** DSA0 bound with @n MSI-X vectors (virqs 1..n) */

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { apply, boot } from '../helpers.ts';
 import { checkState } from '../../properties/index.ts';
-import { smallDmarHotplugConfig } from '../../models/platform/config.ts';
-import type { World } from '../../models/kernel/types.ts';
-import type { KernelVersion } from '../../models/kernel/profile.ts';
+import { smallDmarHotplugConfig } from '../../models/world/platform.ts';
+import type { World } from '../../models/world/types.ts';
+import type { KernelVersion } from '../../models/world/profile.ts';
 import { ids, reported, stateInvariant, versions } from './fixtures.ts';
 
 const DRHD2 = 2;

@@ -1,15 +1,15 @@
 /*
- * test/invariants/vmd-fixtures.ts - the `vmd` platform in tests (models/kernel/vmd.ts)
+ * test/invariants/vmd-fixtures.ts - the `vmd` platform in tests (models/drivers/pci/controller/vmd.ts)
  *
  * dev 0 the VMD controller (3 MSI-X vectors), dev 1 a NIC behind DRHD0; after vmd_probe the
  * children are dev 2 (NVMe, MSI-X 4) and dev 3 (MSI 1) on the VMD segment.
  */
 import { boot } from '../helpers.ts';
 import { Session } from './fixtures.ts';
-import { vmdPlatformConfig } from '../../models/platform/config.ts';
-import { bootWorld } from '../../models/kernel/boot.ts';
-import { kernelProfile, type KernelVersion } from '../../models/kernel/profile.ts';
-import type { World } from '../../models/kernel/types.ts';
+import { vmdPlatformConfig } from '../../models/world/platform.ts';
+import { bootWorld } from '../../models/machine/boot.ts';
+import { kernelProfile, type KernelVersion } from '../../models/world/profile.ts';
+import type { World } from '../../models/world/types.ts';
 
 export const VMD_CTRL = 0;
 export const VMD_NIC = 1;

@@ -1,11 +1,11 @@
 /*
- * test/invariants/vmd.test.ts - the Intel VMD model (models/kernel/vmd.ts): probe, the
+ * test/invariants/vmd.test.ts - the Intel VMD model (models/drivers/pci/controller/vmd.ts): probe, the
  * demultiplexed child irqs in both shapes (5.10 PCI-MSI domain, 6.2 MSI parent), delivery through
  * the VMD's own interrupt, remove. Its two invariants are tested in leak.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { versions } from './fixtures.ts';
-import type { MsiChipData } from '../../models/kernel/types.ts';
+import type { MsiChipData } from '../../models/world/types.ts';
 import { VMD_CTRL as VMD, VMD_NVME as NVME, VMD_OTHER as OTHER, devIrqs as childIrqs, nvmeRunning, vmdSession } from './vmd-fixtures.ts';
 
 describe('the VMD model', () => {

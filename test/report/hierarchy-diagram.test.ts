@@ -3,10 +3,10 @@
  * violation, whatever the design), and the healthy hierarchy each design builds.
  */
 import { describe, expect, it } from 'vitest';
-import { worldFor } from '../../src/engine/check.ts';
+import { worldFor } from '../../src/run/check.ts';
 import { builtinDesigns } from '../../models/designs/index.ts';
 import type { Op } from '../../models/ops.ts';
-import type { World } from '../../models/kernel/types.ts';
+import type { World } from '../../models/world/types.ts';
 import { buildHierarchyGraph, nodeId } from '../../src/report/html/hierarchy-graph.ts';
 import { findBroken, mentions } from '../../src/report/html/broken.ts';
 import { toDot } from '../../src/report/html/dot.ts';

@@ -7,8 +7,8 @@
  * IRTE nobody owns, IRTEs left on a hot-removed unit) and the entities the violation's message
  * names ("irq 10 of mdev0 has its IRTE in DRHD0 ...").
  */
-import type { World } from '../../../models/kernel/types.ts';
-import { domainName, unitForDevice } from '../../../models/kernel/world.ts';
+import type { World } from '../../../models/world/types.ts';
+import { domainName, unitForDevice } from '../../../models/world/world.ts';
 import { clusterId, irLevel, nodeId, pciAncestor, vectorLevel, virqDevice, type HierarchyGraph } from './hierarchy-graph.ts';
 
 export interface Highlight {

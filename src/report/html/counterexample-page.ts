@@ -3,10 +3,10 @@
  * outcome, what the step changed) and the hierarchy before and at the violating step
  */
 import { relative } from 'node:path';
-import type { CheckRun } from '../../engine/check.ts';
-import type { Counterexample } from '../../engine/campaign.ts';
-import type { World } from '../../../models/kernel/types.ts';
-import type { TraceStep } from '../../engine/run.ts';
+import type { CheckRun } from '../../run/check.ts';
+import type { Counterexample } from '../../run/campaign.ts';
+import type { World } from '../../../models/world/types.ts';
+import type { TraceStep } from '../../run/run.ts';
 import { step } from '../../../models/step.ts';
 import { describeCall } from '../call.ts';
 import { describeDiff } from '../diff.ts';

@@ -3,7 +3,7 @@
  * design, how many calls were made and how they ended (a call no run made is a gap in the
  * workload, not a pass)
  */
-import type { CheckRun } from '../../engine/check.ts';
+import type { CheckRun } from '../../run/check.ts';
 import { opTypes } from '../../../models/ops.ts';
 import { escapeHtml } from './escape.ts';
 import { table, td } from './layout.ts';

@@ -1,7 +1,7 @@
 /*
  * src/report/html/diagram.ts - a world as an inline SVG hierarchy diagram with its red findings
  */
-import type { World } from '../../../models/kernel/types.ts';
+import type { World } from '../../../models/world/types.ts';
 import { buildHierarchyGraph } from './hierarchy-graph.ts';
 import { findBroken } from './broken.ts';
 import { toDot } from './dot.ts';

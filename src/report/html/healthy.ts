@@ -5,7 +5,7 @@
  *
  * Made of the design-independent workload operations only, so every design gets the same calls.
  */
-import type { World } from '../../../models/kernel/types.ts';
+import type { World } from '../../../models/world/types.ts';
 import type { Op } from '../../../models/ops.ts';
 import { step } from '../../../models/step.ts';
 import { describeCall } from '../call.ts';

@@ -2,7 +2,7 @@
  * src/report/html/hierarchies-page.ts - the healthy hierarchy of every design, one under the
  * other, so designs can be compared by eye (healthy.ts says which calls build it)
  */
-import type { CheckRun } from '../../engine/check.ts';
+import type { CheckRun } from '../../run/check.ts';
 import { findDesign } from '../../../models/designs/index.ts';
 import { healthyRun } from './healthy.ts';
 import { escapeHtml } from './escape.ts';

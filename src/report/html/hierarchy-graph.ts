@@ -7,8 +7,8 @@
  * A removed domain something still points at gets a node of its own, so a dangling pointer is
  * an edge to something visibly gone rather than an edge to nowhere.
  */
-import type { DevId, DomainId, IrChipData, MsiMsg, UnitId, VectorChipData, Virq, World } from '../../../models/kernel/types.ts';
-import { domainName } from '../../../models/kernel/world.ts';
+import type { DevId, DomainId, IrChipData, MsiMsg, UnitId, VectorChipData, Virq, World } from '../../../models/world/types.ts';
+import { domainName } from '../../../models/world/world.ts';
 
 export type NodeKind = 'domain' | 'removed-domain' | 'pointer' | 'device' | 'virq' | 'ims-slot' | 'irte' | 'vector';
 

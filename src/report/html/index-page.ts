@@ -2,7 +2,7 @@
  * src/report/html/index-page.ts - reports/index.html: the designs, the design x invariant
  * matrix linking every violation to its page, the bench scoreboard, the coverage of operations
  */
-import type { CheckRun } from '../../engine/check.ts';
+import type { CheckRun } from '../../run/check.ts';
 import type { CompareMeta } from '../compare.ts';
 import { findDesign } from '../../../models/designs/index.ts';
 import { invariants } from '../../../properties/index.ts';

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckRun } from '../../engine/check.ts';
+import type { CheckRun } from '../../run/check.ts';
 import type { CompareMeta } from '../compare.ts';
 import { counterexampleName } from '../results.ts';
 import { safeFileName } from './escape.ts';

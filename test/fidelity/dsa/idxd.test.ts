@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, DSA1 } from '../../helpers.ts';
-import { SPR_DSA_GENCAP, smallConfig, sprConfig } from '../../../models/platform/config.ts';
-import { imsSizeFromGencap } from '../../../models/dsa/types.ts';
+import { SPR_DSA_GENCAP, smallConfig, sprConfig } from '../../../models/world/platform.ts';
+import { imsSizeFromGencap } from '../../../models/drivers/dma/idxd/types.ts';
 import { checkStep } from '../../../properties/index.ts';
 import { step } from '../../../models/step.ts';
 import { devVirqs, exhaustVectors, irChip, must, run, unbind } from '../util.ts';
@@ -192,7 +192,7 @@ describe('configuration (sysfs) and idxd_device_config()', () => {
   // Kernel: idxd_device_drv_remove() (5.15+; idxd_config_bus_remove() before) logs "Active wq
   // %d on disable" and releases each enabled WQ's driver (a kernel WQ frees its vector) before
   // idxd_device_disable(). Expected to FAIL today: the model refuses with -EBUSY
-  // (models/dsa/device.ts idxdDeviceDisable), see the report.
+  // (models/drivers/dma/idxd/device.ts idxdDeviceDisable), see the report.
   it('6.2: disabling the device disables its enabled WQs first, freeing a kernel WQ\'s vector [device.c idxd_device_drv_remove]', () => {
     const w1 = must(boot('6.2'), idxdProbe(DSA1), wqConfig(DSA1, 0, 'kernel'), engineConfig(DSA1, 0), deviceEnable(DSA1), wqEnable(DSA1, 0));
     const vec = w1.dsa[DSA1]!.driver.vectors;
@@ -218,7 +218,7 @@ describe('configuration (sysfs) and idxd_device_config()', () => {
   // "dmaengine: idxd: Separate user and kernel pasid enabling" (2022, 5.19) dropped the check
   // from wq_mode_store(); idxd_wqs_setup() ("No shared wq support but configured") refuses
   // the configuration with -EINVAL when the device is enabled. Expected to FAIL today: the
-  // model refuses at configuration on every version (models/dsa/device.ts idxdWqConfig).
+  // model refuses at configuration on every version (models/drivers/dma/idxd/device.ts idxdWqConfig).
   it('6.2: shared WQ mode without PASID support is accepted by sysfs and refused by idxd_device_config (-EINVAL) [sysfs.c wq_mode_store (5.19+); device.c idxd_wqs_setup]', () => {
     const w1 = must(boot('6.2', { config: noPasid }), idxdProbe(DSA0), engineConfig(DSA0, 0));
     const c = run(w1, wqConfig(DSA0, 0, 'kernel', { mode: 'shared' }));

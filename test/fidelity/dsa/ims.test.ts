@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0 } from '../../helpers.ts';
-import { pciRid, sprConfig } from '../../../models/platform/config.ts';
+import { pciRid, sprConfig } from '../../../models/world/platform.ts';
 import { chainNames, dom, freeIrq, irChip, irLevel, must, req, run, value } from '../util.ts';
 import { descOfVirq, idxdProbe, imsFire, mdevCreate, mdevOpen, mdevRelease, ready } from './util.ts';
 

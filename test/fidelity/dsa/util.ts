@@ -2,11 +2,11 @@
  * test/fidelity/dsa/util.ts - op builders and readers for the DSA (idxd), vdcm mdev and DMAR
  * hotplug tests (also used by test/invariants/dsa-fixtures.ts)
  */
-import type { DevId, MsiDesc, Virq, World } from '../../../models/kernel/types.ts';
-import type { FailPoint } from '../../../models/kernel/hierarchy.ts';
-import type { MdevId, WqType } from '../../../models/dsa/types.ts';
+import type { DevId, MsiDesc, Virq, World } from '../../../models/world/types.ts';
+import type { FailPoint } from '../../../models/kernel/irq/hierarchy.ts';
+import type { MdevId, WqType } from '../../../models/drivers/dma/idxd/types.ts';
 import type { Op } from '../../../models/ops.ts';
-import { smallConfig, type PlatformConfig } from '../../../models/platform/config.ts';
+import { smallConfig, type PlatformConfig } from '../../../models/world/platform.ts';
 import { must } from '../util.ts';
 
 /* ---------------------------------------------------------------- op builders ---- */

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, DSA1 } from '../../helpers.ts';
-import type { World } from '../../../models/kernel/types.ts';
-import { smallConfig } from '../../../models/platform/config.ts';
-import { VIDXD_MAX_MSIX_VECS } from '../../../models/dsa/types.ts';
+import type { World } from '../../../models/world/types.ts';
+import { smallConfig } from '../../../models/world/platform.ts';
+import { VIDXD_MAX_MSIX_VECS } from '../../../models/drivers/dma/idxd/types.ts';
 import { chainNames, must, noIrConfig, run, unbind, value } from '../util.ts';
 import {
   bigIrteConfig, descOfVirq, idxdProbe, imsStore, mdevCreate, mdevOpen, mdevRelease, mdevRemove, ready, requested, standardConfig, deviceEnable, wqDisable, wqEnable,

@@ -1,0 +1,134 @@
+/*
+ * src/search/explore.ts - exhaustive bounded search: breadth-first over every state reachable in
+ * at most K steps of the operation alphabet (explore-args), each state seen once
+ *
+ * As TLC does: states are deduplicated by a fingerprint; the search keeps, per state, only its
+ * parent and the operation that reached it (no copies of history), and the worlds of the layer
+ * being expanded. The first violation of an invariant that breadth-first order meets is a
+ * shortest trace for it. Invariants are checked on every transition, as in random runs.
+ */
+import type { Op, OpType } from '../../models/ops.ts';
+import type { World } from '../../models/world/types.ts';
+import { step } from '../../models/step.ts';
+import { checkStep, invariants, type Category } from '../../properties/index.ts';
+import { enumerateOps } from './explore-args.ts';
+import { fingerprint } from './fingerprint.ts';
+
+export interface ExploreOptions {
+  readonly depth: number;
+  readonly types: readonly OpType[];
+  /** invariants checked (default: all) */
+  readonly only?: ReadonlySet<string>;
+  /** stop as soon as this invariant is violated (certifying a shorter trace); '*': any */
+  readonly stopAt?: string;
+  /** give up after this many distinct states (the result says complete: false) */
+  readonly maxStates?: number;
+  /** keep the states of the last layer (hybrid search starts random walks there) */
+  readonly keepFrontier?: boolean;
+  /** called after every layer and every 10000 states */
+  readonly onProgress?: (p: ExploreProgress) => void;
+}
+
+export interface ExploreProgress {
+  readonly depth: number;
+  readonly states: number;
+  readonly transitions: number;
+  readonly violations: number;
+}
+
+export interface ShortestViolation {
+  readonly invariant: string;
+  readonly category: Category;
+  readonly message: string;
+  /** the operations from the initial state, the last one breaking the invariant */
+  readonly ops: readonly Op[];
+}
+
+export interface ExploreResult {
+  /** distinct states reached (the initial one included) */
+  readonly states: number;
+  readonly transitions: number;
+  /** the deepest layer fully expanded */
+  readonly depthReached: number;
+  /** every state up to the depth was expanded (no budget hit, not stopped early) */
+  readonly complete: boolean;
+  /** transitions per operation type */
+  readonly opCoverage: Readonly<Partial<Record<OpType, number>>>;
+  /** states per depth */
+  readonly layers: readonly number[];
+  /**
+   * the shortest violation of each invariant found (breadth-first: every shorter sequence of the
+   * alphabet was tried before), in the registry's order
+   */
+  readonly violations: readonly ShortestViolation[];
+  /** with keepFrontier: the states first reached at the last depth, with the operations to them */
+  readonly frontier?: readonly { readonly world: World; readonly ops: readonly Op[] }[];
+}
+
+export function explore(w0: World, opts: ExploreOptions): ExploreResult {
+  const maxStates = opts.maxStates ?? Infinity;
+  // the search tree: parent index and operation per state (index 0: the initial world)
+  const parent: number[] = [-1];
+  const via: (Op | null)[] = [null];
+  const seen = new Set<string>([fingerprint(w0)]);
+  const found = new Map<string, ShortestViolation>();
+  const opCoverage: Partial<Record<OpType, number>> = {};
+  const layers = [1];
+  let transitions = 0;
+  let layer: { world: World; node: number }[] = [{ world: w0, node: 0 }];
+  let depthReached = 0;
+  let complete = true;
+  const pathTo = (node: number): Op[] => {
+    const ops: Op[] = [];
+    for (let n = node; n > 0; n = parent[n]!) ops.push(via[n]!);
+    return ops.reverse();
+  };
+  const progress = () => opts.onProgress?.({ depth: depthReached, states: parent.length, transitions, violations: found.size });
+
+  search: for (let depth = 1; depth <= opts.depth; depth++) {
+    const next: { world: World; node: number }[] = [];
+    let added = 0;
+    layers.push(0);
+    for (const { world, node } of layer) {
+      for (const op of enumerateOps(world, opts.types)) {
+        transitions++;
+        opCoverage[op.type] = (opCoverage[op.type] ?? 0) + 1;
+        const o = step(world, op);
+        const broken = checkStep(world, op, o, opts.only);
+        for (const v of broken) {
+          if (found.has(v.invariant)) continue;
+          found.set(v.invariant, { invariant: v.invariant, category: v.category, message: v.message, ops: [...pathTo(node), op] });
+          layers[depth] = added;
+          if (v.invariant === opts.stopAt || opts.stopAt === '*') {
+            complete = false;
+            break search;
+          }
+        }
+        // after BUG() or a use-after-free the kernel is dead: nothing follows
+        if (o.kind === 'bug' || o.kind === 'use-after-free') continue;
+        const fp = fingerprint(o.world);
+        if (seen.has(fp)) continue;
+        seen.add(fp);
+        parent.push(node);
+        via.push(op);
+        added++;
+        if (depth < opts.depth || opts.keepFrontier) next.push({ world: o.world, node: parent.length - 1 });
+        if (parent.length % 10000 === 0) progress();
+        if (parent.length >= maxStates) {
+          complete = false;
+          layers[depth] = added;
+          break search;
+        }
+      }
+    }
+    depthReached = depth;
+    layers[depth] = added;
+    layer = next;
+    progress();
+    if (next.length === 0 && depth < opts.depth) break;
+  }
+  const order = new Map(invariants.map((inv, i) => [inv.id, i]));
+  const violations = [...found.values()].sort((a, b) => order.get(a.invariant)! - order.get(b.invariant)!);
+  const frontier = opts.keepFrontier ? layer.map((x) => ({ world: x.world, ops: pathTo(x.node) })) : undefined;
+  return { states: parent.length, transitions, depthReached, complete, opCoverage, layers, violations, ...(frontier ? { frontier } : {}) };
+}
