@@ -17,13 +17,5 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     sequence: { sequencer: CorpusFirst },
-    coverage: {
-      provider: 'v8',
-      // npm run coverage: the model and the engine, as HTML under reports/coverage/ (not committed) and totals on stdout
-      include: ['models/**/*.ts', 'src/**/*.ts'],
-      exclude: ['**/*.test.ts'],
-      reporter: ['text-summary', 'html'],
-      reportsDirectory: 'reports/coverage',
-    },
   },
 });
