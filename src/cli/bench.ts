@@ -70,9 +70,10 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
     .command('faults')
     .description('list the catalog faults the model can switch on (id, subject, hash, location, categories that caught them in the last bench)')
     .option('--json', 'print JSON')
-    .option('--bench <file>', 'the bench report to read', join('reports', 'bench.json'))
-    .action((o: { json?: boolean; bench: string }) => {
-      const caught = caughtInLastBench(o.bench);
+    .option('--bench <file>', 'the bench report to read (default: reports/bench.json, else the committed examples/reports/bench.json)')
+    .action((o: { json?: boolean; bench?: string }) => {
+      const own = join('reports', 'bench.json');
+      const caught = caughtInLastBench(o.bench ?? (existsSync(own) ? own : join('examples', 'reports', 'bench.json')));
       const list = faultIds.map((id) => {
         const f = faultCatalog[id];
         return { id, subject: f.subject, hash: f.hash, location: f.location, model: f.model, kernel: f.target.kernel, platform: f.target.config, caughtBy: caught.get(id) ?? null };

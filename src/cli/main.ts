@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { invariants, categories } from '../../properties/index.ts';
 import { platformConfigs } from '../../models/world/platform.ts';
 import { kernelVersions, type KernelVersion } from '../../models/world/profile.ts';
@@ -27,11 +27,37 @@ import { renderExplore } from '../report/explore.ts';
 import { step } from '../../models/step.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
 import { registerBenchCommands } from './bench.ts';
+import { toJunitXml } from '../report/junit.ts';
 import { parseFaultIds } from './fault-option.ts';
 import { opTypes } from '../../models/ops.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
 
 class InputError extends Error {}
+
+const EXIT_CODES = `
+Exit codes:
+  0  nothing violated (compare: the campaigns ran, whatever they found, unless --fail-on-violation)
+  1  an invariant is violated (check, explore, compare --fail-on-violation) or a replay still fails
+  2  bad input: a flag, a design file, a counterexample file (one line on stderr)`;
+
+/** the version in package.json (the launcher runs from the repository, no build step) */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** --junit FILE: the results as JUnit XML */
+function writeJunit(file: string, results: Parameters<typeof toJunitXml>[0], only: readonly string[] | undefined): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, toJunitXml(results, only));
+  } catch (e) {
+    throw new InputError(`--junit ${file}: cannot write it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
 
 const rate = (n: number, since: number): number => Math.round((n / Math.max(1, performance.now() - since)) * 1000);
 
@@ -103,9 +129,12 @@ function writeReports(runs: readonly CheckRun[], out: string, corpus: string | n
   return files;
 }
 
-/** --corpus: explicit, or the repository's corpus when writing the repository's reports */
+/**
+ * --corpus: only when asked (scripts/reference-reports.sh asks for properties/corpus), so the
+ * README's commands never add files to a checkout
+ */
 const corpusDir = (o: Record<string, unknown>): string | null =>
-  o.corpus === 'none' ? null : ((o.corpus as string | undefined) ?? ((o.out as string).split(/[\\/]/)[0] === 'reports' ? DEFAULT_CORPUS : null));
+  o.corpus === undefined || o.corpus === 'none' ? null : (o.corpus as string);
 
 const campaignOptions = (c: Command) =>
   c
@@ -118,15 +147,18 @@ const campaignOptions = (c: Command) =>
     .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0)).default(1500))
     .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
+    .option('--junit <file>', 'also write the results as JUnit XML (a test case per campaign and invariant)')
     .option('--out <dir>', 'where reports and counterexample files go', 'reports')
-    .option('--corpus <dir|none>', `keep every counterexample in this regression corpus (default: ${DEFAULT_CORPUS} when --out is under reports/)`);
+    .option('--corpus <dir|none>', `also keep every counterexample in this regression corpus (the repository's: ${DEFAULT_CORPUS}); none by default`);
 
 export function buildCli(): Command {
   const program = new Command('irqcheck')
+    .version(packageVersion(), '-V, --version')
     .description('Property-based verification of the Linux IRQ-domain stack: generated alloc/free/assign/teardown sequences checked against kernel invariants')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n')[0] + '\n') });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n')[0] + '\n') })
+    .addHelpText('after', EXIT_CODES);
 
   program
     .command('invariants')
@@ -169,6 +201,7 @@ export function buildCli(): Command {
     const specs = designs.length ? designs.map((d) => designSpec(o, d)) : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
     const runs = specs.length === 1 ? [runCheck(specs[0]!)] : await runChecksParallel(specs, availableParallelism());
     const files = writeReports(runs, o.out as string, corpusDir(o));
+    if (o.junit) writeJunit(o.junit as string, runs.map((r) => toResultJson(r, files.get(r)!)), o.only as string[] | undefined);
     if (o.json) process.stdout.write(JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2) + '\n');
     else process.stdout.write(runs.map(renderRunText).join('\n\n') + '\n');
     process.exitCode = runs.some((r) => r.counterexamples.length > 0) ? 1 : 0;
@@ -179,7 +212,8 @@ export function buildCli(): Command {
       .command('compare')
       .description('every built-in design (and any --design file) x every invariant on the same workloads and seeds; writes reports/ (npm start)')
       .addOption(new Option('--design <name|path>', 'designs to add to the built-in ones (comma-separated or repeated)').argParser(collect))
-      .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)'),
+      .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)')
+      .option('--fail-on-violation', 'exit 1 when any design breaks an invariant (for CI)'),
   ).action(async (o: Record<string, unknown>) => {
     const tty = process.stderr.isTTY && !o.json;
     const extra = o.design ? await designsFrom(o.design as string[]) : [];
@@ -204,8 +238,15 @@ export function buildCli(): Command {
     const meta = { seed: o.seed as number, runs: o.runs as number, steps: o.steps as number, config: o.config as string };
     writeFileSync(join(out, 'summary.md'), o.kernelModel ? renderKernelModelMarkdown(runs, meta) : renderCompareMarkdown(runs, meta, files, join(out, 'summary.md')));
     const html = await writeHtmlReport(runs, meta, files, out);
+    if (o.junit) writeJunit(o.junit as string, results, o.only as string[] | undefined);
+    const broken = runs.filter((r) => r.counterexamples.length > 0).length;
     if (o.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
-    else process.stdout.write(renderMatrix(runs, false) + `\n\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/, ${html}\n`);
+    else
+      process.stdout.write(
+        renderMatrix(runs, false) +
+          `\n\n${broken} of ${runs.length} campaigns break at least one invariant\nreports written to ${out}/summary.md, ${out}/summary.json, ${out}/counterexamples/, ${html}\n`,
+      );
+    if (o.failOnViolation && broken > 0) process.exitCode = 1;
   });
 
   program
@@ -295,6 +336,12 @@ export function buildCli(): Command {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildCli();
+  // no command: the full help (commands, options, exit codes), as a usage error
+  if (argv.length === 0) {
+    process.stdout.write(program.helpInformation() + EXIT_CODES + '\n');
+    process.exitCode = 2;
+    return;
+  }
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (e) {

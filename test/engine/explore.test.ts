@@ -155,7 +155,7 @@ describe('explore and export on the command line', () => {
   });
 
   it('replay --export vitest / kunit', () => {
-    const file = 'reports/counterexamples/rfc-v2-dev-msi-5.10-workload-dmar-removal-clean.json';
+    const file = 'examples/reports/counterexamples/rfc-v2-dev-msi-5.10-workload-dmar-removal-clean.json';
     const v = cli('replay', file, '--export', 'vitest');
     expect(v.code).toBe(0);
     expect(v.out).toContain("import { runOps } from '../../src/run/run.ts';");

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# scripts/reference-reports.sh - regenerate the committed example reports (examples/reports/)
+# and keep every counterexample they find in the regression corpus (properties/corpus/).
+# Maintainers run it after a model change (npm run reports:reference); it takes several minutes:
+# each design counterexample is certified shortest with a 60,000-state exhaustive search.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=examples/reports
+cli="node bin/irqcheck.js"
+# the bench first: the HTML index compare writes shows the scoreboard in $out/bench.json
+$cli bench --out "$out"
+$cli compare --certify 60000 --out "$out" --corpus properties/corpus
+$cli compare --kernel-model --out "$out/kernel-model" --corpus properties/corpus
+echo "examples/reports regenerated"
