@@ -9,6 +9,10 @@ out=examples/reports
 cli="node bin/irqcheck.js"
 # the bench first: the HTML index compare writes shows the scoreboard in $out/bench.json
 $cli bench --out "$out"
-$cli compare --certify 60000 --out "$out" --corpus properties/corpus
+# what the tool prints is kept too: the README's samples are these files (test/readme.test.ts)
+$cli compare --certify 60000 --out "$out" --corpus properties/corpus > "$out/compare.txt"
+tmp=$(mktemp -d)
+$cli check --design rfc-v2-dev-msi --only correct-ir-unit --certify 60000 --out "$tmp" > "$out/check-correct-ir-unit.txt" || true
+rm -rf "$tmp"
 $cli compare --kernel-model --out "$out/kernel-model" --corpus properties/corpus
 echo "examples/reports regenerated"

@@ -5,7 +5,10 @@
  * fails, 2 bad input (one line on stderr, never a stack trace).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { invariants, categories } from '../../properties/index.ts';
 import { platformConfigs } from '../../models/world/platform.ts';
@@ -28,6 +31,7 @@ import { step } from '../../models/step.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
 import { registerBenchCommands } from './bench.ts';
 import { toJunitXml } from '../report/junit.ts';
+import { modelCoverageSection, readModelCoverage, renderModelCoverage } from '../report/model-coverage.ts';
 import { parseFaultIds } from './fault-option.ts';
 import { opTypes } from '../../models/ops.ts';
 import type { FaultId } from '../../models/faults/catalog.ts';
@@ -46,6 +50,43 @@ function packageVersion(): string {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
+  }
+}
+
+/** the arguments main() was called with (--coverage runs the same command again under V8 coverage) */
+let commandLine: readonly string[] = [];
+const UNDER_COVERAGE = 'IRQCHECK_UNDER_COVERAGE';
+
+/**
+ * --coverage: run the same command in a child process with NODE_V8_COVERAGE set (worker threads
+ * included), then read the model's reach with c8: printed, in <out>/model-coverage.json, in the
+ * JSON document (modelCoverage) and, for compare, as a section of index.html
+ */
+async function withModelCoverage(o: Record<string, unknown>, html: boolean): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'irqcheck-v8-'));
+  try {
+    const launcher = fileURLToPath(new URL('../../bin/irqcheck.js', import.meta.url));
+    const child = spawnSync(process.execPath, [launcher, ...commandLine.filter((a) => a !== '--coverage')], {
+      env: { ...process.env, NODE_V8_COVERAGE: tmp, [UNDER_COVERAGE]: '1' },
+      stdio: ['inherit', o.json ? 'pipe' : 'inherit', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    if (child.status !== 0 && child.status !== 1) {
+      process.exitCode = child.status ?? 2;
+      return;
+    }
+    const cov = await readModelCoverage(tmp);
+    const out = o.out as string;
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'model-coverage.json'), JSON.stringify(cov, null, 2) + '\n');
+    const index = join(out, 'index.html');
+    if (html && existsSync(index)) writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${modelCoverageSection(cov)}\n</body>`));
+    if (o.json) process.stdout.write(JSON.stringify({ ...JSON.parse(child.stdout), modelCoverage: cov }, null, 2) + '\n');
+    else process.stdout.write(renderModelCoverage(cov) + '\n');
+    process.exitCode = child.status;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -148,6 +189,7 @@ const campaignOptions = (c: Command) =>
     .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write the results as JUnit XML (a test case per campaign and invariant)')
+    .option('--coverage', "measure which model code the campaign reached (V8 coverage read with c8): printed, in <out>/model-coverage.json and the HTML report")
     .option('--out <dir>', 'where reports and counterexample files go', 'reports')
     .option('--corpus <dir|none>', `also keep every counterexample in this regression corpus (the repository's: ${DEFAULT_CORPUS}); none by default`);
 
@@ -197,9 +239,10 @@ export function buildCli(): Command {
       .addOption(new Option('--kernel <version>', 'kernel profile (without --design)').choices(kernelVersions as string[]).default('6.2'))
       .addOption(new Option('--mode <mode>', 'without --design: legal (documented-legal calls) or any (misuse allowed)').choices(['legal', 'any']).default('any')),
   ).action(async (o: Record<string, unknown>) => {
+    if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, false);
     const designs = o.design ? await designsFrom(o.design as string[]) : [];
     const specs = designs.length ? designs.map((d) => designSpec(o, d)) : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
-    const runs = specs.length === 1 ? [runCheck(specs[0]!)] : await runChecksParallel(specs, availableParallelism());
+    const runs = specs.length === 1 || process.env[UNDER_COVERAGE] ? specs.map((x) => runCheck(x)) : await runChecksParallel(specs, availableParallelism());
     const files = writeReports(runs, o.out as string, corpusDir(o));
     if (o.junit) writeJunit(o.junit as string, runs.map((r) => toResultJson(r, files.get(r)!)), o.only as string[] | undefined);
     if (o.json) process.stdout.write(JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2) + '\n');
@@ -215,6 +258,7 @@ export function buildCli(): Command {
       .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)')
       .option('--fail-on-violation', 'exit 1 when any design breaks an invariant (for CI)'),
   ).action(async (o: Record<string, unknown>) => {
+    if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, true);
     const tty = process.stderr.isTTY && !o.json;
     const extra = o.design ? await designsFrom(o.design as string[]) : [];
     const all = [...builtinDesigns().map((design) => ({ design, file: null })), ...extra.filter((x) => !builtinDesigns().includes(x.design))];
@@ -224,11 +268,19 @@ export function buildCli(): Command {
     let done = 0;
     const progress = () => tty && process.stderr.write(`\rirqcheck compare: ${done}/${specs.length} campaigns, ${o.runs} runs each  `);
     progress();
-    // one campaign per core, on worker threads
-    const runs = await runChecksParallel(specs, availableParallelism(), () => {
+    const finished = () => {
       done++;
       progress();
-    });
+    };
+    // one campaign per core, on worker threads; in-process under --coverage (V8 does not write
+    // worker threads' coverage)
+    const runs = process.env[UNDER_COVERAGE]
+      ? specs.map((x) => {
+          const r = runCheck(x);
+          finished();
+          return r;
+        })
+      : await runChecksParallel(specs, availableParallelism(), finished);
     if (tty) process.stderr.write('\r' + ' '.repeat(70) + '\r');
     const out = o.out as string;
     const files = writeReports(runs, out, corpusDir(o));
@@ -336,6 +388,7 @@ export function buildCli(): Command {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildCli();
+  commandLine = argv;
   // no command: the full help (commands, options, exit codes), as a usage error
   if (argv.length === 0) {
     process.stdout.write(program.helpInformation() + EXIT_CODES + '\n');

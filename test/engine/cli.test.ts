@@ -20,6 +20,55 @@ describe('irqcheck CLI', () => {
     for (const c of ['invariants', 'check', 'compare', 'replay']) expect(r.out).toContain(c);
   });
 
+  it('no command: the full help with the exit codes, exit 2; --version: the package version', () => {
+    const r = cli();
+    expect(r.code).toBe(2);
+    for (const c of ['invariants', 'check', 'compare', 'explore', 'replay', 'bench', 'faults', 'Exit codes:']) expect(r.out).toContain(c);
+    expect(cli('--help').out).toContain('Exit codes:');
+    const v = cli('--version');
+    expect(v.code).toBe(0);
+    expect(v.out.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('check --junit: one test case per invariant, a failure per violation, the same count as --json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
+    const junit = join(out, 'junit', 'check.xml');
+    const r = cli('check', '--runs', '12', '--seed', '3', '--json', '--out', out, '--junit', junit, '--only', 'leak,lifetime');
+    expect(r.code).toBe(1);
+    const violations = JSON.parse(r.out).results[0].violations as { invariant: string }[];
+    const xml = readFileSync(junit, 'utf8');
+    const cases = xml.match(/<testcase /g) ?? [];
+    const failures = xml.match(/<failure /g) ?? [];
+    const list = JSON.parse(cli('invariants', '--json').out).invariants as { category: string }[];
+    expect(cases.length).toBe(list.filter((i) => i.category === 'leak' || i.category === 'lifetime').length);
+    expect(failures.length).toBe(violations.length);
+    expect(xml).toContain(`name="${violations[0]!.invariant} [`);
+    expect(cli('check', '--runs', '2', '--out', out, '--junit', join(junit, 'x.xml')).code).toBe(2);
+  });
+
+  it('check --coverage: the model files the campaign ran, in JSON and <out>/model-coverage.json; the exit code is the check\'s', () => {
+    const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
+    const r = cli('check', '--runs', '10', '--seed', '3', '--json', '--out', out, '--coverage');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as { results: unknown[]; modelCoverage: { totals: { pct: number }; files: { file: string; pct: number; uncovered: string[] }[] } };
+    expect(doc.results).toHaveLength(1);
+    const irqdomain = doc.modelCoverage.files.find((f) => f.file === 'models/kernel/irq/irqdomain.ts');
+    expect(irqdomain?.pct).toBeGreaterThan(0);
+    expect(doc.modelCoverage.totals.pct).toBeGreaterThan(0);
+    expect(doc.modelCoverage.totals.pct).toBeLessThan(100);
+    expect(doc.modelCoverage.files.every((f) => f.file.startsWith('models/'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'model-coverage.json'), 'utf8'))).toEqual(doc.modelCoverage);
+  });
+
+  it('compare exits 0 when designs break invariants, 1 with --fail-on-violation, and says how many broke', () => {
+    const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
+    const plain = cli('compare', '--runs', '20', '--certify', '0', '--out', out);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/\n(\d+) of 4 campaigns break at least one invariant\n/);
+    const strict = cli('compare', '--runs', '20', '--certify', '0', '--out', out, '--fail-on-violation');
+    expect(strict.code).toBe(/\n0 of 4 campaigns/.test(plain.out) ? 0 : 1);
+  });
+
   it('invariants --json: at least 20 invariants over the six categories, isolation with 4 or more', () => {
     const r = cli('invariants', '--json');
     expect(r.code).toBe(0);
