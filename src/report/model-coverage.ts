@@ -68,7 +68,9 @@ const folderOf = (file: string): string => file.split('/').slice(0, -1).join('/'
 /** readModelCoverage() - the model's reach from the V8 coverage files in @tempDirectory */
 export async function readModelCoverage(tempDirectory: string, root = process.cwd()): Promise<ModelCoverage> {
   const report = new Report({ tempDirectory, include: ['models/**'], exclude: [], reporter: [], all: false, src: [root], excludeNodeModules: true });
-  const map = (await report.getCoverageMapFromAllCoverageFiles()) as { files(): string[]; fileCoverageFor(f: string): FileCoverage };
+  // c8's typings leave out the method its own run() uses to build the istanbul coverage map
+  const reader = report as unknown as { getCoverageMapFromAllCoverageFiles(): Promise<unknown> };
+  const map = (await reader.getCoverageMapFromAllCoverageFiles()) as { files(): string[]; fileCoverageFor(f: string): FileCoverage };
   const rows: { file: string; summary: Summary; uncovered: number[] }[] = map
     .files()
     .map((f) => {
