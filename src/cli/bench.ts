@@ -9,14 +9,10 @@ import { defaultBudget, runBench } from '../bench/bench.ts';
 import { benchEngines } from '../bench/engines.ts';
 import { renderBenchMarkdown, toBenchJson, type BenchJson } from '../bench/report.ts';
 import { parseFaultIds } from './fault-option.ts';
+import { ceilings, type Fail, int as intArg, writableDir } from './args.ts';
 
-type Fail = (message: string) => Error;
+const int = (name: string, min: number, fail: Fail) => intArg(name, min, name === '--seeds' ? ceilings.seeds : ceilings.runs, fail);
 
-const int = (name: string, min: number, fail: Fail) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw fail(`${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
-};
 
 /** the invariant categories that caught each fault in the last bench (reports/bench.json) */
 function caughtInLastBench(path: string): Map<string, string[]> {
@@ -47,6 +43,7 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where bench.md and bench.json go', 'reports')
     .action((o: { faults?: FaultId[]; seeds: number; runs: number; engines?: string[]; json?: boolean; out: string }) => {
+      writableDir('--out', o.out, fail);
       const ids = o.faults?.length ? o.faults : faultIds;
       const engines = o.engines ? benchEngines.filter((e) => o.engines!.includes(e.name)) : benchEngines;
       const tty = process.stderr.isTTY && !o.json;

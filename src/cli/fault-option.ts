@@ -6,7 +6,9 @@ import { faultIds, isFaultId, type FaultId } from '../../models/faults/catalog.t
 /** comma-separated fault ids, accumulated over repeated options; 'all' is every fault */
 export function parseFaultIds(v: string, prev: readonly FaultId[] = [], fail: (m: string) => Error): FaultId[] {
   const out = [...prev];
-  for (const word of v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+  const words = v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  if (!words.length) throw fail(`no fault id in '${v}' (see 'irqcheck faults')`);
+  for (const word of words) {
     if (word === 'ALL') out.push(...faultIds);
     else if (isFaultId(word)) out.push(word);
     else throw fail(`unknown fault '${word}' (see 'irqcheck faults'; encoded: ${faultIds.join(', ')})`);

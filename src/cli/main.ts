@@ -30,6 +30,7 @@ import { renderExplore } from '../report/explore.ts';
 import { step } from '../../models/step.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
 import { registerBenchCommands } from './bench.ts';
+import { ceilings, int as intArg, list, writableDir, writableFile } from './args.ts';
 import { toJunitXml } from '../report/junit.ts';
 import { modelCoverageSection, readModelCoverage, renderModelCoverage } from '../report/model-coverage.ts';
 import { parseFaultIds } from './fault-option.ts';
@@ -42,7 +43,10 @@ const EXIT_CODES = `
 Exit codes:
   0  nothing violated (compare: the campaigns ran, whatever they found, unless --fail-on-violation)
   1  an invariant is violated (check, explore, compare --fail-on-violation) or a replay still fails
-  2  bad input: a flag, a design file, a counterexample file (one line on stderr)`;
+  2  bad input: a flag, a design file, a counterexample file, an output place (one line on stderr)
+  3  irqcheck itself failed (an internal error: one line on stderr; IRQCHECK_DEBUG=1 shows the stack)
+
+Ceilings: --runs ${ceilings.runs}, --steps ${ceilings.steps}, --seed ${ceilings.seed}, --depth ${ceilings.depth}, --certify and --max-states ${ceilings.states}`;
 
 /** the version in package.json (the launcher runs from the repository, no build step) */
 function packageVersion(): string {
@@ -90,6 +94,15 @@ async function withModelCoverage(o: Record<string, unknown>, html: boolean): Pro
   }
 }
 
+/** every place a campaign writes, checked before it starts: a long run must not die at the end */
+function checkOutputs(o: Record<string, unknown>): void {
+  const fail = (m: string) => new InputError(m);
+  writableDir('--out', o.out as string, fail);
+  const corpus = corpusDir(o);
+  if (corpus) writableDir('--corpus', corpus, fail);
+  if (o.junit) writableFile('--junit', o.junit as string, fail);
+}
+
 /** --junit FILE: the results as JUnit XML */
 function writeJunit(file: string, results: Parameters<typeof toJunitXml>[0], only: readonly string[] | undefined): void {
   try {
@@ -102,16 +115,12 @@ function writeJunit(file: string, results: Parameters<typeof toJunitXml>[0], onl
 
 const rate = (n: number, since: number): number => Math.round((n / Math.max(1, performance.now() - since)) * 1000);
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
-};
+const int = (name: string, min: number, max: number) => intArg(name, min, max, (m) => new InputError(m));
 
 /** --only: invariant ids and/or category names, comma-separated */
-function parseOnly(v: string): string[] {
-  const ids: string[] = [];
-  for (const word of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+function parseOnly(v: string, prev: string[] = []): string[] {
+  const ids: string[] = [...prev];
+  for (const word of list('--only', (m) => new InputError(m))(v)) {
     const inCategory = invariants.filter((i) => i.category === word).map((i) => i.id);
     if (inCategory.length) ids.push(...inCategory);
     else if (invariants.some((i) => i.id === word)) ids.push(word);
@@ -121,7 +130,7 @@ function parseOnly(v: string): string[] {
 }
 
 /** --design: names and/or paths, comma-separated or repeated */
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+const collect = list('--design', (m) => new InputError(m));
 
 /** resolve every --design argument (loading files); bad ones are input errors */
 async function designsFrom(args: readonly string[]): Promise<{ design: Design; file: string | null }[]> {
@@ -179,13 +188,13 @@ const corpusDir = (o: Record<string, unknown>): string | null =>
 
 const campaignOptions = (c: Command) =>
   c
-    .addOption(new Option('--runs <n>', 'generated sequences per campaign').argParser(int('--runs', 1)).default(300))
-    .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0)).default(1))
-    .addOption(new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1)).default(50))
+    .addOption(new Option('--runs <n>', 'generated sequences per campaign').argParser(int('--runs', 1, ceilings.runs)).default(300))
+    .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0, ceilings.seed)).default(1))
+    .addOption(new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1, ceilings.steps)).default(50))
     .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
-    .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0)).default(1500))
+    .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0, ceilings.states)).default(1500))
     .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write the results as JUnit XML (a test case per campaign and invariant)')
@@ -239,6 +248,7 @@ export function buildCli(): Command {
       .addOption(new Option('--kernel <version>', 'kernel profile (without --design)').choices(kernelVersions as string[]).default('6.2'))
       .addOption(new Option('--mode <mode>', 'without --design: legal (documented-legal calls) or any (misuse allowed)').choices(['legal', 'any']).default('any')),
   ).action(async (o: Record<string, unknown>) => {
+    checkOutputs(o);
     if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, false);
     const designs = o.design ? await designsFrom(o.design as string[]) : [];
     const specs = designs.length ? designs.map((d) => designSpec(o, d)) : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
@@ -258,6 +268,7 @@ export function buildCli(): Command {
       .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)')
       .option('--fail-on-violation', 'exit 1 when any design breaks an invariant (for CI)'),
   ).action(async (o: Record<string, unknown>) => {
+    checkOutputs(o);
     if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, true);
     const tty = process.stderr.isTTY && !o.json;
     const extra = o.design ? await designsFrom(o.design as string[]) : [];
@@ -305,12 +316,12 @@ export function buildCli(): Command {
     .command('explore')
     .description('exhaustive bounded search: every state reachable in at most K workload steps, shortest violations, or none up to K')
     .requiredOption('--design <name|path>', 'a built-in design, a design file, or kernel (with --kernel)')
-    .addOption(new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1)).default(4))
+    .addOption(new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1, ceilings.depth)).default(4))
     .addOption(new Option('--kernel <version>', 'kernel profile for --design kernel').choices(kernelVersions as string[]).default('6.2'))
     .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
     .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
     .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
-    .addOption(new Option('--max-states <n>', 'stop after this many distinct states').argParser(int('--max-states', 1)))
+    .addOption(new Option('--max-states <n>', 'stop after this many distinct states').argParser(int('--max-states', 1, ceilings.states)))
     .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
     .option('--json', 'print one JSON document on stdout')
     .action(async (o: Record<string, unknown>) => {
@@ -408,7 +419,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    throw e;
+    // anything else is a defect of the tool (or of code it ran): one line, exit 3
+    if (process.env.IRQCHECK_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    const first = String((e as Error)?.message ?? e).split('\n')[0];
+    process.stderr.write(`irqcheck: internal error: ${first} (IRQCHECK_DEBUG=1 shows where)\n`);
+    process.exitCode = 3;
   }
 }
 

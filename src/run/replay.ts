@@ -11,6 +11,7 @@ import { CounterexampleError, parseCounterexample, type CounterexampleFile } fro
 import { DesignError, loadDesignFile } from '../load/load-design.ts';
 import { worldFor } from './check.ts';
 import { runOps, type RunResult } from './run.ts';
+import { invariantById } from '../../properties/index.ts';
 
 export class ReplayError extends Error {}
 
@@ -32,6 +33,9 @@ export async function replayCounterexample(text: string, where: string): Promise
     throw e;
   }
   const { file, ops } = parsed;
+  // a file that checks nothing must not pass as "no longer fails"
+  if (ops.length === 0) throw new ReplayError(`${where}: the file has no steps`);
+  if (!invariantById(file.invariant)) throw new ReplayError(`${where}: unknown invariant '${file.invariant}' (see 'irqcheck invariants')`);
   if (file.design !== KERNEL_DESIGN && !findDesign(file.design)) {
     if (!file.designFile) throw new ReplayError(`${where}: design '${file.design}' is not built in and the file names no design file`);
     try {
