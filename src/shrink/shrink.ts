@@ -25,6 +25,7 @@ export interface ShrinkOptions {
 
 const LOWERING_BUDGET = 200;
 
+/** the violation of invariant @id in run @r, if it broke it */
 export const violates = (r: RunResult, id: string): Violation | undefined => r.violations.find((v) => v.invariant === id);
 
 /**

@@ -121,8 +121,12 @@ describe('fault catalog and fault sites', () => {
       if (mine.length === 0) problems.push(`${id}: no hasFault(..., '${id}') site and no overlay in models/faults/`);
       for (const s of mine) {
         const fns = named.get(s.file);
-        if (fns === undefined) problems.push(`${id}: the site at ${s.file}:${s.line} is in a file the entry does not name`);
-        else if (s.within !== null && !fns.includes(s.within)) problems.push(`${id}: the site at ${s.file}:${s.line} is in ${s.within}(), which the entry does not name for that file`);
+        if (fns === undefined)
+          problems.push(`${id}: the site at ${s.file}:${s.line} is in a file the entry does not name`);
+        else if (s.within !== null && !fns.includes(s.within))
+          problems.push(
+            `${id}: the site at ${s.file}:${s.line} is in ${s.within}(), which the entry does not name for that file`,
+          );
       }
     }
     expect(problems).toEqual([]);
@@ -147,7 +151,8 @@ describe('fault catalog and fault sites', () => {
       }
       const paths = [...parseModel(faultCatalog[id].model).keys()];
       for (const [, f] of m[2]!.matchAll(/`([\w./-]+\.ts)`/g)) {
-        if (!paths.some((p) => p.endsWith(`/${f}`))) problems.push(`${id}: the README names ${f}, the catalog ${paths.join(', ')}`);
+        if (!paths.some((p) => p.endsWith(`/${f}`)))
+          problems.push(`${id}: the README names ${f}, the catalog ${paths.join(', ')}`);
       }
     }
     for (const id of faultIds) if (!rows.has(id)) problems.push(`${id}: no row in the README`);
@@ -157,8 +162,14 @@ describe('fault catalog and fault sites', () => {
 
 describe('the catalog checker', () => {
   it('reads files and their functions from a model string, remarks included', () => {
-    const named = parseModel('models/a/x.ts f(), g() (readers: models/b/y.ts); models/c/z.ts h() (Xen is not modelled: stands in)');
-    expect(Object.fromEntries(named)).toEqual({ 'models/a/x.ts': ['f', 'g'], 'models/b/y.ts': [], 'models/c/z.ts': ['h'] });
+    const named = parseModel(
+      'models/a/x.ts f(), g() (readers: models/b/y.ts); models/c/z.ts h() (Xen is not modelled: stands in)',
+    );
+    expect(Object.fromEntries(named)).toEqual({
+      'models/a/x.ts': ['f', 'g'],
+      'models/b/y.ts': [],
+      'models/c/z.ts': ['h'],
+    });
   });
 
   it('finds a site, the function around it and a non-literal call; an ops-table method counts as a definition', () => {
@@ -186,7 +197,9 @@ describe('the catalog checker', () => {
   });
 
   it('an overlay file in models/faults/ is a site of every id it names', () => {
-    const { sites } = findSites([{ file: 'models/faults/overlays.ts', src: 'export const overlays = { B25: { slot: "free" } };' }]);
+    const { sites } = findSites([
+      { file: 'models/faults/overlays.ts', src: 'export const overlays = { B25: { slot: "free" } };' },
+    ]);
     expect(sites).toEqual([{ id: 'B25', file: 'models/faults/overlays.ts', line: 0, within: null }]);
   });
 });

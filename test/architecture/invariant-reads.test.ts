@@ -130,11 +130,26 @@ function generatedWorlds(): World[] {
     }
   }
   for (const d of builtinDesigns()) {
-    for (const config of ['small', 'spr', 'small-dmar-hp']) worlds.push(...worldsFrom(worldFor({ design: d.name, kernel: d.kernel, quirks: true, config }), 'legal', workloadOpTypes, 2));
+    for (const config of ['small', 'spr', 'small-dmar-hp'])
+      worlds.push(
+        ...worldsFrom(
+          worldFor({ design: d.name, kernel: d.kernel, quirks: true, config }),
+          'legal',
+          workloadOpTypes,
+          2,
+        ),
+      );
   }
   for (const id of faultIds) {
     const t = faultById(id).target;
-    worlds.push(...worldsFrom(worldFor({ design: t.design, kernel: t.kernel, quirks: false, config: t.config, faults: [id] }), 'legal', undefined, 3));
+    worlds.push(
+      ...worldsFrom(
+        worldFor({ design: t.design, kernel: t.kernel, quirks: false, config: t.config, faults: [id] }),
+        'legal',
+        undefined,
+        3,
+      ),
+    );
   }
   return worlds;
 }
@@ -159,7 +174,10 @@ describe('invariant reads lists', () => {
 
   it('a declared field no generated world reads is reported, not failed (see the header)', () => {
     const unread = Object.fromEntries(audit.unread);
-    if (Object.keys(unread).length > 0) console.warn(`declared reads no generated world exercised (message-only or rare paths?): ${JSON.stringify(unread)}`);
+    if (Object.keys(unread).length > 0)
+      console.warn(
+        `declared reads no generated world exercised (message-only or rare paths?): ${JSON.stringify(unread)}`,
+      );
   });
 });
 
@@ -178,7 +196,9 @@ describe('the reads checker', () => {
 
   it('catches a read the list leaves out, also through a helper and behind a condition', () => {
     const helper = (x: World) => Object.keys(x.devices).length;
-    const inv = synthetic(['irqs'], (x) => (Object.keys(x.irqs).length >= 0 && helper(x) >= 0 && 'its' in x ? 'violated' : null));
+    const inv = synthetic(['irqs'], (x) =>
+      Object.keys(x.irqs).length >= 0 && helper(x) >= 0 && 'its' in x ? 'violated' : null,
+    );
     const a = auditReads([inv], [w]);
     expect(a.undeclared.get('synthetic')).toEqual(['devices', 'its']);
   });
