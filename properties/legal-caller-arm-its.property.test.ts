@@ -9,7 +9,7 @@ import { bootWorld } from '../models/machine/boot.ts';
 import { kernelProfile } from '../models/world/profile.ts';
 import { armItsConfig } from '../models/world/platform.ts';
 import { runChoices } from '../src/run/run.ts';
-import { sequenceArbitrary } from '../src/run/campaign.ts';
+import { sequenceArbitrary } from '../src/run/sequences.ts';
 import { legalRunProblems } from './legal-caller.ts';
 
 describe('legal caller on 6.2 (arm-its configuration)', () => {

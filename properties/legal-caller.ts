@@ -11,7 +11,8 @@ import { kernelProfile, type KernelVersion } from '../models/world/profile.ts';
 import { smallConfig } from '../models/world/platform.ts';
 import { runChoices, type RunResult } from '../src/run/run.ts';
 import type { World } from '../models/world/types.ts';
-import { sequenceArbitrary, shrinkOps } from '../src/run/campaign.ts';
+import { sequenceArbitrary } from '../src/run/sequences.ts';
+import { shrinkOps } from '../src/shrink/shrink.ts';
 import { formatTrace } from '../src/report/trace.ts';
 
 /**

@@ -9,7 +9,7 @@ import type { StepInvariant } from '../invariant.ts';
 import type { World } from '../../models/world/types.ts';
 
 /** the resources a failed operation must not change */
-export function resourceFingerprint(w: World): string {
+function resourceFingerprint(w: World): string {
   return JSON.stringify([
     w.irqs,
     matrixResources(w),

@@ -157,7 +157,7 @@ export const dsaMsixLayout: StateInvariant = {
   category: 'isolation',
   spec: 'I20',
   scope: 'state',
-  reads: ['dsa', 'devices', 'irqs'],
+  reads: ['dsa', 'devices', 'irqs', 'profile'],
   statement: 'a DSA PF uses MSI-X indexes within its table, vector 0 for misc, (5.17+) vector w+1 only for kernel WQ w; its permission table carries the system PASID while probed and is zero after teardown',
   kernel: 'drivers/dma/idxd/init.c idxd_setup_interrupts(), device.c idxd_msix_perm_setup()/idxd_msix_perm_clear(), idxd_wq_request_irq()',
   check(w) {
@@ -201,7 +201,7 @@ export const msiHwirqDistinct: StateInvariant = {
   category: 'isolation',
   spec: 'I9',
   scope: 'state',
-  reads: ['devices', 'domains', 'defaultPciMsiDomain'],
+  reads: ['devices', 'domains', 'defaultPciMsiDomain', 'profile'],
   statement: 'in a shared PCI/MSI domain the hwirqs of different PCI functions are distinct: a hwirq names one interrupt source',
   kernel: 'drivers/pci/msi/irqdomain.c pci_msi_domain_calc_hwirq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST); kernel/irq/irqdomain.c irq_domain_set_mapping()',
   check(w) {

@@ -232,7 +232,7 @@ export const msiDescLifetime: StateInvariant = {
   category: 'leak',
   spec: 'I7',
   scope: 'state',
-  reads: ['descs', 'devices', 'platformDevids'],
+  reads: ['descs', 'devices', 'platformDevids', 'profile'],
   statement: "every msi_desc is reachable from its device's msi_list or index store, names a live device, and platform-MSI devids match the devices that hold them",
   kernel: 'kernel/irq/msi.c msi_free_msi_descs_range(), msi_device_data_release(); drivers/base/platform-msi.c',
   check(w) {
@@ -397,7 +397,7 @@ export const vectorDelivery: StateInvariant = {
   category: 'leak',
   spec: '§1.4',
   scope: 'state',
-  reads: ['irqs', 'units'],
+  reads: ['irqs', 'units', 'vmd'],
   statement: "a CPU vector held by an irq is where its interrupts are delivered: the message its device was given leads there, directly or through its IRTE",
   kernel: 'kernel/irq/chip.c irq_chip_compose_msi_msg() (the first chip of the chain that composes the message decides the target); arch/x86/kernel/apic/vector.c x86_vector_msi_compose_msg(); drivers/iommu/intel/irq_remapping.c intel_ir_compose_msi_msg(); drivers/pci/controller/vmd.c vmd_compose_msi_msg()',
   check(w) {

@@ -227,7 +227,7 @@ export const msiParentDeviceState: StateInvariant = {
   category: 'lifetime',
   spec: '§ITS',
   scope: 'state',
-  reads: ['its', 'domains', 'devices', 'irqs'],
+  reads: ['its', 'domains', 'devices'],
   statement: "an ITS-like MSI parent holds per-device state for every device that has a live MSI domain on it, sized for that domain; state of a device with no such domain and no interrupt using it has leaked",
   kernel: 'kernel/irq/msi.c msi_create_device_irq_domain() (msi_domain_prepare_irqs with hwsize), msi_remove_device_irq_domain() (.msi_teardown); drivers/base/platform-msi.c __platform_msi_create_device_domain(); drivers/irqchip/irq-gic-v3-its.c its_msi_prepare(), its_msi_teardown()',
   check(w) {

@@ -11,7 +11,7 @@ export const parentChainInvariant: StateInvariant = {
   category: 'structure',
   spec: 'I9',
   scope: 'state',
-  reads: ['irqs', 'domains', 'domainNames'],
+  reads: ['irqs', 'domains', 'domainNames', 'its', 'vectorDomain'],
   statement: "every virq's irq_data chain is its top domain's current parent chain ending at a root that delivers it (VECTOR, or a demultiplexing domain such as VMD's), and each level's hwirq is unique in its domain",
   kernel: 'kernel/irq/irqdomain.c irq_domain_alloc_irq_data(), irq_domain_insert_irq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST)',
   check(w) {
@@ -86,7 +86,7 @@ export const domainWellFormed: StateInvariant = {
   category: 'structure',
   spec: 'I11',
   scope: 'state',
-  reads: ['devices', 'domains', 'irqs', 'descs', 'defaultPciMsiDomain', 'domainNames'],
+  reads: ['devices', 'domains', 'irqs', 'descs', 'defaultPciMsiDomain', 'domainNames', 'its', 'profile'],
   statement: "a device's MSI interrupts come from the domain its API and bus token call for; a 6.2 device domain belongs to its device and sits on the device's MSI parent",
   kernel: 'drivers/base/platform-msi.c platform_msi_alloc_priv_data(); kernel/irq/msi.c msi_create_device_irq_domain()',
   check(w) {

@@ -104,5 +104,3 @@ export const benchEngines: readonly BenchEngine[] = [
   hybridEngine,
   exhaustiveEngine,
 ];
-
-export const benchEngineNames = benchEngines.map((e) => e.name);

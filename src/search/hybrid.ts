@@ -9,7 +9,8 @@
 import type { World } from '../../models/world/types.ts';
 import type { OpType } from '../../models/ops.ts';
 import { explore } from './explore.ts';
-import { generateSequences, shrinkOps, tallyOutcomes, type CampaignResult, type Counterexample } from '../run/campaign.ts';
+import { generateSequences, tallyOutcomes, type CampaignResult, type Counterexample } from '../run/campaign.ts';
+import { shrinkOps } from '../shrink/shrink.ts';
 import { runChoices } from '../run/run.ts';
 import { invariants } from '../../properties/index.ts';
 

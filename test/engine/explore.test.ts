@@ -16,7 +16,8 @@ import { runOps } from '../../src/run/run.ts';
 import { workloadOpTypes } from '../../src/generate/workload.ts';
 import { step } from '../../models/step.ts';
 import type { Op } from '../../models/ops.ts';
-import { dependentsOf, shrinkOps, type Counterexample } from '../../src/run/campaign.ts';
+import type { Counterexample } from '../../src/run/campaign.ts';
+import { dependentsOf, shrinkOps } from '../../src/shrink/shrink.ts';
 
 const rfc = () => worldFor({ design: 'rfc-v2-dev-msi', kernel: '5.10', quirks: true, config: 'small' });
 const dmd = () => worldFor({ design: 'per-device-msi', kernel: '6.2', quirks: true, config: 'small' });
