@@ -3,14 +3,16 @@
  *
  * Each fault is switched on alone in the world it names (kernel model, legal caller, quirks
  * off: with no fault on, the same budget finds nothing there), and every engine searches it
- * with seeds 1..N and the same budget. Everything but the milliseconds is deterministic.
+ * with seeds 1..N and the same budget of model steps. Everything but the CPU milliseconds is
+ * deterministic.
  */
 import { worldFor } from '../run/check.ts';
 import { faultById, type FaultId } from '../../models/faults/catalog.ts';
 import { invariantById } from '../../properties/index.ts';
 import { benchEngines, type BenchEngine, type Budget, type EngineRun } from './engines.ts';
 
-export const defaultBudget: Budget = { runs: 400, minSteps: 25, maxSteps: 50 };
+/** 15000 model steps: about what irqcheck's 400 runs of 25-50 steps execute when they find nothing */
+export const defaultBudget: Budget = { modelSteps: 15000, runs: 400, minSteps: 25, maxSteps: 50 };
 
 export interface FaultEngineResult {
   readonly engine: string;
@@ -18,6 +20,10 @@ export interface FaultEngineResult {
   /** seeds on which the fault was detected */
   readonly detected: number;
   readonly medianRunsToDetect: number | null;
+  /** median model steps executed up to the detection */
+  readonly medianStepsToDetect: number | null;
+  /** median model steps executed per search, detected or not */
+  readonly medianStepsUsed: number;
   /** median length of the shrunk traces */
   readonly shrunkLength: number | null;
   /** certified shortest length (exhaustive search); null until such an engine runs */
@@ -42,7 +48,12 @@ export interface FaultResult {
 export interface EngineTotals {
   readonly engine: string;
   readonly detectionRate: number;
+  /** median CPU ms to detect (timing: varies from run to run) */
   readonly medianMsToDetect: number | null;
+  /** median model steps to detect, over every detection (deterministic) */
+  readonly medianStepsToDetect: number | null;
+  /** model steps executed over every search (deterministic) */
+  readonly stepsUsed: number;
   /** share of detections whose shrunk trace is as short as the reference length */
   readonly shortestShare: number | null;
   /** what the reference length is: certified shortest, or the best any engine found */
@@ -80,6 +91,8 @@ function faultEngine(id: FaultId, engine: BenchEngine, seeds: number, budget: Bu
     seeds,
     detected: hits.length,
     medianRunsToDetect: median(hits.map((r) => r.runsToDetect!)),
+    medianStepsToDetect: median(hits.map((r) => r.stepsToDetect!)),
+    medianStepsUsed: median(perSeed.map((r) => r.stepsUsed))!,
     shrunkLength: median(hits.map((r) => r.shrunkLength!)),
     shortestLength: shortest.length ? Math.min(...shortest) : null,
     caughtBy: invs.map((invariant) => ({ invariant, category: invariantById(invariant)?.category ?? 'unknown' })),
@@ -109,7 +122,9 @@ export function runBench(ids: readonly FaultId[], seeds: number, budget: Budget 
     return {
       engine: e.name,
       detectionRate: attempts ? hits.length / attempts : 0,
-      medianMsToDetect: median(hits.map(({ s }) => Math.round(s.msToDetect ?? 0))),
+      medianMsToDetect: median(hits.map(({ s }) => Math.round(s.cpuMsToDetect ?? 0))),
+      medianStepsToDetect: median(hits.map(({ s }) => s.stepsToDetect!)),
+      stepsUsed: mine.reduce((n, { r }) => n + r.perSeed.reduce((k, s) => k + s.stepsUsed, 0), 0),
       shortestShare: hits.length ? hits.filter(({ s, ref }) => ref !== null && s.shrunkLength === ref).length / hits.length : null,
       shortestBasis: certified ? 'certified' : 'best-found',
       detected: hits.length,

@@ -1,8 +1,9 @@
 /*
  * src/bench/report.ts - the scoreboard as JSON and Markdown
  *
- * Everything is deterministic in the seeds except the milliseconds: those are only in
- * engines[].medianMsToDetect (the JSON contract) and in the separate `timing` part.
+ * Everything is deterministic in the seeds except the CPU milliseconds: those are only in
+ * engines[].medianMsToDetect (the JSON contract the HTML index reads) and in the separate
+ * `timing` part.
  */
 import { benchEngines } from './engines.ts';
 import { median, type BenchResult } from './bench.ts';
@@ -10,7 +11,7 @@ import { median, type BenchResult } from './bench.ts';
 export function toBenchJson(r: BenchResult) {
   return {
     seeds: r.seeds,
-    budget: r.budget,
+    budget: { unit: 'model steps', ...r.budget },
     engines: r.engines.map((e) => ({ ...e })),
     faults: r.faults.map((f) => ({
       id: f.id,
@@ -19,14 +20,17 @@ export function toBenchJson(r: BenchResult) {
       kernel: f.kernel,
       platform: f.platform,
       bestFoundLength: f.bestFoundLength,
-      results: f.results.map(({ perSeed, ...rest }) => ({ ...rest, perSeed: perSeed.map(({ msToDetect: _ms, ...s }) => s) })),
+      results: f.results.map(({ perSeed, ...rest }) => ({ ...rest, perSeed: perSeed.map(({ cpuMsToDetect: _ms, ...s }) => s) })),
     })),
     timing: {
-      note: 'wall-clock milliseconds from the start of a search to its first failing run (before shrinking); they vary from run to run',
-      faults: r.faults.flatMap((f) => f.results.map((x) => ({ id: f.id, engine: x.engine, medianMsToDetect: median(x.perSeed.filter((s) => s.detected).map((s) => Math.round(s.msToDetect ?? 0))) }))),
+      note: TIMING_NOTE,
+      faults: r.faults.flatMap((f) => f.results.map((x) => ({ id: f.id, engine: x.engine, medianMsToDetect: median(x.perSeed.filter((s) => s.detected).map((s) => Math.round(s.cpuMsToDetect ?? 0))) }))),
     },
   };
 }
+
+const TIMING_NOTE =
+  'CPU milliseconds (process.cpuUsage(), user + system; Node 20 has no per-thread CPU clock and the search runs on the main thread) from the start of a search to its first violating step, before shrinking; sequences are generated one at a time, so the figure holds only the runs made. They vary from run to run';
 
 export type BenchJson = ReturnType<typeof toBenchJson>;
 
@@ -39,8 +43,11 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
   out.push(`\`${command}\``, '');
   out.push(
     `Each fault of \`models/faults/catalog.ts\` is switched on alone in the kernel model (legal caller, quirks off, ` +
-      `at the kernel version and on the platform the bug needs); every engine searches it with seeds 1..${r.seeds}, ${r.budget.runs} runs of ${r.budget.minSteps}-${r.budget.maxSteps} steps each, ` +
-      'stopping at the first violation, which it shrinks. A cell reads `detected/seeds  median runs to detect  median shrunk length`.',
+      `at the kernel version and on the platform the bug needs); every engine searches it with seeds 1..${r.seeds} ` +
+      `and the same budget of **${r.budget.modelSteps} model steps** per search (a model step: one call of the transition function with the invariant checks after it; ` +
+      `random sequences of ${r.budget.minSteps}-${r.budget.maxSteps} steps), stopping at the first violation, which it shrinks (shrinking is not counted). ` +
+      `The exception is \`fast-check-default\`, fast-check as first written: ${r.budget.runs} runs at its default size, which execute far fewer steps (column \`steps used\` below). ` +
+      'A cell reads `detected/seeds  median runs to detect  median shrunk length`.',
     '',
   );
   out.push('## Engines', '');
@@ -56,9 +63,9 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
   }
   out.push('');
   out.push('## Totals', '');
-  out.push('| engine | detection rate | detected | shortest share |');
-  out.push('|---|---|---|---|');
-  for (const e of r.engines) out.push(`| ${e.engine} | ${pct(e.detectionRate)} | ${e.detected}/${e.attempts} | ${pct(e.shortestShare)} |`);
+  out.push('| engine | detection rate | detected | shortest share | median model steps to detect | model steps used (all searches) |');
+  out.push('|---|---|---|---|---|---|');
+  for (const e of r.engines) out.push(`| ${e.engine} | ${pct(e.detectionRate)} | ${e.detected}/${e.attempts} | ${pct(e.shortestShare)} | ${e.medianStepsToDetect ?? '-'} | ${e.stepsUsed} |`);
   out.push('');
   out.push(
     'Shortest share: the share of an engine\'s detections whose shrunk trace is as short as ' +
@@ -73,7 +80,8 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
   out.push('', `Totals: ${r.engines.map((e) => `${e.engine} ${pct(e.detectionRate)} detected, ${pct(e.shortestShare)} shortest`).join('; ')}. ` +
     `Highest detection rate: ${r.engines.filter((e) => e.detectionRate === best).map((e) => e.engine).join(', ')}.`, '');
   out.push('## Timing (varies from run to run; everything above is deterministic)', '');
-  out.push(`| engine | median ms to detect |`);
+  out.push(`${TIMING_NOTE}.`, '');
+  out.push(`| engine | median CPU ms to detect |`);
   out.push('|---|---|');
   for (const e of r.engines) out.push(`| ${e.engine} | ${e.medianMsToDetect ?? '-'} |`);
   out.push('');

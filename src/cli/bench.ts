@@ -33,7 +33,8 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
     .description('the bug benchmark: every catalog fault x every engine over fixed seeds; writes reports/bench.md and reports/bench.json')
     .addOption(new Option('--faults <ids>', "fault ids (comma-separated) or 'all'").argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, fail)))
     .addOption(new Option('--seeds <n>', 'seeds 1..N per fault and engine').argParser(int('--seeds', 1, fail)).default(20))
-    .addOption(new Option('--runs <n>', 'run budget per search').argParser(int('--runs', 1, fail)).default(defaultBudget.runs))
+    .addOption(new Option('--budget <steps>', 'model steps per search, the same for every engine').argParser(int('--budget', 1, fail)).default(defaultBudget.modelSteps))
+    .addOption(new Option('--runs <n>', 'runs of fast-check-default (its only budget)').argParser(int('--runs', 1, fail)).default(defaultBudget.runs))
     .addOption(new Option('--engines <names>', `engines to run (comma-separated): ${benchEngines.map((e) => e.name).join(', ')}`).argParser((v: string) => {
       const names = v.split(',').map((x) => x.trim()).filter(Boolean);
       const bad = names.filter((n) => !benchEngines.some((e) => e.name === n));
@@ -42,19 +43,19 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
     }))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'where bench.md and bench.json go', 'reports')
-    .action((o: { faults?: FaultId[]; seeds: number; runs: number; engines?: string[]; json?: boolean; out: string }) => {
+    .action((o: { faults?: FaultId[]; seeds: number; budget: number; runs: number; engines?: string[]; json?: boolean; out: string }) => {
       writableDir('--out', o.out, fail);
       const ids = o.faults?.length ? o.faults : faultIds;
       const engines = o.engines ? benchEngines.filter((e) => o.engines!.includes(e.name)) : benchEngines;
       const tty = process.stderr.isTTY && !o.json;
       let done = 0;
-      const r = runBench(ids, o.seeds, { ...defaultBudget, runs: o.runs }, engines, () => {
+      const r = runBench(ids, o.seeds, { ...defaultBudget, modelSteps: o.budget, runs: o.runs }, engines, () => {
         done++;
         if (tty) process.stderr.write(`\rirqcheck bench: ${done}/${ids.length * engines.length} fault x engine  `);
       });
       if (tty) process.stderr.write('\r' + ' '.repeat(50) + '\r');
       const json = toBenchJson(r);
-      const command = `irqcheck bench --faults ${ids.join(',')} --seeds ${o.seeds} --runs ${o.runs}${o.engines ? ` --engines ${o.engines.join(',')}` : ''}`;
+      const command = `irqcheck bench --faults ${ids.join(',')} --seeds ${o.seeds} --budget ${o.budget} --runs ${o.runs}${o.engines ? ` --engines ${o.engines.join(',')}` : ''}`;
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'bench.json'), JSON.stringify(json, null, 2) + '\n');
       const md = renderBenchMarkdown(r, command);

@@ -38,7 +38,7 @@ export interface CampaignOptions {
 }
 
 /** the operation types of swarm run @run: each type kept with probability 1/2 (seeded) */
-function swarmTypes(all: readonly OpType[], seed: number, run: number): OpType[] {
+export function swarmTypes(all: readonly OpType[], seed: number, run: number): OpType[] {
   let x = (seed * 2654435761 + run * 40503 + 12345) >>> 0;
   const next = () => ((x = (x ^ (x << 13)) >>> 0), (x = (x ^ (x >>> 17)) >>> 0), (x = (x ^ (x << 5)) >>> 0), x);
   const kept = all.filter(() => next() % 2 === 0);

@@ -23,6 +23,8 @@ export interface ExploreOptions {
   readonly stopAt?: string;
   /** give up after this many distinct states (the result says complete: false) */
   readonly maxStates?: number;
+  /** give up before the transition (a step() call) past this many (the bench's budget unit) */
+  readonly maxTransitions?: number;
   /** keep the states of the last layer (hybrid search starts random walks there) */
   readonly keepFrontier?: boolean;
   /** called after every layer and every 10000 states */
@@ -67,6 +69,7 @@ export interface ExploreResult {
 
 export function explore(w0: World, opts: ExploreOptions): ExploreResult {
   const maxStates = opts.maxStates ?? Infinity;
+  const maxTransitions = opts.maxTransitions ?? Infinity;
   // the search tree: parent index and operation per state (index 0: the initial world)
   const parent: number[] = [-1];
   const via: (Op | null)[] = [null];
@@ -91,6 +94,11 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
     layers.push(0);
     for (const { world, node } of layer) {
       for (const op of enumerateOps(world, opts.types)) {
+        if (transitions >= maxTransitions) {
+          complete = false;
+          layers[depth] = added;
+          break search;
+        }
         transitions++;
         opCoverage[op.type] = (opCoverage[op.type] ?? 0) + 1;
         const o = step(world, op);

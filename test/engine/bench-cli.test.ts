@@ -21,6 +21,7 @@ describe('irqcheck faults / bench / --fault', () => {
     [['check', '--fault', 'B99'], 'B99'],
     [['bench', '--faults', 'nope'], 'NOPE'],
     [['bench', '--seeds', '0'], '--seeds'],
+    [['bench', '--budget', 'x'], '--budget'],
     [['bench', '--engines', 'irqcheck,quickcheck'], 'quickcheck'],
     [['explore', '--design', 'kernel', '--fault', 'B00'], 'B00'],
   ])('bad input %j: exit 2 and one line', (args, word) => {
@@ -55,11 +56,12 @@ describe('irqcheck faults / bench / --fault', () => {
 
   it('bench --json: the scoreboard contract, the same JSON twice but for the timings, and faults reads the categories back', () => {
     const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
-    const args = ['bench', '--faults', 'B18,B11', '--seeds', '1', '--runs', '40', '--json', '--out', out];
+    const args = ['bench', '--faults', 'B18,B11', '--seeds', '1', '--budget', '2000', '--runs', '40', '--json', '--out', out];
     const a = cli(...args);
     expect(a.code).toBe(0);
     const j = JSON.parse(a.out);
-    expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['fast-check', 'irqcheck', 'swarm', 'hybrid', 'exhaustive']);
+    expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['fast-check-default', 'fast-check-tuned', 'irqcheck', 'swarm', 'hybrid', 'exhaustive']);
+    expect(j.budget).toEqual({ unit: 'model steps', modelSteps: 2000, runs: 40, minSteps: 25, maxSteps: 50 });
     // the exhaustive engine certifies each fault's shortest length, the reference of every engine
     for (const f of j.faults) expect(new Set(f.results.map((r: { shortestLength: number | null }) => r.shortestLength)).size).toBe(1);
     for (const e of j.engines) {
