@@ -7,7 +7,6 @@
  * (bounded exhaustive search) is registered.
  */
 import { performance } from 'node:perf_hooks';
-import type { World } from '../../models/world/types.ts';
 import { runCampaign } from '../run/campaign.ts';
 import { fastCheckBaseline } from './fast-check-baseline.ts';
 import { explore } from '../search/explore.ts';
@@ -15,30 +14,9 @@ import { fingerprint } from '../search/fingerprint.ts';
 import { runHybrid } from '../search/hybrid.ts';
 import { opTypes } from '../../models/ops.ts';
 
-export interface Budget {
-  /** generated sequences (fast-check: numRuns) */
-  readonly runs: number;
-  readonly minSteps: number;
-  readonly maxSteps: number;
-}
-
-export interface EngineRun {
-  readonly detected: boolean;
-  /** 1-based run of the first detection */
-  readonly runsToDetect: number | null;
-  /** wall-clock ms from start to the first failing run (before shrinking); timing part only */
-  readonly msToDetect: number | null;
-  readonly shrunkLength: number | null;
-  /** certified shortest counterexample length (exhaustive search), null when unknown */
-  readonly shortestLength: number | null;
-  readonly invariant: string | null;
-}
-
-export interface BenchEngine {
-  readonly name: string;
-  readonly summary: string;
-  run(w0: World, seed: number, budget: Budget): EngineRun;
-}
+// the engine interface is in ./engine-types.ts (the baseline engine implements it too)
+export type { BenchEngine, Budget, EngineRun } from './engine-types.ts';
+import type { BenchEngine, Budget, EngineRun } from './engine-types.ts';
 
 /** irqcheck's random search: ops chosen from the current state, stop at the first violation */
 function campaignEngine(name: string, summary: string, swarm: boolean): BenchEngine {
