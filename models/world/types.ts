@@ -35,7 +35,7 @@ export type BusToken =
   | 'DEVICE_MSI'
   | 'VMD_MSI';
 
-/** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
+/** How a domain's levels behave: the ops table is chosen by kind (models/kernel/irq/registry.ts, filled by models/machine/). */
 export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen' | 'vmd' | 'wired';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { cruise, type ICruiseResult, type IViolation } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { domainOpsOf, irqChipOf } from '../../models/kernel/irq/registry.ts';
+import { deviceDriverOf } from '../../models/drivers/base/driver.ts';
+import type { DomainKind } from '../../models/world/types.ts';
 
 const CONFIG = './.dependency-cruiser.cjs';
 
@@ -43,3 +46,15 @@ describe('layering (dependency-cruiser, .dependency-cruiser.cjs)', () => {
     );
   });
 });
+
+describe('the ops tables models/machine fills (models/kernel/irq/registry.ts)', () => {
+  it('every domain kind has its irq_domain_ops and irq_chip; an unknown kind fails naming it', () => {
+    for (const k of ['vector', 'ir', 'msi', 'ioapic', 'its', 'mbigen', 'vmd', 'wired'] satisfies DomainKind[]) {
+      expect(domainOpsOf(k).alloc).toBeTypeOf('function');
+      expect(irqChipOf(k).setAffinity).toBeTypeOf('function');
+    }
+    expect(() => domainOpsOf('gpio' as DomainKind)).toThrow(/no struct irq_domain_ops for kind 'gpio'/);
+    expect(() => deviceDriverOf('e1000e')).toThrow(/no struct device_driver registered as 'e1000e'/);
+  });
+});
+
