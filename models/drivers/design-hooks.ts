@@ -67,6 +67,7 @@ export function registerDesignLookup(f: (w: World) => Design): void {
 
 /** the hooks of the design installed in @w */
 export function designHooks(w: World): Design {
-  if (lookup === undefined) throw new Error(`no design lookup registered for design '${w.design}' (models/machine fills it: is it imported?)`);
+  if (lookup === undefined)
+    throw new Error(`no design lookup registered for design '${w.design}' (models/machine fills it: is it imported?)`);
   return lookup(w);
 }

@@ -29,9 +29,22 @@ import { apicSetAffinity, vectorDomainOps, vectorFreeMovedVector, x86VectorCompo
 import { ioapicDomainOps, ioapicSetAffinity } from '../arch/x86/ioapic.ts';
 import { irDomainOps } from '../drivers/iommu/ir-select.ts';
 import { intelIrComposeMsiMsg, intelIrSetAffinity } from '../drivers/iommu/intel/irq-remapping.ts';
-import { itsDomainOps, itsIrqComposeMsiMsg, itsSetAffinity, msiDomainPrepareIrqs, msiDomainTeardown } from '../drivers/irqchip/its.ts';
+import {
+  itsDomainOps,
+  itsIrqComposeMsiMsg,
+  itsSetAffinity,
+  msiDomainPrepareIrqs,
+  msiDomainTeardown,
+} from '../drivers/irqchip/its.ts';
 import { MBIGEN_DRIVER, mbigenDomainOps, mbigenSetAffinity } from '../drivers/irqchip/mbigen.ts';
-import { vmdChainedVirq, vmdChipComposeMsiMsg, vmdDomainOps, vmdIrqSetAffinity, vmdParentSetAffinity, vmdRemove } from '../drivers/pci/controller/vmd.ts';
+import {
+  vmdChainedVirq,
+  vmdChipComposeMsiMsg,
+  vmdDomainOps,
+  vmdIrqSetAffinity,
+  vmdParentSetAffinity,
+  vmdRemove,
+} from '../drivers/pci/controller/vmd.ts';
 import { VMD_DRIVER } from '../drivers/pci/controller/vmd-types.ts';
 import { hvComposeMsiMsg, hvMsiFree } from '../drivers/pci/controller/pci-hyperv.ts';
 import { pciMsiDomainCalcHwirq } from '../drivers/pci/segment.ts';
@@ -69,7 +82,8 @@ registerMsiParentChip('ir', { setAffinity: intelIrSetAffinity, done: true });
 registerMsiParentChip('its', { setAffinity: itsSetAffinity, done: true });
 registerMsiParentChip('vmd', { setAffinity: vmdParentSetAffinity, done: false });
 // an MSI level over any other parent moves through the x86 vector level below it
-for (const k of ['vector', 'msi', 'ioapic', 'mbigen', 'wired'] satisfies DomainKind[]) registerMsiParentChip(k, { setAffinity: apicSetAffinity, done: false });
+for (const k of ['vector', 'msi', 'ioapic', 'mbigen', 'wired'] satisfies DomainKind[])
+  registerMsiParentChip(k, { setAffinity: apicSetAffinity, done: false });
 
 // irq_chip::irq_compose_msi_msg of the level below an MSI level, by its chip data
 registerComposeMsiMsg('ir', intelIrComposeMsiMsg);

@@ -24,7 +24,12 @@ function describeViolation(v: IViolation): string {
 
 async function violations(files: string[], baseDir?: string): Promise<string[]> {
   const options = await extractDepcruiseOptions(CONFIG);
-  const r = await cruise(files, { ...options, validate: true, ...(baseDir ? { baseDir } : {}) }, {}, { tsConfig: extractTSConfig('tsconfig.json') });
+  const r = await cruise(
+    files,
+    { ...options, validate: true, ...(baseDir ? { baseDir } : {}) },
+    {},
+    { tsConfig: extractTSConfig('tsconfig.json') },
+  );
   const out = r.output as ICruiseResult;
   return out.summary.violations.map(describeViolation);
 }
@@ -40,7 +45,9 @@ describe('layering (dependency-cruiser, .dependency-cruiser.cjs)', () => {
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^world-is-the-bottom: models\/world\/state\.ts -> models\/drivers\/gadget\.ts/),
-        expect.stringMatching(/^core-never-includes-a-driver: models\/kernel\/irq\/core\.ts -> models\/drivers\/gadget\.ts/),
+        expect.stringMatching(
+          /^core-never-includes-a-driver: models\/kernel\/irq\/core\.ts -> models\/drivers\/gadget\.ts/,
+        ),
         expect.stringMatching(/^no-cycles: /),
       ]),
     );
@@ -57,4 +64,3 @@ describe('the ops tables models/machine fills (models/kernel/irq/registry.ts)', 
     expect(() => deviceDriverOf('e1000e')).toThrow(/no struct device_driver registered as 'e1000e'/);
   });
 });
-

@@ -27,6 +27,7 @@ export function registerDeviceDriver(d: DeviceDriver): void {
 /** the driver bound as @name */
 export function deviceDriverOf(name: string): DeviceDriver {
   const d = drivers.get(name);
-  if (d === undefined) throw new Error(`no struct device_driver registered as '${name}' (models/machine registers them: is it imported?)`);
+  if (d === undefined)
+    throw new Error(`no struct device_driver registered as '${name}' (models/machine registers them: is it imported?)`);
   return d;
 }

@@ -7,7 +7,19 @@
  * filled once, by the composition root models/machine/ when it is imported; the core only reads
  * them, and a slot nobody filled is an error that names it.
  */
-import type { ChipData, CpuId, DevId, DomainId, DomainKind, MsiDesc, MsiDomainInfo, MsiMsg, Device, Virq, World } from '../../world/types.ts';
+import type {
+  ChipData,
+  CpuId,
+  DevId,
+  DomainId,
+  DomainKind,
+  MsiDesc,
+  MsiDomainInfo,
+  MsiMsg,
+  Device,
+  Virq,
+  World,
+} from '../../world/types.ts';
 import type { AllocArg } from '../../world/alloc.ts';
 import type { Outcome } from '../../world/outcome.ts';
 
@@ -20,7 +32,8 @@ function kindTable<K extends string, V>(what: string) {
     },
     get(kind: K): V {
       const v = slots.get(kind);
-      if (v === undefined) throw new Error(`no ${what} for kind '${kind}' (models/machine fills these tables: is it imported?)`);
+      if (v === undefined)
+        throw new Error(`no ${what} for kind '${kind}' (models/machine fills these tables: is it imported?)`);
       return v;
     },
   };
