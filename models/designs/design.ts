@@ -17,10 +17,10 @@
  *   mdev remove           idxd_vdcm_remove()                                 -> mdevRemove
  *   CPU hotplug           after the kernel's own offline/online handling     -> cpuHotplug
  *
- * Everything around the hooks is common driver code (models/dsa): the WQ reference, request_irq
- * of each vector, the IMS PASID filter, the mdev's struct device. A hook uses only the kernel
- * model's primitives (models/kernel/*) and returns an Outcome: ok, err(errno), warned, bug or
- * use-after-free, exactly as the kernel function it stands for would end.
+ * Everything around the hooks is common driver code (models/drivers/dma/idxd): the WQ reference,
+ * request_irq of each vector, the IMS PASID filter, the mdev's struct device. A hook uses only
+ * the kernel model's primitives (models/kernel/irq, models/drivers) and returns an Outcome: ok,
+ * err(errno), warned, bug or use-after-free, exactly as the kernel function it stands for would end.
  */
 // the hook table's type is the drivers' (they call it), as a struct of callbacks is declared
 // by the code that calls it: models/drivers/design-hooks.ts
