@@ -30,11 +30,15 @@ module.exports = {
       to: { path: '^(models/(arch|drivers|designs|faults|machine|ops|step)|src/|properties/)' },
     },
     {
+      // Relaxed for drivers/iommu only, because the kernel has that direction: x86 io_apic.c
+      // asks the IR driver for the I/O APIC's parent domain (irq_remapping_get_irq_domain(),
+      // drivers/iommu/irq_remapping.c) and moves an IOAPIC interrupt through the IR chip. The
+      // IR drivers in turn use the vector domain, so the pair is kept acyclic by 'no-cycles'.
       name: 'arch-below-drivers',
       severity: 'error',
-      comment: 'arch/x86 sits under the drivers (the vector domain is the root of every hierarchy)',
+      comment: 'arch/x86 sits under the drivers (the vector domain is the root of every hierarchy); only the IR drivers (drivers/iommu) are reachable from it, as from io_apic.c',
       from: { path: '^models/arch/' },
-      to: { path: '^(models/(drivers|designs|faults|machine|ops|step)|src/|properties/)' },
+      to: { path: '^(models/(drivers/(?!iommu/)|designs|faults|machine|ops|step)|src/|properties/)' },
     },
     {
       name: 'drivers-below-designs',

@@ -32,6 +32,7 @@ import { vmdProbe } from './drivers/pci/controller/vmd.ts';
 import { msiIrqsShow } from './kernel/irq/msi-sysfs.ts';
 import { taskResume } from './kernel/irq/concurrency.ts';
 import { irqCreateLineMapping, irqDisposeLineMapping } from './kernel/irq/irq-mapping.ts';
+import './machine/index.ts'; // fills the ops tables the core looks up (the composition root)
 
 const RECENT_FREES = 4;
 const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });

@@ -11,7 +11,7 @@ rm -rf "$out" && mkdir -p "$out"
 cli="node bin/irqcheck.js"
 # timing is the one thing allowed to differ
 strip() { node -e '
-const drop = new Set(["timing", "ms", "medianMs", "cpuMs", "wallMs", "timeMs", "medianTimeMs", "timeToDetectMs"]);
+const drop = new Set(["timing", "ms", "medianMs", "cpuMs", "wallMs", "timeMs", "medianTimeMs", "timeToDetectMs", "medianMsToDetect"]);
 const clean = (v) => Array.isArray(v) ? v.map(clean) : v && typeof v === "object"
   ? Object.fromEntries(Object.entries(v).filter(([k]) => !drop.has(k)).map(([k, x]) => [k, clean(x)])) : v;
 let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.stringify(clean(JSON.parse(s)), null, 2) + "\n"));'; }

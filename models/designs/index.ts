@@ -2,7 +2,8 @@
  * models/designs/index.ts - the design registry: the four built-in API designs side by side,
  * plus the ones a user loads from a file (registered once, before any run, like drivers on a bus)
  *
- * A world names its design; the driver code (models/dsa) finds the hooks here by that name.
+ * A world names its design; the driver code finds the hooks by that name through the lookup the
+ * composition root (models/machine/) registers (models/drivers/design-hooks.ts): designOf().
  */
 import type { World } from '../world/types.ts';
 import type { Design } from './design.ts';
@@ -18,10 +19,9 @@ export { KERNEL_DESIGN } from './mainline.ts';
 /** the built-in designs, in the order the thread discussed them: (a) (b) (c) (d) */
 export const builtinDesignNames = ['rfc-v2-dev-msi', 'assign-domain', 'device-domain', 'per-device-msi'] as const;
 
-// built on first use: the designs import the kernel model, which imports this registry
-let registry: Map<string, Design> | null = null;
-let kernel62: Design | null = null;
-const designs = (): Map<string, Design> => (registry ??= new Map([rfcV2DevMsi, assignDomain, deviceDomain, perDeviceMsi].map((d) => [d.name, d])));
+const registry = new Map<string, Design>([rfcV2DevMsi, assignDomain, deviceDomain, perDeviceMsi].map((d) => [d.name, d]));
+const kernel62: Design = mainline62();
+const designs = (): Map<string, Design> => registry;
 
 export const builtinDesigns = (): Design[] => builtinDesignNames.map((n) => designs().get(n)!);
 
@@ -37,7 +37,7 @@ export function registerDesign(d: Design): void {
 
 /** the hooks of the design installed in @w */
 export function designOf(w: World): Design {
-  if (w.design === KERNEL_DESIGN) return w.profile.version === '5.10' ? mainline510 : (kernel62 ??= mainline62());
+  if (w.design === KERNEL_DESIGN) return w.profile.version === '5.10' ? mainline510 : kernel62;
   const d = designs().get(w.design);
   if (!d) throw new Error(`design '${w.design}' is not registered`);
   return d;

@@ -23,5 +23,5 @@ export const mainline510: Design = {
   mdevFreeIrqs: (w) => okVoid(w),
 };
 
-/** built on use: module evaluation order is not guaranteed inside the model's import cycle */
+/** the 6.2 'kernel' design: per-device-msi under the kernel's name (models/designs/index.ts makes it once) */
 export const mainline62 = (): Design => ({ ...perDeviceMsi, name: KERNEL_DESIGN, summary: 'mainline 6.2: the merged per-device MSI / IMS design' });

@@ -8,7 +8,7 @@
  * kernel model under a legal caller with the quirks off (nothing is found there without a fault),
  * at the kernel version the bug lived in.
  */
-import type { KernelVersion } from '../world/profile.ts';
+import type { FaultName, KernelVersion } from '../world/profile.ts';
 
 export interface FaultTarget {
   readonly kernel: KernelVersion;
@@ -279,9 +279,10 @@ export const faultCatalog = {
     says: 'setting the affinity of an allocated but not activated interrupt calls the chip: the GIC-ITS sends MOVI for an event it has not mapped (a command error) instead of keeping the mask for activation',
     target: k62its,
   },
-} as const satisfies Record<string, Fault>;
+} as const satisfies Record<FaultName, Fault>;
 
-export type FaultId = keyof typeof faultCatalog;
+/** a catalog id: what a profile's faults (FaultName, models/world/profile.ts) hold */
+export type FaultId = keyof typeof faultCatalog & FaultName;
 
 export const faultIds = Object.keys(faultCatalog) as FaultId[];
 

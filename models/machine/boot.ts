@@ -25,6 +25,7 @@ import { dsaPfAtReset } from '../drivers/dma/idxd/device.ts';
 import { itsInit } from '../drivers/irqchip/its.ts';
 import { mbigenProbe } from '../drivers/irqchip/mbigen.ts';
 import type { Design } from '../designs/design.ts';
+import './index.ts'; // a booted world runs through the ops tables: fill them
 
 
 /**

@@ -9,7 +9,11 @@
  * check that the model's own bookkeeping is sound, and on to check that the engine finds them.
  * Fixes of the bug catalog are applied; catalog bugs come back as faults, not as quirks.
  */
-import type { FaultId } from '../faults/catalog.ts';
+/**
+ * the id of a catalog bug (models/faults/catalog.ts, e.g. 'B01'): the profile names faults by
+ * id only, so that the world needs nothing of the catalog (which checks its ids against this)
+ */
+export type FaultName = string;
 
 export type KernelVersion = '5.10' | '6.2';
 
@@ -76,7 +80,7 @@ export interface KernelProfile {
   readonly quirks: readonly QuirkId[];
   readonly features?: readonly KernelFeature[];
   /** catalog bugs switched back on (models/faults/catalog.ts); none in a normal run */
-  readonly faults?: readonly FaultId[];
+  readonly faults?: readonly FaultName[];
 }
 
 /** the profile of a kernel version with all of its known quirks on (what the kernel really does) */
@@ -93,7 +97,7 @@ export function hasFeature(p: KernelProfile, f: KernelFeature): boolean {
 }
 
 /** is the pre-fix behaviour of catalog bug @f switched on? (used at the spot the fix changed) */
-export function hasFault(p: KernelProfile, f: FaultId): boolean {
+export function hasFault(p: KernelProfile, f: FaultName): boolean {
   return p.faults?.includes(f) ?? false;
 }
 

@@ -13,9 +13,6 @@
  */
 import type { KernelProfile } from './profile.ts';
 import type { PlatformConfig } from './platform.ts';
-import type { DsaPf, Mdev, MdevId } from '../drivers/dma/idxd/types.ts';
-import type { VmdIrq, VmdState } from '../drivers/pci/controller/vmd-types.ts';
-import type { InFlight, TaskId } from '../kernel/irq/concurrency.ts';
 
 export type DomainId = number;
 export type Virq = number;
@@ -38,7 +35,7 @@ export type BusToken =
   | 'DEVICE_MSI'
   | 'VMD_MSI';
 
-/** How a domain's levels behave: the ops table is chosen by kind (models/kernel/domain-ops.ts). */
+/** How a domain's levels behave: the ops table is chosen by kind (models/kernel/irq/registry.ts, filled by models/machine/). */
 export type DomainKind = 'vector' | 'ir' | 'msi' | 'ioapic' | 'its' | 'mbigen' | 'vmd' | 'wired';
 
 /** kernel/irq/msi.c struct msi_domain_info: the flags the model acts on */
@@ -479,3 +476,131 @@ export interface World {
 export type RecentFree =
   | { readonly kind: 'core'; readonly client: CoreClient; readonly base: Virq; readonly count: number }
   | { readonly kind: 'map'; readonly dev: DevId; readonly domid: 0 | 1; readonly index: number; readonly virq: Virq };
+
+/*
+ * Kernel paths in flight (models/kernel/irq/concurrency.ts explains the scheme; models/world/tasks.ts
+ * records and forgets them)
+ */
+export type TaskId = number;
+
+/** a kernel path started and not finished (models/kernel/irq/concurrency.ts) */
+export type InFlight =
+  | { readonly kind: 'sysfs-read'; readonly id: TaskId; readonly dev: DevId; readonly virq: Virq; readonly desc: DescId }
+  | { readonly kind: 'domain-create'; readonly id: TaskId; readonly domain: DomainId; readonly parent: DomainId | null }
+  | { readonly kind: 'fwspec-mapping'; readonly id: TaskId; readonly dev: DevId; readonly domain: DomainId; readonly hwirq: number };
+
+export type NewTask = InFlight extends infer T ? (T extends InFlight ? Omit<T, 'id'> : never) : never;
+
+/*
+ * Intel DSA (idxd) hardware state and the vdcm mdevs built on it (drivers/dma/idxd/registers.h,
+ * idxd.h; RFC drivers/dma/idxd/vdev.h, mdev.h); the driver code is in models/drivers/dma/idxd/
+ */
+export type MdevId = number;
+
+/** GENCAP/WQCAP/GRPCAP/ENGCAP as the model uses them */
+export interface DsaCaps {
+  readonly gencap: bigint; // raw GENCAP (max_ims_mult in bits 30:25)
+  readonly imsSize: number; // max_ims_mult * 256 (a small configuration sets it directly)
+  readonly numWqs: number;
+  readonly numEngines: number;
+  readonly numGroups: number;
+  readonly totalWqSize: number;
+  readonly sharedWq: boolean; // WQCAP shared mode support (needs PASID)
+  readonly pasid: boolean; // PASID / SVA capable
+  readonly intHandleReq: boolean; // CMDCAP REQUEST_INT_HANDLE
+}
+
+export type WqType = 'none' | 'kernel' | 'user' | 'mdev';
+
+export interface Wq {
+  readonly id: number;
+  readonly size: number;
+  readonly mode: 'dedicated' | 'shared';
+  readonly type: WqType;
+  readonly group: number | null;
+  readonly enabled: boolean;
+  /** 5.17+: the MSI-X vector this kernel WQ requested (index id + 1), or null */
+  readonly irqRequested: boolean;
+  /** mdevs using this WQ (a dedicated WQ backs one mdev) */
+  readonly mdevRefs: number;
+}
+
+/** union msix_perm: per MSI-X entry */
+export interface MsixPerm {
+  readonly ignore: boolean;
+  readonly pasidEn: boolean;
+  readonly pasid: number;
+}
+
+/** one 16-byte IMS entry: message (addr/data) and control (mask, PASID enable, PASID) */
+export interface ImsEntry {
+  readonly msg: MsiMsg | null; // null = zero message
+  readonly pasidEn: boolean;
+  readonly pasid: number;
+}
+
+export interface DsaPf {
+  readonly dev: DevId;
+  readonly caps: DsaCaps;
+  readonly enabled: boolean; // GENSTS state
+  readonly wqs: readonly Wq[];
+  readonly engineGroups: readonly (number | null)[]; // engine -> group
+  readonly msixPerm: readonly MsixPerm[];
+  /** interrupt handles per MSI-X vector (REQUEST_INT_HANDLE), null = none */
+  readonly intHandles: readonly (number | null)[];
+  readonly ims: readonly ImsEntry[];
+  /** the system PASID the driver programs into the MSI-X permission table */
+  readonly systemPasid: number;
+  /** host driver state: probed, its MSI-X virqs by vector index, mdev parent registered */
+  readonly driver: {
+    readonly probed: boolean;
+    readonly vectors: readonly Virq[]; // index -> virq (empty when not allocated)
+    readonly mdevParent: boolean;
+    /** IMS slots the driver handed out itself (RFC: the PF's sbitmap), for designs whose IRQ
+     * domain does not own the slots; freed with the driver's data at remove */
+    readonly imsBitmap: readonly number[];
+  };
+}
+
+/** vdcm_idxd: one mediated device on a PF (RFC; never merged) */
+export interface Mdev {
+  readonly id: MdevId;
+  readonly pf: DevId;
+  /** the mdev's struct device (parent = the PF's) */
+  readonly dev: DevId;
+  readonly wq: number;
+  readonly pasid: number;
+  readonly open: boolean;
+  /** host IMS slot per guest vector i >= 1 (index 0 unused: vector 0 is emulated) */
+  readonly imsIndex: readonly number[];
+  /** the host virq behind each IMS-backed guest vector */
+  readonly irqs: readonly Virq[];
+}
+
+/* the Intel VMD driver's state (drivers/pci/controller/vmd.c; models/drivers/pci/controller/vmd.ts) */
+/** struct vmd_irq_list: one of the VMD's own MSI-X vectors, shared by the child irqs mapped to it */
+export interface VmdIrqList {
+  /** the VMD's own Linux irq for this MSI-X vector (pci_irq_vector(vmd, i)), handler vmd_irq() */
+  readonly virq: Virq;
+  /** child irqs assigned here (vmd_next_irq() counts only its fast path, vmd_msi_free() always decrements) */
+  readonly count: number;
+}
+
+/** struct vmd_dev */
+export interface VmdState {
+  readonly dev: DevId;
+  /** vmd->irq_domain: the VMD MSI domain (5.10) / MSI parent domain (6.x) */
+  readonly domain: DomainId | null;
+  readonly firstVec: number;
+  readonly lists: readonly VmdIrqList[];
+  /** the devices pci_scan_child_bus() found on the VMD root bus */
+  readonly children: readonly DevId[];
+}
+
+/** struct vmd_irq: maps one child irq onto one vmd_irq_list (chip_data of the VMD level) */
+export interface VmdIrq {
+  readonly id: number;
+  readonly vmd: DevId;
+  readonly list: number;
+  readonly virq: Virq;
+}

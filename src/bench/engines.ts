@@ -22,21 +22,9 @@ import { cpuMs, notDetected, type EngineRun } from './measure.ts';
 
 export type { EngineRun } from './measure.ts';
 
-export interface Budget {
-  /** model steps a search may execute: the budget unit, the same for every engine */
-  readonly modelSteps: number;
-  /** runs of fast-check-default (fast-check's run count, the one budget it was given before) */
-  readonly runs: number;
-  /** length of a generated sequence (fast-check-tuned: maxCommands = maxSteps) */
-  readonly minSteps: number;
-  readonly maxSteps: number;
-}
-
-export interface BenchEngine {
-  readonly name: string;
-  readonly summary: string;
-  run(w0: World, seed: number, budget: Budget): EngineRun;
-}
+// the engine interface is in ./engine-types.ts (the fast-check baseline implements it too)
+export type { BenchEngine, Budget } from './engine-types.ts';
+import type { BenchEngine, Budget } from './engine-types.ts';
 
 const STOP = Symbol('stop');
 

@@ -19,7 +19,7 @@ import { step } from '../../models/step.ts';
 import { checkStep } from '../../properties/index.ts';
 import { opSpecs, type OpSpec } from '../generate/op-specs.ts';
 import { Choices, CHOICES_PER_STEP } from '../generate/choices.ts';
-import type { BenchEngine } from './engines.ts';
+import type { BenchEngine } from './engine-types.ts';
 import { cpuMs, notDetected, type EngineRun } from './measure.ts';
 
 /** model steps executed over a whole search, and where it stops */

@@ -9,7 +9,7 @@
 import type { OpType } from '../../models/ops.ts';
 import type { Device, DmarUnit, World } from '../../models/world/types.ts';
 import type { DsaPf, Mdev } from '../../models/drivers/dma/idxd/types.ts';
-import type { OpSpec } from './op-specs.ts';
+import type { OpSpec } from './op-spec.ts';
 import { maybeFail } from './choices.ts';
 import { liveDevices } from './handles.ts';
 import { unitForDevice } from '../../models/world/world.ts';

@@ -8,7 +8,7 @@
  */
 import type { OpType } from '../../models/ops.ts';
 import type { IoApic, World } from '../../models/world/types.ts';
-import type { OpSpec } from './op-specs.ts';
+import type { OpSpec } from './op-spec.ts';
 import { anyVirqs, liveIrqs } from './handles.ts';
 
 type IoapicOps = 'acpiIoapicAdd' | 'mpUnregisterIoapic' | 'mpMapPinToIrq' | 'mpUnmapIrq';

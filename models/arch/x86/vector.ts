@@ -7,7 +7,7 @@
  * cleanup, per-CPU vector_irq. Left out: legacy ISA vectors, NUMA nodes (one node), the cleanup
  * IPI as a separate event (the cleanup runs at once when it is scheduled).
  */
-import type { CpuId, IrqDesc, VectorChipData, Virq, World } from '../../world/types.ts';
+import type { ChipData, CpuId, IrqDesc, MsiMsg, VectorChipData, Virq, World } from '../../world/types.ts';
 import type { AllocArg, DomainOps } from '../../kernel/irq/hierarchy.ts';
 import { failsAt } from '../../kernel/irq/hierarchy.ts';
 import { bug, err, okVoid, warned, type Outcome } from '../../world/outcome.ts';
@@ -299,6 +299,12 @@ function x86VectorDeactivate(w: World, lvl: number, virq: Virq): World {
   let out = clearIrqVector(w, virq, lvl);
   out = c.canReserve ? reserveIrqVectorLocked(out, virq, lvl) : vectorAssignManagedShutdown(out, virq, lvl);
   return unprogram(out);
+}
+
+/** x86_vector_msi_compose_msg(): the vector and destination the hardware was told (hw_irq_cfg) */
+export function x86VectorComposeMsiMsg(_w: World, below: ChipData): MsiMsg {
+  const v = below as VectorChipData;
+  return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
 }
 
 export const vectorDomainOps: DomainOps = {

@@ -14,10 +14,8 @@ import { err, okVoid, uaf, warned, type Outcome } from '../../world/outcome.ts';
 import { freeIrq } from '../../kernel/irq/manage.ts';
 import { pciFreeIrqVectors } from '../pci/msi.ts';
 import { msiDeviceDataRelease } from '../../kernel/irq/msi.ts';
-import { IDXD_DRIVER, idxdRemove } from '../dma/idxd/idxd.ts';
 import { unitForDevice, updDevice } from '../../world/world.ts';
-import { VMD_DRIVER } from '../pci/controller/vmd-types.ts';
-import { vmdRemove } from '../pci/controller/vmd.ts';
+import { deviceDriverOf } from './driver.ts';
 
 export const TEST_DRIVER = 'irqcheck-test';
 
@@ -116,7 +114,7 @@ export function deviceReleaseDriver(w: World, dev: DevId): Outcome<void> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `unbind of released device #${dev}`);
   if (d.driver === null) return okVoid(w);
-  const removed = driverRemove(d.driver)(w, dev);
+  const removed = deviceDriverOf(d.driver).remove(w, dev);
   if (removed.kind === 'bug' || removed.kind === 'use-after-free') return removed;
   const r = devresReleaseAll(removed.world, dev);
   if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
@@ -124,9 +122,6 @@ export function deviceReleaseDriver(w: World, dev: DevId): Outcome<void> {
   const warnings = [removed, r].flatMap((o) => (o.kind === 'warned' || o.kind === 'err' ? [o.why] : []));
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }
-
-/** drv->remove() by driver name: the test driver's does nothing; idxd tears down in order */
-const driverRemove = (name: string): ((w: World, dev: DevId) => Outcome<void>) => (name === IDXD_DRIVER ? idxdRemove : name === VMD_DRIVER ? vmdRemove : okVoid);
 
 /**
  * deviceUnregister() - device_del() (unbinds first) and the last put_device(): the struct

@@ -17,7 +17,7 @@
  * released), because the model frees an allocation one virq at a time.
  */
 import { bootPlainDomain } from '../../kernel/irq/fwnode.ts';
-import type { CpuId, DevId, DomainId, ItsChipData, ItsDevice, ItsState, Virq, World } from '../../world/types.ts';
+import type { ChipData, CpuId, DevId, DomainId, ItsChipData, ItsDevice, ItsState, MsiMsg, Virq, World } from '../../world/types.ts';
 import type { AllocArg, DomainOps } from '../../kernel/irq/hierarchy.ts';
 import { err, okVoid, uaf, warned, type Outcome } from '../../world/outcome.ts';
 import { irqDomainCreateHierarchy } from '../../kernel/irq/irqdomain.ts';
@@ -239,6 +239,12 @@ export function itsSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly
     out = cmdError(out, `MOVI of unmapped event ${e.c.event} of ${w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`} (irq ${virq})`);
   }
   return okVoid(updIrq(out, virq, (x) => ({ ...x, effective: [cpu] })));
+}
+
+/** its_irq_compose_msi_msg(): GITS_TRANSLATER and the event id */
+export function itsIrqComposeMsiMsg(_w: World, below: ChipData): MsiMsg {
+  const c = below as ItsChipData;
+  return { format: 'its', dev: c.itsDev, event: c.event };
 }
 
 export const itsDomainOps: DomainOps = {

@@ -7,7 +7,7 @@
  * through mbigen -> ITS-pMSI -> ITS) and unmapped with irq_dispose_mapping(). The mbigen driver
  * cannot be unbound (suppress_bind_attrs): its domain lives as long as the system.
  */
-import type { DevId, DomainId, MbigenChipData, Virq, World } from '../../world/types.ts';
+import type { CpuId, DevId, DomainId, MbigenChipData, Virq, World } from '../../world/types.ts';
 import { noArg, type AllocArg, type DomainOps } from '../../kernel/irq/hierarchy.ts';
 import { err, ok, okVoid, type Outcome } from '../../world/outcome.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from '../../kernel/irq/irqdomain.ts';
@@ -15,8 +15,13 @@ import { irqDomainFreeIrqsCommon, platformMsiCreateDeviceDomain, platformMsiDevi
 import { levelOf, putLevel, updDevice } from '../../world/world.ts';
 import { recValues } from '../../world/util.ts';
 import { hasFault } from '../../world/profile.ts';
+import { msiDomainSetAffinity } from '../../kernel/irq/msi-domain.ts';
 
 export const MBIGEN_DRIVER = 'mbigen';
+
+/** the mbigen chip's irq_set_affinity: irq_chip_set_affinity_parent(), to the platform-MSI level below */
+export const mbigenSetAffinity = (w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> =>
+  msiDomainSetAffinity(w, virq, lvl + 1, dest);
 
 /** the mbigen domain of @dev, if it has one */
 export const mbigenDomainOf = (w: World, dev: DevId): DomainId | null =>

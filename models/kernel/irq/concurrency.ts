@@ -28,37 +28,16 @@
  *                   allocation of one (only before 601363cc08da; models/kernel/irq/irq-mapping.ts)
  */
 import { match } from 'ts-pattern';
-import type { DescId, DevId, DomainId, Virq, World } from '../../world/types.ts';
+import type { World } from '../../world/types.ts';
+import { tasksOf, type InFlight, type TaskId } from '../../world/tasks.ts';
 import { err, type Outcome } from '../../world/outcome.ts';
 import { msiIrqsShowFinish } from './msi-sysfs.ts';
 import { irqDomainCreateFinish } from './irqdomain.ts';
 import { irqCreateLineMappingFinish } from './irq-mapping.ts';
 
-export type TaskId = number;
-
-/** a kernel path started and not finished (see above) */
-export type InFlight =
-  | { readonly kind: 'sysfs-read'; readonly id: TaskId; readonly dev: DevId; readonly virq: Virq; readonly desc: DescId }
-  | { readonly kind: 'domain-create'; readonly id: TaskId; readonly domain: DomainId; readonly parent: DomainId | null }
-  | { readonly kind: 'fwspec-mapping'; readonly id: TaskId; readonly dev: DevId; readonly domain: DomainId; readonly hwirq: number };
-
-/** at most this many tasks in flight at once (each one is a blocked kernel thread or reader) */
-export const MAX_TASKS = 2;
-
-export const tasksOf = (w: World): readonly InFlight[] => w.inflight ?? [];
-
-export type NewTask = InFlight extends infer T ? (T extends InFlight ? Omit<T, 'id'> : never) : never;
-
-/** record a task in flight; the task id is returned with the world */
-export function beginTask(w: World, t: NewTask): { w: World; id: TaskId } {
-  const id = w.nextTask ?? 0;
-  return { w: { ...w, inflight: [...tasksOf(w), { ...t, id } as InFlight], nextTask: id + 1 }, id };
-}
-
-/** the task is done: forget it */
-export function endTask(w: World, id: TaskId): World {
-  return { ...w, inflight: tasksOf(w).filter((t) => t.id !== id) };
-}
+// the task records live in models/world/tasks.ts (World.inflight holds them); re-exported here
+export { MAX_TASKS, beginTask, endTask, tasksOf } from '../../world/tasks.ts';
+export type { InFlight, NewTask, TaskId } from '../../world/tasks.ts';
 
 /**
  * taskResume() - task @id gets the CPU back and runs the rest of its path

@@ -13,7 +13,7 @@ import { noArg } from './hierarchy.ts';
 import { err, okVoid, type Outcome } from '../../world/outcome.ts';
 import { irqMatrixAllocated, irqMatrixAvailableWithout, irqMatrixOffline, irqMatrixOnline } from './matrix.ts';
 import { irqDomainActivateIrq, irqDomainDeactivateIrq } from './irqdomain.ts';
-import { vectorFreeMovedVector } from '../../arch/x86/vector.ts';
+import { archIrqHooks } from './registry.ts';
 import { irqDoSetAffinity } from './manage.ts';
 import { arrSet, intersect } from '../../world/util.ts';
 import { onlineCpus, putIrq, updIrq } from '../../world/world.ts';
@@ -43,7 +43,7 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
     // irq_force_complete_move(): for every visited irq (a6c11c0a5235); before that fix only
     // after irq_needs_fixup(), i.e. for started irqs whose effective mask has the dying CPU
     const needsFixup = d0.started && d0.effective.includes(cpu);
-    if (c.kind === 'vector' && (c.prevVector !== 0 || c.moveInProgress) && (needsFixup || !hasFault(w.profile, 'B01'))) out = vectorFreeMovedVector(out, virq, lvl);
+    if (c.kind === 'vector' && (c.prevVector !== 0 || c.moveInProgress) && (needsFixup || !hasFault(w.profile, 'B01'))) out = archIrqHooks().irqForceCompleteMove(out, virq, lvl);
     const d = out.irqs[virq]!;
     if (!d.started || !d.effective.includes(cpu)) {
       // irq_fixup_move_pending(desc, false)

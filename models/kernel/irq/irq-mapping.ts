@@ -19,8 +19,8 @@ import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent, noArg } from './hier
 import { err, ok, okVoid, uaf, type Outcome } from '../../world/outcome.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from './irqdomain.ts';
 import { irqDomainCreateNamed, bootPlainDomain } from './fwnode.ts';
-import { beginTask, endTask, type InFlight, type TaskId } from './concurrency.ts';
-import { apicSetAffinity } from '../../arch/x86/vector.ts';
+import { beginTask, endTask, type InFlight, type TaskId } from '../../world/tasks.ts';
+import { irqChipOf } from './registry.ts';
 import { hasFault } from '../../world/profile.ts';
 import { deviceName, irqValues, levelOf, putLevel } from '../../world/world.ts';
 import { composeMsiMsg } from './msi-domain.ts';
@@ -97,7 +97,8 @@ function wiredDeactivate(w: World, lvl: number, virq: Virq): World {
  * Kernel: arch/x86/kernel/apic/io_apic.c ioapic_set_affinity()
  */
 export function wiredSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly number[]): Outcome<void> {
-  const r = apicSetAffinity(w, virq, lvl + 1, dest);
+  // irq_chip_set_affinity_parent(): the parent is the x86 vector domain (wiredSetup())
+  const r = irqChipOf('vector').setAffinity(w, virq, lvl + 1, dest);
   if (r.kind !== 'ok') return r;
   const l = levelOf(r.world, virq, lvl);
   if (!l.programmed) return r;

@@ -11,7 +11,7 @@ import type { CpuId, DomainId, IrqData, IrqDesc, IrqDomain, IrqOwner, Virq, Worl
 import { domainOps, failsAt, type AllocArg } from './hierarchy.ts';
 import { err, okVoid, ok, uaf, warned, type Outcome } from '../../world/outcome.ts';
 import { allCpus, dropDomain, dropIrq, parentChain, putDomain, putIrq, domainName } from '../../world/world.ts';
-import { beginTask, endTask, type InFlight } from './concurrency.ts';
+import { beginTask, endTask, type InFlight } from '../../world/tasks.ts';
 import { hasFault } from '../../world/profile.ts';
 
 /** the linear revmap size: hwirqs at or above it live in the radix tree */

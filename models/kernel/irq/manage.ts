@@ -12,16 +12,11 @@ import type { CpuId, DevId, IrqDesc, Virq, World } from '../../world/types.ts';
 import { noArg } from './hierarchy.ts';
 import { err, okVoid, uaf, warned, type Outcome } from '../../world/outcome.ts';
 import { irqDomainActivateIrq, irqDomainDeactivateIrq } from './irqdomain.ts';
-import { apicSetAffinity, vectorFreeMovedVector } from '../../arch/x86/vector.ts';
-import { intelIrSetAffinity } from '../../drivers/iommu/intel/irq-remapping.ts';
-import { msiDomainSetAffinity } from './msi-domain.ts';
-import { ioapicSetAffinity } from '../../arch/x86/ioapic.ts';
-import { wiredSetAffinity } from './irq-mapping.ts';
+import { archIrqHooks, irqChipOf, msiTargetOf } from './registry.ts';
 import type { VectorChipData } from '../../world/types.ts';
 import { onlineCpus, putIrq, updDevice, updIrq, domainName } from '../../world/world.ts';
 import { intersect } from '../../world/util.ts';
 import { hasFault } from '../../world/profile.ts';
-import { vmdVectorVirq } from '../../drivers/pci/controller/vmd.ts';
 
 const freedLevel = (w: World, d: IrqDesc) => d.levels.find((l) => !w.domains[l.domain]);
 
@@ -36,20 +31,8 @@ export function irqDoSetAffinity(w: World, virq: Virq, mask: readonly CpuId[]): 
   const tmp = intersect(mask, onlineCpus(w));
   if (tmp.length === 0) return err(w, 'EINVAL', `irq ${virq}: no online CPU in {${mask.join(',')}}`);
   const top = w.domains[d.levels[0]!.domain]!;
-  // 5.10 vmd.c vmd_irq_set_affinity(): "stubbed", -EINVAL
-  if (top.kind === 'vmd') return err(w, 'EINVAL', `irq ${virq}: VMD child interrupts cannot be moved`);
-  const r =
-    top.kind === 'msi'
-      ? msiDomainSetAffinity(w, virq, 0, tmp)
-      : top.kind === 'ir'
-        ? intelIrSetAffinity(w, virq, 0, tmp)
-        : top.kind === 'ioapic'
-          ? ioapicSetAffinity(w, virq, 0, tmp)
-        : top.kind === 'mbigen'
-          ? msiDomainSetAffinity(w, virq, 1, tmp) // mbigen: irq_chip_set_affinity_parent()
-        : top.kind === 'wired'
-          ? wiredSetAffinity(w, virq, 0, tmp)
-          : apicSetAffinity(w, virq, 0, tmp);
+  // the top level's chip->irq_set_affinity()
+  const r = irqChipOf(top.kind).setAffinity(w, virq, 0, tmp);
   if (r.kind !== 'ok') return r;
   const after = r.world.irqs[virq]!;
   const broken = !after.effective.every((c) => mask.includes(c));
@@ -160,8 +143,9 @@ export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   // interrupt and vmd_irq() runs the child handlers (vmd.c)
   const top = d.levels[0]!.chip;
   const msg = top && (top.kind === 'msi' || top.kind === 'vmd') ? top.msg : null;
-  if (msg?.format === 'vmd') {
-    const via = vmdVectorVirq(w, msg);
+  const chained = msg ? msiTargetOf(msg.format).chainedVirq : undefined;
+  if (msg && chained) {
+    const via = chained(w, msg);
     return via === null ? okVoid(w) : deviceFireIrq(w, via);
   }
   const lvl = vectorLevel(d);
@@ -171,7 +155,7 @@ export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   // the entry rework (before e027fffff799 "x86/irq: Unbreak interrupt affinity setting") the
   // vector compared against came from orig_ax = -1 and never matched, so no move completed
   const arrivedOnNew = w.matrix.vectorIrq[c.cfgCpu]?.[c.cfgVector] === virq && !hasFault(w.profile, 'B03');
-  if (c.kind === 'vector' && c.moveInProgress && arrivedOnNew) out = vectorFreeMovedVector(out, virq, lvl);
+  if (c.kind === 'vector' && c.moveInProgress && arrivedOnNew) out = archIrqHooks().irqCompleteMove(out, virq, lvl);
   const pend = out.irqs[virq]!.pendingAffinity;
   if (pend !== null) {
     out = updIrq(out, virq, (x) => ({ ...x, pendingAffinity: null }));

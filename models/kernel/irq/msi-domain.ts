@@ -6,21 +6,25 @@
  * through the parent (remappable format under IR, vector/destination without) and writes it to
  * the device; deactivation writes a zero message.
  */
-import type { CpuId, IrChipData, ItsChipData, MsiChipData, MsiMsg, VectorChipData, Virq, World } from '../../world/types.ts';
+import type { CpuId, MsiChipData, MsiMsg, Virq, World } from '../../world/types.ts';
 import type { AllocArg, DomainOps } from './hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from './hierarchy.ts';
 import { bug, err, okVoid, type Outcome } from '../../world/outcome.ts';
-import { apicSetAffinity } from '../../arch/x86/vector.ts';
-import { intelIrSetAffinity } from '../../drivers/iommu/intel/irq-remapping.ts';
-import { itsSetAffinity } from '../../drivers/irqchip/its.ts';
 import { levelOf, putLevel } from '../../world/world.ts';
-import { imsPlatformWriteMsg, imsWriteMsg } from '../../drivers/dma/idxd/ims-chip.ts';
 import { recValues } from '../../world/util.ts';
-import { vmdComposeMsiMsg } from '../../drivers/pci/controller/vmd.ts';
-import { hvComposeMsiMsg, hvMsiFree } from '../../drivers/pci/controller/pci-hyperv.ts';
+import { composeMsiMsgOf, msiChipOf, msiParentChipOf, type MsiChipOps } from './registry.ts';
 
-/** the Hyper-V PCI chip: its compose asks the host for an interrupt (pci-hyperv.c) */
-const isHv = (w: World, virq: Virq, lvl: number): boolean => w.domains[levelOf(w, virq, lvl).domain]?.msiInfo?.chip === 'hv-pci';
+/** the MSI chip ops of the domain of @virq's level @lvl (none: the domain has no msi_domain_info) */
+const msiChipAt = (w: World, virq: Virq, lvl: number): MsiChipOps | undefined => {
+  const chip = w.domains[levelOf(w, virq, lvl).domain]?.msiInfo?.chip;
+  return chip === undefined ? undefined : msiChipOf(chip);
+};
+
+/** after the message is composed: the chip's own step (Hyper-V PCI asks the host, pci-hyperv.c) */
+const afterCompose = (w: World, before: World, virq: Virq, lvl: number): World => {
+  const composed = msiChipAt(before, virq, lvl)?.composed;
+  return composed ? composed(w, lvl, virq) : w;
+};
 
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
 function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: number): boolean {
@@ -60,44 +64,31 @@ function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
   let out = w;
   for (let i = 0; i < n; i++) {
     // info->ops->msi_free (Hyper-V: hv_msi_free() releases the host's interrupt descriptor)
-    if (out.irqs[virq + i]?.levels[lvl]?.chip && isHv(out, virq + i, lvl)) out = hvMsiFree(out, lvl, virq + i);
+    const msiFree = out.irqs[virq + i]?.levels[lvl]?.chip ? msiChipAt(out, virq + i, lvl)?.msiFree : undefined;
+    if (msiFree) out = msiFree(out, lvl, virq + i);
     const l = out.irqs[virq + i]?.levels[lvl];
     if (l) out = putLevel(out, virq + i, lvl, { ...l, chip: null, programmed: false });
   }
   return irqDomainFreeIrqsParent(out, lvl, virq, n);
 }
 
-/** irq_chip_compose_msi_msg(): the first parent that composes - IR (remappable) or the vector */
+/**
+ * irq_chip_compose_msi_msg(): the level below composes - IR (remappable), GIC-ITS (translater and
+ * event id), a VMD (its own MSI-X index) or the vector (vector and destination)
+ */
 export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
   const below = levelOf(w, virq, lvl + 1).chip!;
-  // a VMD parent composes its own message (vmd.c vmd_compose_msi_msg())
-  if (below.kind === 'vmd') return vmdComposeMsiMsg(w, below) ?? { format: 'vmd', vmd: -1, index: -1 };
-  if (below.kind === 'ir') {
-    const c = below as IrChipData;
-    return { format: 'remappable', unit: c.unit, index: c.irteIndex, sub: c.subHandle };
-  }
-  // GIC-ITS: GITS_TRANSLATER and the event id (its_irq_compose_msi_msg())
-  if (below.kind === 'its') return { format: 'its', dev: (below as ItsChipData).itsDev, event: (below as ItsChipData).event };
-  const v = below as VectorChipData;
-  return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
+  return composeMsiMsgOf(below.kind)(w, below);
 }
 
 /**
- * irq_chip_write_msi_msg(): the device side. An IMS chip (6.2 per-device, 2021 IMS array)
- * writes the PF's IMS entry of its hwirq; a platform-MSI domain calls the device driver's
- * write_msg, which for an mdev is the RFC idxd callback (slot ims_index[msi_index]).
+ * irq_chip_write_msi_msg(): the device side, the MSI domain chip's write_msg. An IMS chip (6.2
+ * per-device, 2021 IMS array) writes the PF's IMS entry of its hwirq; a platform-MSI domain calls
+ * the device driver's write_msg, which for an mdev is the RFC idxd callback (slot ims_index[msi_index]).
  */
 function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World {
-  const l = levelOf(w, virq, lvl);
-  const domain = w.domains[l.domain]!;
-  const chip = domain.msiInfo?.chip;
-  if ((chip === 'ims' || chip === 'ims-array') && domain.dev !== null) return imsWriteMsg(w, domain.dev, l.hwirq, msg);
-  if (chip === 'platform') {
-    const o = w.irqs[virq]!.owner;
-    const desc = o?.kind === 'msi' ? w.descs[o.desc] : undefined;
-    if (desc) return imsPlatformWriteMsg(w, desc.dev, desc.msiIndex, msg);
-  }
-  return w;
+  const write = msiChipAt(w, virq, lvl)?.writeMsg;
+  return write ? write(w, lvl, virq, msg) : w;
 }
 
 /** msi_domain_activate(): compose and write the message to the device */
@@ -107,7 +98,7 @@ function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
   const msg = composeMsiMsg(w, virq, lvl);
   const out = writeMsg(w, lvl, virq, msg);
   const activated = putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg } });
-  return okVoid(isHv(w, virq, lvl) ? hvComposeMsiMsg(activated, lvl, virq) : activated);
+  return okVoid(afterCompose(activated, w, virq, lvl));
 }
 
 /** msi_domain_deactivate(): write a zero message */
@@ -123,17 +114,14 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
  */
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
   if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_set_affinity(${virq}): irq_data->parent_data is NULL: NULL pointer dereference`);
-  const parentKind = w.domains[levelOf(w, virq, lvl + 1).domain]!.kind;
-  // a VMD child cannot move (vmd.c: MSI_FLAG_NO_AFFINITY, no irq_set_affinity callback)
-  if (parentKind === 'vmd') return err(w, 'EINVAL', `irq ${virq}: a VMD child interrupt has no affinity of its own`);
-  if (parentKind === 'ir') return intelIrSetAffinity(w, virq, lvl + 1, dest);
-  if (parentKind === 'its') return itsSetAffinity(w, virq, lvl + 1, dest);
-  const r = apicSetAffinity(w, virq, lvl + 1, dest);
-  if (r.kind !== 'ok') return r;
+  const parent = msiParentChipOf(w.domains[levelOf(w, virq, lvl + 1).domain]!.kind);
+  const r = parent.setAffinity(w, virq, lvl + 1, dest);
+  // IRQ_SET_MASK_OK_DONE (IR, ITS): the parent moved it, the device keeps its message
+  if (r.kind !== 'ok' || parent.done) return r;
   const l = levelOf(r.world, virq, lvl);
   if (!l.programmed) return r;
   const moved = putLevel(r.world, virq, lvl, { ...l, chip: { ...(l.chip as MsiChipData | null), kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } });
-  return okVoid(isHv(moved, virq, lvl) ? hvComposeMsiMsg(moved, lvl, virq) : moved);
+  return okVoid(afterCompose(moved, moved, virq, lvl));
 }
 
 export const msiDomainOps: DomainOps = {

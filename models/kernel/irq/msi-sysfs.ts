@@ -13,7 +13,7 @@
  */
 import type { DevId, Virq, World } from '../../world/types.ts';
 import { err, ok, okVoid, uaf, type Outcome } from '../../world/outcome.ts';
-import { beginTask, endTask, tasksOf, type InFlight, type TaskId } from './concurrency.ts';
+import { beginTask, endTask, tasksOf, type InFlight, type TaskId } from '../../world/tasks.ts';
 import { deviceName } from '../../world/world.ts';
 
 /** the files of msi_irqs/: every vector of the descs on dev->msi_list while MSI(-X) is enabled */

@@ -6,7 +6,6 @@
  * 6.2:  per-device domains in dev->msi.data->__domains[], descs in an xarray per domain keyed by
  *       msi_index, range and "at index" allocation that free their range again on failure.
  */
-import { pciMsiDomainCalcHwirq } from '../../drivers/pci/segment.ts';
 import type { CpuId, DevId, DomainId, IrqDomain, MsiDesc, MsiDeviceData, Virq, World } from '../../world/types.ts';
 import { failsAt, noArg, type AllocArg, type FailPoint } from './hierarchy.ts';
 import { err, okVoid, ok, uaf, warned, type Failure, type Outcome } from '../../world/outcome.ts';
@@ -15,7 +14,7 @@ import { dropDesc, onlineCpus, putDesc, putDevice, updDevice, updIrq, domainName
 import { intersect, recDel, recPut, recValues } from '../../world/util.ts';
 import { hasFault, hasFeature, hasQuirk } from '../../world/profile.ts';
 import { freeDomainFwnode } from './fwnode.ts';
-import { msiDomainPrepareIrqs, msiDomainTeardown } from '../../drivers/irqchip/its.ts';
+import { msiHooks } from './registry.ts';
 
 /**
  * imsArrayFreeSlot() - the lowest IMS slot no live interrupt of @domain uses (its slot bitmap)
@@ -37,7 +36,7 @@ function allocArgFor(w: World, domain: IrqDomain, desc: MsiDesc, fail: FailPoint
   if (domain.msiDevice) hwirqBase = desc.msiIndex; // 6.2 per-device domains: hwirq = index
   else if (domain.msiInfo?.chip === 'ims-array') hwirqBase = imsArrayFreeSlot(w, domain); // the array's slot
   else if (domain.msiInfo?.chip === 'platform') hwirqBase = ((w.devices[desc.dev]!.platformDevid ?? w.devices[desc.dev]!.msiData?.platformDevid ?? 0) << 11) | desc.msiIndex;
-  else hwirqBase = pciMsiDomainCalcHwirq(w, dev, desc); // pci_msi_domain_calc_hwirq()
+  else hwirqBase = msiHooks().pciCalcHwirq(w, dev, desc); // pci_msi_domain_calc_hwirq()
   return {
     ...noArg,
     type: pci ? (desc.isMsix || domain.msiInfo?.chip === 'ims' ? 'pci-msix' : 'pci-msi') : hasFeature(w.profile, 'dev-msi-alloc-type') ? 'dev-msi' : 'none',
@@ -352,7 +351,7 @@ export function msiDomainAllocLocked(
   // __msi_domain_alloc_irqs(): msi_domain_prepare_irqs() for this allocation, unless a per-device
   // domain prepared at creation (populate_alloc_info(), 1396e89e09f0; B39: before it, always)
   const nirqs = descsInRange(out, dev, domid, first, last).reduce((n, x) => n + (x.irq === 0 ? x.nvecUsed : 0), 0);
-  if (nirqs > 0 && (!domain.msiDevice || hasFault(w.profile, 'B39'))) out = msiDomainPrepareIrqs(out, domainId, dev, nirqs);
+  if (nirqs > 0 && (!domain.msiDevice || hasFault(w.profile, 'B39'))) out = msiHooks().prepare(out, domainId, dev, nirqs);
   let offset = 0;
   let k = 0;
   for (const desc of descsInRange(out, dev, domid, first, last)) {
@@ -422,7 +421,7 @@ export function msiRemoveDeviceIrqDomain(w: World, dev: DevId, domid: 0 | 1): Ou
   // the parent's .msi_teardown() before the domain goes (03c298760ed9); B39: before it, none
   const warnings: string[] = [];
   if (!hasFault(w.profile, 'B39')) {
-    const t = msiDomainTeardown(out, domain ? id : undefined, dev);
+    const t = msiHooks().teardown(out, domain ? id : undefined, dev);
     if (t.kind === 'warned') warnings.push(t.why);
     out = t.world;
   }

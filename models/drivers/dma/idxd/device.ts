@@ -10,7 +10,8 @@ import type { DsaConfig } from '../../../world/platform.ts';
 import { err, okVoid, type Outcome } from '../../../world/outcome.ts';
 import type { DsaPf, Wq, WqType } from './types.ts';
 import { emptyIms, zeroPerm } from './types.ts';
-import { arrSet, recPut } from '../../../world/util.ts';
+import { arrSet } from '../../../world/util.ts';
+import { pfOf, putPf, putWq } from './pf.ts';
 import { idxdWqDisable } from './idxd.ts';
 
 /** the PF after reset: no WQ configured, tables zero */
@@ -29,9 +30,7 @@ export function dsaPfAtReset(dev: DevId, c: DsaConfig, msixTableSize: number): D
   };
 }
 
-export const pfOf = (w: World, dev: DevId): DsaPf | undefined => w.dsa[dev];
-export const putPf = (w: World, pf: DsaPf): World => ({ ...w, dsa: recPut(w.dsa, pf.dev, pf) });
-export const putWq = (w: World, pf: DsaPf, wq: Wq): World => putPf(w, { ...pf, wqs: arrSet(pf.wqs, wq.id, wq) });
+export { pfOf, putPf, putWq };
 
 export interface WqConfig {
   readonly type: WqType;

@@ -15,12 +15,12 @@ import type { DevId, Virq, World } from '../../../world/types.ts';
 import type { FailPoint } from '../../../kernel/irq/hierarchy.ts';
 import { err, okVoid, warned, type Failure, type Outcome } from '../../../world/outcome.ts';
 import { pciAllocIrqVectors, pciFreeIrqVectors } from '../../pci/msi.ts';
-import { designOf } from '../../../designs/index.ts';
+import { designHooks } from '../../design-hooks.ts';
 import { freeIrq, requestIrq } from '../../../kernel/irq/manage.ts';
 import { devresReleaseAll } from '../../base/device.ts';
 import { arrSet } from '../../../world/util.ts';
 import { updDevice } from '../../../world/world.ts';
-import { pfOf, putPf, putWq } from './device.ts';
+import { pfOf, putPf, putWq } from './pf.ts';
 import { zeroPerm } from './types.ts';
 import { mdevRemove } from './vdcm.ts';
 
@@ -78,7 +78,7 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
     if (i > 0 && pf.caps.intHandleReq) out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, i, i) });
   }
   // the design's IMS set-up (6.2 mainline: pci_create_ims_domain); mdev support needs it
-  const ims = designOf(out).pfProbe(out, dev);
+  const ims = designHooks(out).pfProbe(out, dev);
   if (ims.kind === 'bug' || ims.kind === 'use-after-free') return ims;
   if (ims.kind !== 'ok') return probeUnwind(out, dev, err(ims.world, ims.kind === 'err' ? ims.errno : 'EINVAL', ims.why) as Failure);
   out = ims.world;
@@ -156,7 +156,7 @@ export function idxdRemove(w: World, dev: DevId): Outcome<void> {
     if (stop) return stop;
   }
   // the design's IMS teardown, now that no mdev is left
-  const stopIms = keep(designOf(out).pfRemove(out, dev));
+  const stopIms = keep(designHooks(out).pfRemove(out, dev));
   if (stopIms) return stopIms;
   for (const q of out.dsa[dev]!.wqs) {
     if (!q.enabled) continue;

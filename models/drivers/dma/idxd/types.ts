@@ -7,90 +7,10 @@
  * the host driver's view (which vector is requested by whom, which mdevs exist).
  * Left out: descriptors, portals, completion records, performance monitors, read buffers.
  */
-import type { DevId, Virq } from '../../../world/types.ts';
-import type { MsiMsg } from '../../../world/types.ts';
 
-export type MdevId = number;
-
-/** GENCAP/WQCAP/GRPCAP/ENGCAP as the model uses them */
-export interface DsaCaps {
-  readonly gencap: bigint; // raw GENCAP (max_ims_mult in bits 30:25)
-  readonly imsSize: number; // max_ims_mult * 256 (a small configuration sets it directly)
-  readonly numWqs: number;
-  readonly numEngines: number;
-  readonly numGroups: number;
-  readonly totalWqSize: number;
-  readonly sharedWq: boolean; // WQCAP shared mode support (needs PASID)
-  readonly pasid: boolean; // PASID / SVA capable
-  readonly intHandleReq: boolean; // CMDCAP REQUEST_INT_HANDLE
-}
-
-export type WqType = 'none' | 'kernel' | 'user' | 'mdev';
-
-export interface Wq {
-  readonly id: number;
-  readonly size: number;
-  readonly mode: 'dedicated' | 'shared';
-  readonly type: WqType;
-  readonly group: number | null;
-  readonly enabled: boolean;
-  /** 5.17+: the MSI-X vector this kernel WQ requested (index id + 1), or null */
-  readonly irqRequested: boolean;
-  /** mdevs using this WQ (a dedicated WQ backs one mdev) */
-  readonly mdevRefs: number;
-}
-
-/** union msix_perm: per MSI-X entry */
-export interface MsixPerm {
-  readonly ignore: boolean;
-  readonly pasidEn: boolean;
-  readonly pasid: number;
-}
-
-/** one 16-byte IMS entry: message (addr/data) and control (mask, PASID enable, PASID) */
-export interface ImsEntry {
-  readonly msg: MsiMsg | null; // null = zero message
-  readonly pasidEn: boolean;
-  readonly pasid: number;
-}
-
-export interface DsaPf {
-  readonly dev: DevId;
-  readonly caps: DsaCaps;
-  readonly enabled: boolean; // GENSTS state
-  readonly wqs: readonly Wq[];
-  readonly engineGroups: readonly (number | null)[]; // engine -> group
-  readonly msixPerm: readonly MsixPerm[];
-  /** interrupt handles per MSI-X vector (REQUEST_INT_HANDLE), null = none */
-  readonly intHandles: readonly (number | null)[];
-  readonly ims: readonly ImsEntry[];
-  /** the system PASID the driver programs into the MSI-X permission table */
-  readonly systemPasid: number;
-  /** host driver state: probed, its MSI-X virqs by vector index, mdev parent registered */
-  readonly driver: {
-    readonly probed: boolean;
-    readonly vectors: readonly Virq[]; // index -> virq (empty when not allocated)
-    readonly mdevParent: boolean;
-    /** IMS slots the driver handed out itself (RFC: the PF's sbitmap), for designs whose IRQ
-     * domain does not own the slots; freed with the driver's data at remove */
-    readonly imsBitmap: readonly number[];
-  };
-}
-
-/** vdcm_idxd: one mediated device on a PF (RFC; never merged) */
-export interface Mdev {
-  readonly id: MdevId;
-  readonly pf: DevId;
-  /** the mdev's struct device (parent = the PF's) */
-  readonly dev: DevId;
-  readonly wq: number;
-  readonly pasid: number;
-  readonly open: boolean;
-  /** host IMS slot per guest vector i >= 1 (index 0 unused: vector 0 is emulated) */
-  readonly imsIndex: readonly number[];
-  /** the host virq behind each IMS-backed guest vector */
-  readonly irqs: readonly Virq[];
-}
+// the state types are part of the world (models/world/types.ts); re-exported for the driver code
+export type { DsaCaps, DsaPf, ImsEntry, Mdev, MdevId, MsixPerm, Wq, WqType } from '../../../world/types.ts';
+import type { ImsEntry, MsixPerm } from '../../../world/types.ts';
 
 export const emptyIms: ImsEntry = { msg: null, pasidEn: false, pasid: 0 };
 export const zeroPerm: MsixPerm = { ignore: false, pasidEn: false, pasid: 0 };

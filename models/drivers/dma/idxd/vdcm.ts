@@ -14,13 +14,16 @@
 import type { Device, DevId, World } from '../../../world/types.ts';
 import type { FailPoint } from '../../../kernel/irq/hierarchy.ts';
 import { err, ok, okVoid, warned, type Failure, type Outcome } from '../../../world/outcome.ts';
-import { designOf } from '../../../designs/index.ts';
+import { designHooks } from '../../design-hooks.ts';
 import { freeIrq, requestIrq } from '../../../kernel/irq/manage.ts';
 import { deviceUnregister } from '../../base/device.ts';
 import { arrSet, recDel, recPut } from '../../../world/util.ts';
 import { newDevice, putDevice } from '../../../world/world.ts';
-import { putPf, putWq } from './device.ts';
+import { putPf, putWq } from './pf.ts';
 import { VIDXD_MAX_MSIX_VECS, type Mdev, type MdevId } from './types.ts';
+
+/** the driver the mdev core binds an mdev's struct device to */
+export const VFIO_MDEV_DRIVER = 'vfio_mdev';
 
 /** the aux-domain PASID an mdev gets (any distinct value; the system PASID is 1) */
 const mdevPasid = (id: MdevId): number => 100 + id;
@@ -44,12 +47,12 @@ export function mdevCreate(w: World, pf: DevId, wq: number): Outcome<MdevId> {
   const id = w.nextMdevId;
   const devId = w.nextDevId;
   // the mdev's struct device, added and bound to vfio_mdev by the mdev core
-  const dev: Device = { ...newDevice({ id: devId, name: `mdev${id}`, bus: 'mdev', parent: pf, rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false }), present: true, driver: 'vfio_mdev' };
+  const dev: Device = { ...newDevice({ id: devId, name: `mdev${id}`, bus: 'mdev', parent: pf, rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false }), present: true, driver: VFIO_MDEV_DRIVER };
   let out: World = { ...putDevice(w, dev), nextDevId: devId + 1, nextMdevId: id + 1 };
   out = putWq(out, out.dsa[pf]!, { ...q, mdevRefs: q.mdevRefs + 1 });
   const m: Mdev = { id, pf, dev: devId, wq, pasid: mdevPasid(id), open: false, imsIndex: [], irqs: [] };
   out = putMdev(out, m);
-  const hook = designOf(out).mdevCreate;
+  const hook = designHooks(out).mdevCreate;
   if (hook) {
     const h = hook(out, m);
     if (h.kind === 'bug' || h.kind === 'use-after-free') return h;
@@ -69,7 +72,7 @@ export function mdevOpen(w: World, id: MdevId, fail: FailPoint | null): Outcome<
   const m = w.mdevs[id];
   if (!m) return err(w, 'ENODEV', `no mdev${id}`);
   if (m.open) return err(w, 'EBUSY', `mdev${id} already open`);
-  const a = designOf(w).mdevAllocIrqs(w, m, VIDXD_MAX_MSIX_VECS - 1, fail);
+  const a = designHooks(w).mdevAllocIrqs(w, m, VIDXD_MAX_MSIX_VECS - 1, fail);
   if (a.kind !== 'ok') return a as Failure;
   let out = a.world;
   let mm: Mdev = { ...m, imsIndex: a.value.map((v) => v.slot), irqs: a.value.map((v) => v.virq) };
@@ -94,7 +97,7 @@ function releaseIrqs(w: World, m: Mdev): Outcome<void> {
     const pf = out.dsa[m.pf];
     if (pf && pf.ims[slot]) out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: false, pasid: 0 }) });
   });
-  const r = designOf(out).mdevFreeIrqs(out, m);
+  const r = designHooks(out).mdevFreeIrqs(out, m);
   if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
   out = putMdev(r.world, { ...m, open: false, imsIndex: [], irqs: [] });
   return r.kind === 'warned' || r.kind === 'err' ? warned(out, r.why) : okVoid(out);
@@ -128,7 +131,7 @@ export function mdevRemove(w: World, id: MdevId): Outcome<void> {
     if (r.kind === 'warned') warnings.push(r.why);
     out = r.world;
   }
-  const hook = designOf(out).mdevRemove;
+  const hook = designHooks(out).mdevRemove;
   if (hook) {
     const h = hook(out, out.mdevs[id]!);
     if (h.kind === 'bug' || h.kind === 'use-after-free') return h;

@@ -18,7 +18,7 @@ import { putUnit } from '../../../world/world.ts';
 import { freeDomainFwnode, irqDomainCreateNamed, irqDomainFreeFwnode } from '../../../kernel/irq/fwnode.ts';
 import { pciMsiGlobalInfo } from '../../pci/msi.ts';
 import { hasFault } from '../../../world/profile.ts';
-import { designOf } from '../../../designs/index.ts';
+import { designHooks } from '../../design-hooks.ts';
 import { dmarFreeInterrupt, dmarSetInterrupt } from '../../../arch/x86/dmar-msi.ts';
 
 export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
@@ -33,7 +33,7 @@ export function dmarHotRemove(w: World, unitId: UnitId): Outcome<void> {
   let out = w;
   const warnings: string[] = [];
   // the design's part of intel_teardown_irq_remapping()
-  const hook = designOf(w).irUnitRemoving;
+  const hook = designHooks(w).irUnitRemoving;
   if (hook) {
     const h = hook(out, unitId);
     if (h.kind === 'bug' || h.kind === 'use-after-free' || h.kind === 'err') return h;
@@ -75,7 +75,7 @@ export function dmarHotAdd(w: World, unitId: UnitId, qiFails = false): Outcome<v
     if (f.kind === 'bug' || f.kind === 'use-after-free' || f.kind === 'warned') return f;
     if (f.kind === 'ok') out = f.world;
   }
-  const hook = designOf(out).irUnitAdded;
+  const hook = designHooks(out).irUnitAdded;
   return okVoid(hook ? hook(out, unitId) : out);
 }
 

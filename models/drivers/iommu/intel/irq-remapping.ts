@@ -7,7 +7,7 @@
  * set_affinity path that rewrites the IRTE and cleans up the old vector at once.
  * Left out: posted interrupts, the IEC flush, EIM.
  */
-import type { CpuId, IrChipData, Irte, VectorChipData, Virq, World } from '../../../world/types.ts';
+import type { ChipData, CpuId, IrChipData, Irte, MsiMsg, VectorChipData, Virq, World } from '../../../world/types.ts';
 import type { AllocArg, DomainOps } from '../../../kernel/irq/hierarchy.ts';
 import { failsAt, irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from '../../../kernel/irq/hierarchy.ts';
 import { bug, err, okVoid, type Outcome } from '../../../world/outcome.ts';
@@ -165,6 +165,12 @@ export function intelIrSetAffinity(w: World, virq: Virq, lvl: number, dest: read
   let out = r.world;
   if (out.irqs[virq]!.activated) out = writeIrte(out, virq, lvl);
   return okVoid(vectorFreeMovedVector(out, virq, lvl + 1));
+}
+
+/** intel_ir_compose_msi_msg(): the remappable format, pointing at the level's IRTE */
+export function intelIrComposeMsiMsg(_w: World, below: ChipData): MsiMsg {
+  const c = below as IrChipData;
+  return { format: 'remappable', unit: c.unit, index: c.irteIndex, sub: c.subHandle };
 }
 
 export const intelIrDomainOps: DomainOps = {

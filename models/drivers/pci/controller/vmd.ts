@@ -23,7 +23,7 @@
  * model is sequential), the enable/disable list add/remove (a child irq is on its list while it
  * is started: irq_startup() -> vmd_irq_enable()).
  */
-import type { DevId, DomainId, MsiDomainInfo, MsiMsg, Virq, VmdChipData, World } from '../../../world/types.ts';
+import type { ChipData, CpuId, DevId, DomainId, MsiDomainInfo, MsiMsg, Virq, VmdChipData, World } from '../../../world/types.ts';
 import type { VmdIrq, VmdState } from './vmd-types.ts';
 import { VMD_DRIVER } from './vmd-types.ts';
 import type { AllocArg, DomainOps, FailPoint } from '../../../kernel/irq/hierarchy.ts';
@@ -146,6 +146,10 @@ export function vmdComposeMsiMsg(w: World, chip: VmdChipData): MsiMsg | null {
   const obj = w.vmdIrqs?.[chip.obj];
   return obj ? { format: 'vmd', vmd: obj.vmd, index: obj.list } : null;
 }
+
+/** irq_chip_compose_msi_msg() from the MSI level above a VMD level (no vmd_irq: an invalid message) */
+export const vmdChipComposeMsiMsg = (w: World, below: ChipData): MsiMsg =>
+  vmdComposeMsiMsg(w, below as VmdChipData) ?? { format: 'vmd', vmd: -1, index: -1 };
 
 /**
  * activation: as the top level (5.10) msi_domain_activate() composes the message with the VMD
@@ -286,3 +290,14 @@ export const vmdControllers = (w: World): DevId[] =>
   w.config.vmd ? Object.values(w.devices).filter((d) => !d.released && vmdConfigOf(w, d.id) !== null).map((d) => d.id) : [];
 
 export { VMD_DRIVER };
+
+/** the chained handler: a message to a VMD MSI-X entry raises the VMD's own interrupt (vmd_irq()) */
+export const vmdChainedVirq = (w: World, msg: MsiMsg): Virq | null => (msg.format === 'vmd' ? vmdVectorVirq(w, msg) : null);
+
+/** 5.10 vmd_irq_set_affinity() on a VMD top level: "stubbed", -EINVAL */
+export const vmdIrqSetAffinity = (w: World, virq: Virq, _lvl: number, _dest: readonly CpuId[]): Outcome<void> =>
+  err(w, 'EINVAL', `irq ${virq}: VMD child interrupts cannot be moved`);
+
+/** below an MSI level: MSI_FLAG_NO_AFFINITY, the VMD chip has no irq_set_affinity */
+export const vmdParentSetAffinity = (w: World, virq: Virq, _lvl: number, _dest: readonly CpuId[]): Outcome<void> =>
+  err(w, 'EINVAL', `irq ${virq}: a VMD child interrupt has no affinity of its own`);
