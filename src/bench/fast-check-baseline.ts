@@ -10,10 +10,9 @@
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import type { World } from '../../models/world/types.ts';
-import { opTypes, type OpType } from '../../models/ops.ts';
+import { opDef, opTypes, type OpType } from '../../models/ops.ts';
 import { step } from '../../models/step.ts';
 import { checkStep } from '../../properties/index.ts';
-import { opSpecs, type OpSpec } from '../generate/op-specs.ts';
 import { Choices, CHOICES_PER_STEP } from '../generate/choices.ts';
 import type { BenchEngine } from './engines.ts';
 
@@ -34,12 +33,12 @@ class Violated extends Error {
 class OpCommand implements fc.Command<Model, object> {
   constructor(readonly type: OpType, readonly xs: readonly number[]) {}
   check(m: Readonly<Model>): boolean {
-    return !m.dead && opSpecs[this.type].candidates(m.world, 'legal').length > 0;
+    return !m.dead && opDef(this.type).candidates(m.world, 'legal').length > 0;
   }
   run(m: Model): void {
-    const spec = opSpecs[this.type] as OpSpec<OpType>;
+    const spec = opDef(this.type);
     const c = new Choices(this.xs);
-    const op = spec.build(m.world, 'legal', c, c.pick(spec.candidates(m.world, 'legal')) as never);
+    const op = spec.build(m.world, 'legal', c, c.pick(spec.candidates(m.world, 'legal')));
     const o = step(m.world, op);
     m.ran++;
     const v = checkStep(m.world, op, o);
