@@ -2,7 +2,7 @@
  * models/ops/op.ts - what one operation is: a single definition holding every part of it
  *
  * An operation (a kernel call, an admin's sysfs write, a device event) is one module under
- * models/ops/<area>/ whose default export is defineOp('<name>', { ... }) with these parts:
+ * models/ops/<area>/ whose default export is defineOp('<name>', <args>)({ <parts> }):
  *   args        the zod schema of its arguments; its TypeScript type is inferred from it (Call)
  *   step        what it does to the model: a delegation to the kernel or driver function
  *   candidates  the handles it can be given now (its guard: none = not enabled), typed
@@ -89,7 +89,9 @@ export function exploreCalls<C, R>(def: Parts<C, R>, w: World, cand: C): readonl
   for (const k of [0, 1, 2]) {
     const op = def.build(w, 'legal', new Choices([k, k, k, k, k, k]), cand);
     const key = JSON.stringify(op);
-    if (!seen.has(key)) (seen.add(key), out.push(op));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(op);
   }
   return out;
 }

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { TEST_DRIVER, devSetMsiDomain } from '../../drivers/base/device.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { allDomainIds, liveDevices } from '../handles.ts';
 import { deviceName, domainName } from '../render.ts';

@@ -3,7 +3,6 @@
  */
 import { z } from 'zod';
 import { deviceUnregister } from '../../drivers/base/device.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { liveDevices } from '../handles.ts';
 import { deviceName } from '../render.ts';

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { driverProbe } from '../../drivers/base/device.ts';
 import { vmdConfigOf } from '../../drivers/pci/controller/vmd.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { liveDevices } from '../handles.ts';
 import { deviceName } from '../render.ts';

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { platformMsiDomainAllocIrqs } from '../../drivers/base/platform-msi.ts';
-import type { Device } from '../../world/types.ts';
 import { failPoint, nat } from '../args.ts';
 import { maybeFail } from '../choices.ts';
 import { testBound } from '../guards.ts';

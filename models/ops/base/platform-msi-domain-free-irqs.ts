@@ -1,10 +1,9 @@
 /*
- * models/ops/base/platform-msi-domain-free-irqs.ts - platform_msi_domain_free_irqs(): frees them
- *   (drivers/base/platform-msi.c)
+ * models/ops/base/platform-msi-domain-free-irqs.ts - platform_msi_domain_free_irqs(): a platform
+ *   device's MSIs are freed (drivers/base/platform-msi.c)
  */
 import { z } from 'zod';
 import { platformMsiDomainFreeIrqs } from '../../drivers/base/platform-msi.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { testBound } from '../guards.ts';
 import { deviceVirqs, liveDevices } from '../handles.ts';

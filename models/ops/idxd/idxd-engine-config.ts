@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { idxdEngineConfig } from '../../drivers/dma/idxd/device.ts';
-import type { DsaPf } from '../../drivers/dma/idxd/types.ts';
 import { nat } from '../args.ts';
 import { probed } from './handles.ts';
 import { deviceName } from '../render.ts';

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { idxdProbe } from '../../drivers/dma/idxd/idxd.ts';
-import type { DsaPf } from '../../drivers/dma/idxd/types.ts';
 import { failPoint, nat } from '../args.ts';
 import { exploreFails, maybeFail } from '../choices.ts';
 import { pfs } from './handles.ts';

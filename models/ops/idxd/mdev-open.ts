@@ -3,7 +3,6 @@
  *   (vdcm, RFC)
  */
 import { z } from 'zod';
-import type { Mdev } from '../../drivers/dma/idxd/types.ts';
 import { mdevOpen } from '../../drivers/dma/idxd/vdcm.ts';
 import { failPoint, nat } from '../args.ts';
 import { exploreFails, maybeFail } from '../choices.ts';

@@ -1,8 +1,7 @@
 /*
- * models/ops/idxd/mdev-release.ts - idxd_vdcm_release(): the guest closes it (vdcm, RFC)
+ * models/ops/idxd/mdev-release.ts - idxd_vdcm_release(): the guest closes its mdev (vdcm, RFC)
  */
 import { z } from 'zod';
-import type { Mdev } from '../../drivers/dma/idxd/types.ts';
 import { mdevRelease } from '../../drivers/dma/idxd/vdcm.ts';
 import { nat } from '../args.ts';
 import { mdevs } from './handles.ts';

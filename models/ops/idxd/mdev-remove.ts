@@ -3,7 +3,6 @@
  *   RFC)
  */
 import { z } from 'zod';
-import type { Mdev } from '../../drivers/dma/idxd/types.ts';
 import { mdevRemove } from '../../drivers/dma/idxd/vdcm.ts';
 import { nat } from '../args.ts';
 import { mdevs } from './handles.ts';

@@ -7,7 +7,7 @@ import { KERNEL_DESIGN } from '../../designs/index.ts';
 import { dmarHotAdd } from '../../drivers/iommu/intel/dmar.ts';
 import { nat } from '../args.ts';
 import { isDmar } from './units.ts';
-import { inject, unitName } from '../render.ts';
+import { unitName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
 export default defineOp('dmarHotAdd', z.object({ unit: nat, fail: z.boolean().optional() }))({

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { TEST_DRIVER } from '../../drivers/base/device.ts';
 import { irqDisposeLineMapping, lineIrqHolders } from '../../kernel/irq/irq-mapping.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';

@@ -1,10 +1,9 @@
 /*
- * models/ops/irq/irq-domain-free-irqs.ts - irq_domain_free_irqs(): such a user frees them
- *   (kernel/irq/irqdomain.c)
+ * models/ops/irq/irq-domain-free-irqs.ts - irq_domain_free_irqs(): a direct (non-MSI) user
+ *   frees what irq_domain_alloc_irqs() gave it (kernel/irq/irqdomain.c)
  */
 import { z } from 'zod';
 import { irqDomainFreeIrqs } from '../../kernel/irq/irqdomain.ts';
-import type { CoreClient } from '../../world/types.ts';
 import { recDel } from '../../world/util.ts';
 import { client, nat } from '../args.ts';
 import { coreAllocsOf, liveIrqs } from '../handles.ts';

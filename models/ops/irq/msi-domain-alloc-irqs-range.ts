@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { msiDomainAllocIrqsRange } from '../../kernel/irq/msi.ts';
-import type { Device } from '../../world/types.ts';
 import { domid, failPoint, nat } from '../args.ts';
 import { maybeFail } from '../choices.ts';
 import { IMS_TEST_HWSIZE, testBound, v62 } from '../guards.ts';

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { MAX_TASKS, tasksOf } from '../../kernel/irq/concurrency.ts';
 import { msiIrqsFiles, msiIrqsShow } from '../../kernel/irq/msi-sysfs.ts';
 import { nat } from '../args.ts';
-import { pci } from '../guards.ts';
 import { liveDevices } from '../handles.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';

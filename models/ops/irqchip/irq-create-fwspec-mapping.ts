@@ -7,7 +7,6 @@ import { irqCreateFwspecMapping, mbigenMapping, mbigenPins } from '../../drivers
 import { recValues } from '../../world/util.ts';
 import { nat } from '../args.ts';
 import { deviceName } from '../render.ts';
-import { pins } from '../x86/ioapics.ts';
 import { defineOp } from '../op.ts';
 
 export default defineOp('irqCreateFwspecMapping', z.object({ dev: nat, pin: z.number().int() }))({

@@ -1,6 +1,6 @@
 /*
- * models/ops/irqchip/irq-dispose-mapping.ts - irq_dispose_mapping(): it unmaps it
- *   (kernel/irq/irqdomain.c)
+ * models/ops/irqchip/irq-dispose-mapping.ts - irq_dispose_mapping(): a consumer unmaps a wired
+ *   pin of an mbigen (kernel/irq/irqdomain.c)
  */
 import { z } from 'zod';
 import { irqDisposeMapping } from '../../drivers/irqchip/mbigen.ts';

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { hvEjectDevice } from '../../drivers/pci/controller/pci-hyperv.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { pciAllocIrqVectors } from '../../drivers/pci/msi.ts';
-import type { Device } from '../../world/types.ts';
 import { failPoint, nat } from '../args.ts';
 import { maybeFail } from '../choices.ts';
 import { pci, testBound } from '../guards.ts';
@@ -16,7 +15,7 @@ export default defineOp('pciAllocIrqVectors', z.object({ dev: nat, min: nat, max
   step: (w, o) => pciAllocIrqVectors(w, o.dev, o.min, o.max, o.irqType, o.affinity, o.fail),
   render: (w, o) => `pci_alloc_irq_vectors(${deviceName(w, o.dev)}, ${o.min}, ${o.max}, PCI_IRQ_${o.irqType.toUpperCase()}${o.affinity ? ' | PCI_IRQ_AFFINITY' : ''})${inject(o.fail)}`,
   candidates: (w, mode) => (mode === 'legal' ? testBound(w).filter((d) => pci(d) && d.msiEnabled === null) : liveDevices(w).filter(pci)),
-  build: (w, mode, c, d) => {
+  build: (_w, mode, c, d) => {
     const irqType = d.msixTableSize > 0 && (d.msiVectors === 0 || c.oneIn(2)) ? 'msix' : 'msi';
     const cap = Math.max(1, irqType === 'msix' ? d.msixTableSize : d.msiVectors);
     const max = c.int(1, cap);

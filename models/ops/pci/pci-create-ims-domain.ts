@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { pciCreateImsDomain } from '../../drivers/pci/msi.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { IMS_TEST_HWSIZE, pci, testBound, v62 } from '../guards.ts';
 import { liveDevices } from '../handles.ts';

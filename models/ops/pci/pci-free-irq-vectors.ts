@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { pciFreeIrqVectors } from '../../drivers/pci/msi.ts';
-import type { Device } from '../../world/types.ts';
 import { nat } from '../args.ts';
 import { pci, testBound } from '../guards.ts';
 import { deviceVirqs, liveDevices } from '../handles.ts';

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { pciMsixAllocIrqAt } from '../../drivers/pci/msi.ts';
-import type { Device } from '../../world/types.ts';
 import { failPoint, nat } from '../args.ts';
 import { maybeFail } from '../choices.ts';
 import { pci, testBound, v62 } from '../guards.ts';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { pciMsixFreeIrq } from '../../drivers/pci/msi.ts';
-import { domid, nat } from '../args.ts';
+import { nat } from '../args.ts';
 import { testBound, v62 } from '../guards.ts';
 import { liveDevices, liveMaps } from '../handles.ts';
 import { remember } from '../recent-frees.ts';

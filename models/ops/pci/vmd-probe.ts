@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { vmdControllers, vmdProbe } from '../../drivers/pci/controller/vmd.ts';
-import type { Device } from '../../world/types.ts';
 import { failPoint, nat } from '../args.ts';
 import { exploreFails, maybeFail } from '../choices.ts';
 import { deviceName, inject } from '../render.ts';
