@@ -14,7 +14,6 @@ import { Choices } from './choices.ts';
 import { KERNEL_DESIGN } from '../../models/designs/index.ts';
 
 export type { Mode } from '../../models/ops/op.ts';
-export { IMS_TEST_HWSIZE } from '../../models/ops/guards.ts';
 
 /** every operation's definition by type (its candidates, build, prefer: see models/ops/op.ts) */
 export const opSpecs = opDefs;

@@ -23,8 +23,6 @@ import { opDef, type Op, type OpType } from '../../models/ops.ts';
 import type { World } from '../../models/world/types.ts';
 import { exploreCalls } from '../../models/ops/op.ts';
 
-export { exploreFails } from '../../models/ops/choices.ts';
-
 /** every enabled operation of @types in @w, with every argument of the domain above */
 export function enumerateOps(w: World, types: readonly OpType[]): Op[] {
   const out: Op[] = [];
