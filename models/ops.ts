@@ -69,7 +69,10 @@ import taskResume from './ops/irq/task-resume.ts';
 import irqCreateLineMapping from './ops/irq/irq-create-line-mapping.ts';
 import irqDisposeLineMapping from './ops/irq/irq-dispose-line-mapping.ts';
 
-/** every operation, keyed by its type; the mapped type checks that each key names its own definition */
+/**
+ * every operation, keyed by its type. The order is the generator's: a step's first choice picks
+ * among the enabled operations in this order, so moving a line changes every seeded run.
+ */
 export const opDefs = registry({
   // 2.4 MSI layer: PCI MSI/MSI-X
   pciAllocIrqVectors,
@@ -142,6 +145,7 @@ export const opDefs = registry({
   irqDisposeLineMapping,
 });
 
+/** registry() - @r as it is; its type checks that each key names its own, complete definition */
 function registry<R extends { readonly [K in keyof R]: OpDef<K & string, z.ZodObject, unknown> }>(r: R): R {
   return r;
 }
