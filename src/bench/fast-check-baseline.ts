@@ -14,10 +14,9 @@
  */
 import fc from 'fast-check';
 import type { World } from '../../models/world/types.ts';
-import { opTypes, type OpType } from '../../models/ops.ts';
+import { opDef, opTypes, type OpType } from '../../models/ops.ts';
 import { step } from '../../models/step.ts';
 import { checkStep } from '../../properties/index.ts';
-import { opSpecs, type OpSpec } from '../generate/op-specs.ts';
 import { Choices, CHOICES_PER_STEP } from '../generate/choices.ts';
 import type { BenchEngine } from './engine-types.ts';
 import { cpuMs, notDetected, type EngineRun } from './measure.ts';
@@ -50,12 +49,12 @@ class OpCommand implements fc.Command<Model, object> {
   constructor(readonly type: OpType, readonly xs: readonly number[]) {}
   check(m: Readonly<Model>): boolean {
     // a spent budget disables every command, so the last run cannot overrun it
-    return !m.dead && m.meter.steps < m.meter.limit && opSpecs[this.type].candidates(m.world, 'legal').length > 0;
+    return !m.dead && m.meter.steps < m.meter.limit && opDef(this.type).candidates(m.world, 'legal').length > 0;
   }
   run(m: Model): void {
-    const spec = opSpecs[this.type] as OpSpec<OpType>;
+    const spec = opDef(this.type);
     const c = new Choices(this.xs);
-    const op = spec.build(m.world, 'legal', c, c.pick(spec.candidates(m.world, 'legal')) as never);
+    const op = spec.build(m.world, 'legal', c, c.pick(spec.candidates(m.world, 'legal')));
     const o = step(m.world, op);
     m.ran++;
     m.meter.steps++;

@@ -5,8 +5,8 @@
  * An admin binds and unbinds idxd, unplugs a PF, configures and enables WQs, creates and removes
  * mdevs, moves interrupts (/proc/irq/N/smp_affinity), takes CPUs and DMAR units off and back on
  * line; a guest opens and closes its mdev; the DSA raises completions. Allocation failures are
- * injected inside probe and open. The legal guards (op-specs, dsa-op-specs) keep the order an
- * admin must follow (unbind before unplug, devices gone before their DMAR unit), so whatever
+ * injected inside probe and open. The legal guards (each operation's candidates, models/ops/)
+ * keep the order an admin must follow (unbind before unplug, devices gone before their DMAR unit), so whatever
  * breaks is the design's fault or the kernel's, never the workload's.
  */
 import type { OpType } from '../../models/ops.ts';

@@ -3,8 +3,7 @@
  * replays the same on any machine (kernel profile, quirks, configuration, steps)
  */
 import { z } from 'zod';
-import type { Op } from '../../models/ops.ts';
-import { opTypes } from '../../models/ops.ts';
+import { opDef, opTypes, type Op } from '../../models/ops.ts';
 import { kernelQuirks, type QuirkId } from '../../models/world/profile.ts';
 import { platformConfigs } from '../../models/world/platform.ts';
 import { faultIds, type FaultId } from '../../models/faults/catalog.ts';
@@ -32,69 +31,6 @@ export interface CounterexampleFile {
   /** each step's operation and arguments, and what it returned when found */
   readonly steps: readonly { readonly op: Op['type']; readonly args: Record<string, unknown>; readonly outcome: string }[];
 }
-
-const nat = z.number().int().min(0);
-const cpus = z.array(nat);
-const failPoint = z.object({ site: z.enum(['irq-desc', 'irq-data', 'vector', 'irte', 'msi-desc', 'activate']), index: nat }).nullable();
-const client = z.enum(['client0', 'client1']);
-const domid = z.union([z.literal(0), z.literal(1)]);
-
-/** the arguments of every operation */
-const argSchemas: { [K in Op['type']]: z.ZodType } = {
-  platformMsiCreateIrqDomain: z.object({ parent: nat }),
-  irqDomainRemove: z.object({ domain: nat }),
-  devSetMsiDomain: z.object({ dev: nat, domain: nat.nullable() }),
-  pciCreateImsDomain: z.object({ dev: nat, hwsize: nat }),
-  msiRemoveDeviceIrqDomain: z.object({ dev: nat, domid }),
-  irqDomainAllocIrqs: z.object({ client, domain: nat, n: z.number().int().min(1), cpus: cpus.nullable(), fail: failPoint }),
-  irqDomainFreeIrqs: z.object({ client, virq: nat, n: z.number().int().min(1) }),
-  requestIrq: z.object({ virq: nat, dev: nat.nullable(), devm: z.boolean() }),
-  freeIrq: z.object({ virq: nat }),
-  irqSetAffinity: z.object({ virq: nat, cpus, fromUser: z.boolean() }),
-  deviceFireIrq: z.object({ virq: nat }),
-  cpuOffline: z.object({ cpu: nat }),
-  cpuOnline: z.object({ cpu: nat }),
-  pciAllocIrqVectors: z.object({ dev: nat, min: nat, max: nat, irqType: z.enum(['msi', 'msix']), affinity: z.boolean(), fail: failPoint }),
-  pciFreeIrqVectors: z.object({ dev: nat }),
-  pciMsixAllocIrqAt: z.object({ dev: nat, index: z.union([nat, z.literal('any')]), fail: failPoint }),
-  pciMsixFreeIrq: z.object({ dev: nat, index: z.number().int(), virq: z.number().int() }),
-  pciImsAllocIrq: z.object({ dev: nat, icookie: nat, fail: failPoint }),
-  pciImsFreeIrq: z.object({ dev: nat, index: z.number().int(), virq: z.number().int() }),
-  msiDomainAllocIrqsRange: z.object({ dev: nat, domid, first: nat, last: nat, fail: failPoint }),
-  msiDomainFreeIrqsRange: z.object({ dev: nat, domid, first: nat, last: nat }),
-  platformMsiDomainAllocIrqs: z.object({ dev: nat, nvec: z.number().int(), fail: failPoint }),
-  platformMsiDomainFreeIrqs: z.object({ dev: nat }),
-  idxdProbe: z.object({ pf: nat, fail: failPoint }),
-  idxdWqConfig: z.object({ pf: nat, wq: nat, wqType: z.enum(['none', 'kernel', 'user', 'mdev']), mode: z.enum(['dedicated', 'shared']), size: nat, group: nat.nullable() }),
-  idxdEngineConfig: z.object({ pf: nat, engine: nat, group: nat.nullable() }),
-  idxdDeviceEnable: z.object({ pf: nat }),
-  idxdDeviceDisable: z.object({ pf: nat }),
-  idxdWqEnable: z.object({ pf: nat, wq: nat }),
-  idxdWqDisable: z.object({ pf: nat, wq: nat }),
-  mdevCreate: z.object({ pf: nat, wq: nat }),
-  mdevOpen: z.object({ mdev: nat, fail: failPoint }),
-  mdevRelease: z.object({ mdev: nat }),
-  mdevRemove: z.object({ mdev: nat }),
-  dsaImsInterrupt: z.object({ pf: nat, slot: nat, pasid: nat }),
-  dmarHotRemove: z.object({ unit: nat }),
-  dmarHotAdd: z.object({ unit: nat, fail: z.boolean().optional() }),
-  driverProbe: z.object({ dev: nat, managed: z.boolean(), fail: z.boolean() }),
-  deviceReleaseDriver: z.object({ dev: nat }),
-  deviceUnregister: z.object({ dev: nat }),
-  acpiIoapicAdd: z.object({ ioapic: nat }),
-  mpUnregisterIoapic: z.object({ ioapic: nat }),
-  mpMapPinToIrq: z.object({ ioapic: nat, pin: nat }),
-  mpUnmapIrq: z.object({ virq: z.number().int() }),
-  dmarSetInterrupt: z.object({ unit: nat }),
-  hvEjectDevice: z.object({ dev: nat }),
-  irqCreateFwspecMapping: z.object({ dev: nat, pin: z.number().int() }),
-  irqDisposeMapping: z.object({ virq: z.number().int() }),
-  vmdProbe: z.object({ dev: nat, fail: failPoint }),
-  msiIrqsShow: z.object({ dev: nat, virq: nat }),
-  taskResume: z.object({ task: nat }),
-  irqCreateLineMapping: z.object({ dev: nat }),
-  irqDisposeLineMapping: z.object({ dev: nat }),
-};
 
 const fileSchema = z.object({
   format: z.literal(COUNTEREXAMPLE_FORMAT),
@@ -152,7 +88,8 @@ export function parseCounterexample(text: string): { file: CounterexampleFile; o
   const file = parsed.data as CounterexampleFile;
   const config = platformConfigs[file.config]!;
   const ops = file.steps.map((s, i) => {
-    const a = argSchemas[s.op].safeParse(s.args);
+    // each operation's argument schema is part of its definition (models/ops/<area>/<op>.ts)
+    const a = opDef(s.op).args.safeParse(s.args);
     if (!a.success) throw new CounterexampleError(`steps.${i} (${s.op}): ${a.error.issues[0]!.path.join('.')} ${a.error.issues[0]!.message}`);
     const args = a.data as Record<string, unknown>;
     for (const key of ['dev', 'pf'] as const) {

@@ -1,9 +1,10 @@
 /*
- * src/generate/handles.ts - what a caller can name in the current world (live handles) and what a
- * careless one could still name (stale handles)
+ * models/ops/handles.ts - what a caller can name in the current world (live handles) and what a
+ * careless one could still name (stale handles); the operations' candidates are built from these
+ * (moved from src/generate/handles.ts: they are pure functions of the world)
  */
-import { irqValues } from '../../models/world/world.ts';
-import type { CoreAlloc, DevId, Device, DomainId, IrqDesc, MsiDesc, Virq, World } from '../../models/world/types.ts';
+import { irqValues } from '../world/world.ts';
+import type { CoreAlloc, DevId, Device, DomainId, IrqDesc, MsiDesc, Virq, World } from '../world/types.ts';
 
 /** memoised on the (immutable) record it is computed from: handles are asked for many times a step */
 function memo<K extends object, V>(f: (k: K) => V): (k: K) => V {
