@@ -15,6 +15,7 @@ import type { DomainKind } from '../world/types.ts';
 import { okVoid } from '../world/outcome.ts';
 import {
   registerArchIrqHooks,
+  irqChipOf,
   registerComposeMsiMsg,
   registerDomainOps,
   registerIrqChip,
@@ -81,16 +82,18 @@ registerIrqChip('its', { setAffinity: apicSetAffinity });
 registerMsiParentChip('ir', { setAffinity: intelIrSetAffinity, done: true });
 registerMsiParentChip('its', { setAffinity: itsSetAffinity, done: true });
 registerMsiParentChip('vmd', { setAffinity: vmdParentSetAffinity, done: false });
-// an MSI level over any other parent moves through the x86 vector level below it
+// an MSI level over any other parent: irq_chip_set_affinity_parent(), the parent level's own
+// irq_chip (an MSI parent chains on through msi_domain_set_affinity(), as pci_msi_controller does)
 for (const k of ['vector', 'msi', 'ioapic', 'mbigen', 'wired'] satisfies DomainKind[])
-  registerMsiParentChip(k, { setAffinity: apicSetAffinity, done: false });
+  registerMsiParentChip(k, { setAffinity: (w, virq, lvl, dest) => irqChipOf(k).setAffinity(w, virq, lvl, dest), done: false });
 
 // irq_chip::irq_compose_msi_msg of the level below an MSI level, by its chip data
 registerComposeMsiMsg('ir', intelIrComposeMsiMsg);
 registerComposeMsiMsg('its', itsIrqComposeMsiMsg);
 registerComposeMsiMsg('vmd', vmdChipComposeMsiMsg);
 registerComposeMsiMsg('vector', x86VectorComposeMsiMsg);
-// any other chip below is read as the vector's (direct format), as the model always did
+// an MSI level has no irq_compose_msi_msg (composeMsiMsg() walks past it); the Hyper-V IR and
+// mbigen chips below an MSI level are read as the vector's (direct format), as the model always did
 for (const k of ['msi', 'hv-ir', 'mbigen'] as const) registerComposeMsiMsg(k, x86VectorComposeMsiMsg);
 
 // the MSI domain's own chip (write_msi_msg) and msi_domain_ops, by msi_domain_info's chip kind

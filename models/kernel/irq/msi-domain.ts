@@ -77,7 +77,12 @@ function msiDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
  * event id), a VMD (its own MSI-X index) or the vector (vector and destination)
  */
 export function composeMsiMsg(w: World, virq: Virq, lvl: number): MsiMsg {
-  const below = levelOf(w, virq, lvl + 1).chip!;
+  // irq_chip_compose_msi_msg(): the first level below whose chip composes; an MSI level's chip
+  // (one MSI domain stacked on another) has no irq_compose_msi_msg, so the walk goes past it
+  const levels = w.irqs[virq]!.levels;
+  let at = lvl + 1;
+  while (at + 1 < levels.length && levels[at]!.chip?.kind === 'msi') at++;
+  const below = levelOf(w, virq, at).chip!;
   return composeMsiMsgOf(below.kind)(w, below);
 }
 
