@@ -36,7 +36,8 @@ module.exports = {
       // IR drivers in turn use the vector domain, so the pair is kept acyclic by 'no-cycles'.
       name: 'arch-below-drivers',
       severity: 'error',
-      comment: 'arch/x86 sits under the drivers (the vector domain is the root of every hierarchy); only the IR drivers (drivers/iommu) are reachable from it, as from io_apic.c',
+      comment:
+        'arch/x86 sits under the drivers (the vector domain is the root of every hierarchy); only the IR drivers (drivers/iommu) are reachable from it, as from io_apic.c',
       from: { path: '^models/arch/' },
       to: { path: '^(models/(drivers/(?!iommu/)|designs|faults|machine|ops|step)|src/|properties/)' },
     },

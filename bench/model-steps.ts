@@ -66,6 +66,10 @@ for (const version of kernelVersions) {
   const rate = (x: { ms: number; steps: number }) => (x.steps / x.ms) * 1000;
   console.log(`kernel ${version}, small configuration, ${bare.steps} steps (${RUNS} legal sequences of 50-60)`);
   console.log(`  bare model:            ${rate(bare).toFixed(0).padStart(8)} steps/s`);
-  console.log(`  checked (all ${''}invariants): ${rate(checked).toFixed(0).padStart(8)} steps/s   ratio checked/bare = ${(rate(checked) / rate(bare)).toFixed(2)}`);
-  console.log(`  generated + checked:   ${rate(generated).toFixed(0).padStart(8)} steps/s   ratio to bare = ${(rate(generated) / rate(bare)).toFixed(2)}`);
+  console.log(
+    `  checked (all ${''}invariants): ${rate(checked).toFixed(0).padStart(8)} steps/s   ratio checked/bare = ${(rate(checked) / rate(bare)).toFixed(2)}`,
+  );
+  console.log(
+    `  generated + checked:   ${rate(generated).toFixed(0).padStart(8)} steps/s   ratio to bare = ${(rate(generated) / rate(bare)).toFixed(2)}`,
+  );
 }

@@ -9,7 +9,8 @@ export default (k: DesignApi): Design => ({
   ...k.designs.rfcV2DevMsi,
   name: 'rfc-thread-variant',
   summary: "(a') RFC v2 with the mdev's msi_domain set from its PF's unit",
-  description: "As rfc-v2-dev-msi, but idxd_vdcm_create() sets mdev->msi_domain = device_to_iommu(PF)->ir_dev_msi_domain, and open allocates with platform_msi_domain_alloc_irqs(), undoing its IMS slots on failure.",
+  description:
+    'As rfc-v2-dev-msi, but idxd_vdcm_create() sets mdev->msi_domain = device_to_iommu(PF)->ir_dev_msi_domain, and open allocates with platform_msi_domain_alloc_irqs(), undoing its IMS slots on failure.',
   assumptions: ['every IR unit has its INTEL-IR-DEV-MSI domain (created by the RFC IR code)'],
   mdevCreate: (w, m) => {
     const unit = k.unitForDevice(w, m.pf);
@@ -20,7 +21,10 @@ export default (k: DesignApi): Design => ({
     const s = k.imsSlotGet(w, m.pf);
     if (!s || nvec !== 1) return k.err(w, 'ENOSPC', 'no IMS entry left');
     const a = k.platformMsiDomainAllocIrqs(s.w, m.dev, nvec, fail);
-    if (a.kind !== 'ok') return a.kind === 'err' || a.kind === 'warned' ? { ...a, world: k.imsSlotPut(a.world, m.pf, s.slot) } : k.asFailure(a);
+    if (a.kind !== 'ok')
+      return a.kind === 'err' || a.kind === 'warned'
+        ? { ...a, world: k.imsSlotPut(a.world, m.pf, s.slot) }
+        : k.asFailure(a);
     return k.ok(a.world, k.vectors([s.slot], k.msiListVirqs(a.world, m.dev)));
   },
 });

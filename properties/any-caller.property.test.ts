@@ -19,14 +19,26 @@ describe.each(kernelVersions)('any caller on %s', (version) => {
   const w0 = bootWorld(kernelProfile(version), smallConfig);
   it.each(categoriesToFind)('finds and shrinks a %s violation', (category) => {
     const only = new Set(invariants.filter((i) => i.category === category).map((i) => i.id));
-    const r = runCampaign(w0, { mode: 'any', runs: 400, minSteps: 10, maxSteps: 40, seed: 11, only, stopAtFirst: true });
+    const r = runCampaign(w0, {
+      mode: 'any',
+      runs: 400,
+      minSteps: 10,
+      maxSteps: 40,
+      seed: 11,
+      only,
+      stopAtFirst: true,
+    });
     expect(r.counterexamples.length).toBeGreaterThan(0);
     const c = r.counterexamples[0]!;
     expect(c.category).toBe(category);
     expect(c.trace.length).toBeLessThanOrEqual(8);
     expect(c.trace.length).toBeLessThanOrEqual(c.originalLength);
     // the shrunk trace is concrete: replaying its operations breaks the same invariant
-    const replay = runOps(w0, c.trace.map((s) => s.op), { only: new Set([c.invariant]) });
+    const replay = runOps(
+      w0,
+      c.trace.map((s) => s.op),
+      { only: new Set([c.invariant]) },
+    );
     expect(replay.violations.map((v) => v.invariant)).toContain(c.invariant);
   });
 });

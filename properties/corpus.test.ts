@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { replayCounterexample } from '../src/run/replay.ts';
 import { DEFAULT_CORPUS } from '../src/report/corpus.ts';
 
-const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f)) : []);
+const files = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 const open = files(DEFAULT_CORPUS);
 const fixed = files(join(DEFAULT_CORPUS, 'fixed'));
 
@@ -21,7 +27,10 @@ describe('regression corpus', () => {
 
   it.each(open)('%s still breaks its invariant', async (path) => {
     const r = await replayCounterexample(readFileSync(path, 'utf8'), path);
-    expect(r.stillFails, `${path} no longer breaks ${r.file.invariant}: fixed? move it to ${DEFAULT_CORPUS}/fixed/`).toBe(true);
+    expect(
+      r.stillFails,
+      `${path} no longer breaks ${r.file.invariant}: fixed? move it to ${DEFAULT_CORPUS}/fixed/`,
+    ).toBe(true);
   });
 
   it.each(fixed.length ? fixed : ['(none)'])('%s stays fixed', async (path) => {

@@ -15,17 +15,42 @@ import { runOps } from '../src/run/run.ts';
 import { invariants, type Category } from './index.ts';
 
 const dsaFocus: readonly OpType[] = [
-  'idxdProbe', 'idxdWqConfig', 'idxdEngineConfig', 'idxdDeviceEnable', 'idxdDeviceDisable', 'idxdWqEnable', 'idxdWqDisable',
-  'mdevCreate', 'mdevOpen', 'mdevRelease', 'mdevRemove', 'dsaImsInterrupt', 'dmarHotRemove', 'dmarHotAdd',
-  'deviceReleaseDriver', 'deviceUnregister', 'pciImsAllocIrq', 'pciImsFreeIrq', 'requestIrq', 'freeIrq',
-  'msiRemoveDeviceIrqDomain', 'cpuOffline', 'cpuOnline',
+  'idxdProbe',
+  'idxdWqConfig',
+  'idxdEngineConfig',
+  'idxdDeviceEnable',
+  'idxdDeviceDisable',
+  'idxdWqEnable',
+  'idxdWqDisable',
+  'mdevCreate',
+  'mdevOpen',
+  'mdevRelease',
+  'mdevRemove',
+  'dsaImsInterrupt',
+  'dmarHotRemove',
+  'dmarHotAdd',
+  'deviceReleaseDriver',
+  'deviceUnregister',
+  'pciImsAllocIrq',
+  'pciImsFreeIrq',
+  'requestIrq',
+  'freeIrq',
+  'msiRemoveDeviceIrqDomain',
+  'cpuOffline',
+  'cpuOnline',
 ];
 
 const w0 = bootWorld(kernelProfile('6.2'), smallConfig);
 const ofCategory = (category: Category) => invariants.filter((i) => i.category === category).map((i) => i.id);
-const campaign = (only: readonly string[], runs: number) => runCampaign(w0, { mode: 'any', runs, minSteps: 20, maxSteps: 60, seed: 4, types: dsaFocus, only: new Set(only) });
+const campaign = (only: readonly string[], runs: number) =>
+  runCampaign(w0, { mode: 'any', runs, minSteps: 20, maxSteps: 60, seed: 4, types: dsaFocus, only: new Set(only) });
 const uses = (c: Counterexample, types: readonly OpType[]) => c.trace.some((s) => types.includes(s.op.type));
-const replays = (c: Counterexample) => runOps(w0, c.trace.map((s) => s.op), { only: new Set([c.invariant]) }).violations.some((v) => v.invariant === c.invariant);
+const replays = (c: Counterexample) =>
+  runOps(
+    w0,
+    c.trace.map((s) => s.op),
+    { only: new Set([c.invariant]) },
+  ).violations.some((v) => v.invariant === c.invariant);
 
 describe('any caller on the DSA stack (6.2)', () => {
   const lifetime = campaign(ofCategory('lifetime'), 200);

@@ -17,15 +17,30 @@ describe('legal caller on 6.2 (arm-its configuration)', () => {
   let steps = 0;
   const seen = new Set<string>();
 
-  test.prop([sequenceArbitrary(30, 40)], { numRuns: 200, endOnFailure: true })('200 sequences of 30-40 steps: no violation, no WARN/BUG/UAF', (seq) => {
-    const r = runChoices(w0, seq, { mode: 'legal' });
-    steps += r.trace.length;
-    for (const t of r.trace) if (t.outcome === 'ok') seen.add(t.op.type);
-    expect(legalRunProblems(w0, r)).toEqual([]);
-  });
+  test.prop([sequenceArbitrary(30, 40)], { numRuns: 200, endOnFailure: true })(
+    '200 sequences of 30-40 steps: no violation, no WARN/BUG/UAF',
+    (seq) => {
+      const r = runChoices(w0, seq, { mode: 'legal' });
+      steps += r.trace.length;
+      for (const t of r.trace) if (t.outcome === 'ok') seen.add(t.op.type);
+      expect(legalRunProblems(w0, r)).toEqual([]);
+    },
+  );
 
-  test.prop([sequenceArbitrary(30, 40)], { numRuns: 1 })('the runs exercise the ITS stack: PCI MSI/MSI-X, wired pins, hotplug', () => {
-    expect(steps).toBeGreaterThanOrEqual(6000);
-    for (const op of ['pciAllocIrqVectors', 'pciFreeIrqVectors', 'irqCreateFwspecMapping', 'irqDisposeMapping', 'requestIrq', 'cpuOffline', 'deviceReleaseDriver']) expect(seen, op).toContain(op);
-  });
+  test.prop([sequenceArbitrary(30, 40)], { numRuns: 1 })(
+    'the runs exercise the ITS stack: PCI MSI/MSI-X, wired pins, hotplug',
+    () => {
+      expect(steps).toBeGreaterThanOrEqual(6000);
+      for (const op of [
+        'pciAllocIrqVectors',
+        'pciFreeIrqVectors',
+        'irqCreateFwspecMapping',
+        'irqDisposeMapping',
+        'requestIrq',
+        'cpuOffline',
+        'deviceReleaseDriver',
+      ])
+        expect(seen, op).toContain(op);
+    },
+  );
 });

@@ -24,7 +24,11 @@ export function legalRunProblems(w0: World, r: RunResult): string[] {
   if (r.violations.length > 0) {
     // our own shrinker gives the short trace; fast-check's would be slow on 50+ steps
     const v = r.violations[0]!;
-    const s = shrinkOps(w0, r.trace.map((t) => t.op), v.invariant);
+    const s = shrinkOps(
+      w0,
+      r.trace.map((t) => t.op),
+      v.invariant,
+    );
     problems.push(`${v.invariant}: ${v.message}\n${formatTrace(w0, s.trace).join('\n')}`);
   }
   const bad = r.trace.find((t) => t.outcome === 'warned' || t.outcome === 'bug' || t.outcome === 'use-after-free');
@@ -39,13 +43,16 @@ export function legalCallerProperty(version: KernelVersion): void {
     let sequences = 0;
     let steps = 0;
 
-    test.prop([sequenceArbitrary(50, 60)], { numRuns: 1000, endOnFailure: true })('1000 sequences of 50-60 steps: no violation, no WARN/BUG/UAF', (seq) => {
-      const r = runChoices(w0, seq, { mode: 'legal' });
-      sequences++;
-      steps += r.trace.length;
-      expect(r.trace.length).toBe(seq.length); // no step skipped: every generated step ran
-      expect(legalRunProblems(w0, r)).toEqual([]);
-    });
+    test.prop([sequenceArbitrary(50, 60)], { numRuns: 1000, endOnFailure: true })(
+      '1000 sequences of 50-60 steps: no violation, no WARN/BUG/UAF',
+      (seq) => {
+        const r = runChoices(w0, seq, { mode: 'legal' });
+        sequences++;
+        steps += r.trace.length;
+        expect(r.trace.length).toBe(seq.length); // no step skipped: every generated step ran
+        expect(legalRunProblems(w0, r)).toEqual([]);
+      },
+    );
 
     test.prop([sequenceArbitrary(50, 60)], { numRuns: 1 })('sequences are long and exercise the stack', () => {
       expect(sequences).toBeGreaterThanOrEqual(1000);

@@ -113,7 +113,14 @@ describe.each(Object.keys(kernelQuirks) as QuirkId[])('quirk %s', (quirk) => {
   });
   if (d.found) {
     it('a legal-caller campaign with only this quirk on finds it', () => {
-      const r = runCampaign(world(d.version, [quirk]), { mode: 'legal', runs: 600, minSteps: 20, maxSteps: 60, seed: 3, stopAtFirst: true });
+      const r = runCampaign(world(d.version, [quirk]), {
+        mode: 'legal',
+        runs: 600,
+        minSteps: 20,
+        maxSteps: 60,
+        seed: 3,
+        stopAtFirst: true,
+      });
       expect(r.counterexamples.length).toBeGreaterThan(0);
     });
   }

@@ -6,13 +6,26 @@
  * (type-only imports are erased). Everything here is a pure function of the world.
  */
 import { irqDomainCreateHierarchy, irqDomainRemove } from '../kernel/irq/irqdomain.ts';
-import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../drivers/base/platform-msi.ts';
+import {
+  platformMsiCreateIrqDomain,
+  platformMsiDomainAllocIrqs,
+  platformMsiDomainFreeIrqs,
+} from '../drivers/base/platform-msi.ts';
 import { pciCreateImsDomain, pciImsAllocIrq, pciImsFreeIrq } from '../drivers/pci/msi.ts';
 import { addMsiListDescs, freeMsiListDescs, msiDomainAllocIrqs510, msiDomainFreeIrqs510 } from '../kernel/irq/msi.ts';
 import { devSetMsiDomain } from '../drivers/base/device.ts';
 import { domainName, putDomain, unitForDevice } from '../world/world.ts';
 import { bug, err, ok, okVoid, uaf, warned } from '../world/outcome.ts';
-import { asFailure, designDomain, imsSlotGet, imsSlotPut, msiListVirqs, pfIrParent, setDesignDomain, vectors } from './helpers.ts';
+import {
+  asFailure,
+  designDomain,
+  imsSlotGet,
+  imsSlotPut,
+  msiListVirqs,
+  pfIrParent,
+  setDesignDomain,
+  vectors,
+} from './helpers.ts';
 import { rfcV2DevMsi } from './rfc-v2-dev-msi.ts';
 import { assignDomain, platformMsiAssignDomain } from './assign-domain.ts';
 import { deviceDomain, pciImsArrayCreateMsiIrqDomain } from './device-domain.ts';

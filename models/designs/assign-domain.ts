@@ -13,7 +13,11 @@
  */
 import type { Design } from './design.ts';
 import type { DevId, DomainId, World } from '../world/types.ts';
-import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../drivers/base/platform-msi.ts';
+import {
+  platformMsiCreateIrqDomain,
+  platformMsiDomainAllocIrqs,
+  platformMsiDomainFreeIrqs,
+} from '../drivers/base/platform-msi.ts';
 import { irqDomainRemove } from '../kernel/irq/irqdomain.ts';
 import { devSetMsiDomain } from '../drivers/base/device.ts';
 import { err, ok, okVoid, type Outcome } from '../world/outcome.ts';
@@ -35,17 +39,19 @@ export const assignDomain: Design = {
   name: 'assign-domain',
   summary: '(b) platform_msi_assign_domain(mdev, PF IR domain): a device-MSI domain per mdev, owned by the mdev driver',
   description:
-    'Jason Gunthorpe\'s proposal in the DEV-MSI thread. When an mdev is created the vdcm driver calls ' +
-    'platform_msi_assign_domain(mdev, X), X = the parent of the PF\'s MSI domain (INTEL-IR-<U> of the unit that ' +
+    "Jason Gunthorpe's proposal in the DEV-MSI thread. When an mdev is created the vdcm driver calls " +
+    "platform_msi_assign_domain(mdev, X), X = the parent of the PF's MSI domain (INTEL-IR-<U> of the unit that " +
     'covers the PF, VECTOR without remapping), so the topology comes from the PF. Because X is not a platform-MSI ' +
     'domain, the call creates an intermediate device-MSI domain DEV-MSI-<mdev> under X and sets mdev->msi_domain ' +
     'to it. Ownership, which the thread left open, is chosen per call: the mdev driver owns the domain and removes ' +
     'it at mdev removal, after release has freed the interrupts. Vectors are platform-MSI on the mdev (descs and ' +
-    'devid on the mdev, alloc type DEV_MSI); IMS slots come from the PF driver\'s bitmap and a failed allocation ' +
+    "devid on the mdev, alloc type DEV_MSI); IMS slots come from the PF driver's bitmap and a failed allocation " +
     'is undone and reported.',
   kernel: '5.10',
   features: ['dev-msi-alloc-type'],
-  assumptions: ['mdev removal always follows release (vfio waits for the last close), so the domain has no interrupts when removed'],
+  assumptions: [
+    'mdev removal always follows release (vfio waits for the last close), so the domain has no interrupts when removed',
+  ],
   pfProbe: (w) => ok(w, true),
   pfRemove: (w) => okVoid(w),
   mdevCreate: (w, m) => {

@@ -28,4 +28,11 @@ export type { Design, ImsVector } from '../drivers/design-hooks.ts';
 
 /** the hooks a design must implement (the rest are optional) */
 export const requiredHooks = ['pfProbe', 'pfRemove', 'mdevAllocIrqs', 'mdevFreeIrqs'] as const;
-export const optionalHooks = ['boot', 'irUnitAdded', 'irUnitRemoving', 'mdevCreate', 'mdevRemove', 'cpuHotplug'] as const;
+export const optionalHooks = [
+  'boot',
+  'irUnitAdded',
+  'irUnitRemoving',
+  'mdevCreate',
+  'mdevRemove',
+  'cpuHotplug',
+] as const;

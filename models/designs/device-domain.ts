@@ -28,7 +28,8 @@ export function pciImsArrayCreateMsiIrqDomain(w: World, pf: DevId, slots: number
   if (parent === null) return err(w, 'ENODEV', `${w.devices[pf]!.name} has no MSI domain`);
   const p = w.domains[parent]!;
   // "platform-msi: Add platform check for subdevice irq domain": bare metal only
-  if (p.kind === 'ir' && w.units[p.unit!]!.cachingMode) return err(w, 'ENOTSUPP', 'IMS is not supported on a virtual IOMMU');
+  if (p.kind === 'ir' && w.units[p.unit!]!.cachingMode)
+    return err(w, 'ENOTSUPP', 'IMS is not supported on a virtual IOMMU');
   const c = irqDomainCreateHierarchy(w, {
     name: `IMS-${w.devices[pf]!.name}`,
     kind: 'msi',
@@ -39,7 +40,18 @@ export function pciImsArrayCreateMsiIrqDomain(w: World, pf: DevId, slots: number
     isolatedMsi: false,
     dev: pf,
     unit: null,
-    msiInfo: { activateEarly: false, mustReactivate: false, allocSimpleDescs: false, freeDescs: false, multiPciMsi: false, pciMsix: false, allocDyn: false, pciIms: true, hwsize: slots, chip: 'ims-array' },
+    msiInfo: {
+      activateEarly: false,
+      mustReactivate: false,
+      allocSimpleDescs: false,
+      freeDescs: false,
+      multiPciMsi: false,
+      pciMsix: false,
+      allocDyn: false,
+      pciIms: true,
+      hwsize: slots,
+      chip: 'ims-array',
+    },
     creator: 'driver',
   });
   return ok(c.w, c.id);
@@ -50,11 +62,11 @@ export const deviceDomain: Design = {
   summary: '(c) one IMS-array device-MSI domain per PF with an explicit parent, owned by the PF driver',
   description:
     'The PF driver creates one device-MSI domain per PF at probe (pci_ims_array_create_msi_irq_domain(), the 2021 ' +
-    'IMS series): bus DEVICE_MSI, parent = the parent of the PF\'s MSI domain (INTEL-IR-<U> of the PF\'s unit, or ' +
+    "IMS series): bus DEVICE_MSI, parent = the parent of the PF's MSI domain (INTEL-IR-<U> of the PF's unit, or " +
     'VECTOR without remapping), refused on a virtual IOMMU. The domain owns the IMS slots (hwirq = slot). Each mdev ' +
     'gets dev_set_msi_domain(mdev, ims_domain) at creation and allocates against its own device, so the msi_descs ' +
     'live on the mdev and the x86 alloc type is DEV_MSI. The PF driver removes the domain in remove() after all ' +
-    'mdevs are unregistered. One shared domain caps all mdevs of a PF at the PF\'s IMS size (Jason\'s objection; ' +
+    "mdevs are unregistered. One shared domain caps all mdevs of a PF at the PF's IMS size (Jason's objection; " +
     'harmless for DSA, which has one table).',
   kernel: '5.10',
   features: ['dev-msi-alloc-type'],
@@ -81,11 +93,15 @@ export const deviceDomain: Design = {
     const d = addMsiListDescs(w, m.dev, descs, fail);
     if (d.kind !== 'ok') return err(w, 'ENOMEM', 'msi_desc allocation failed');
     const a = msiDomainAllocIrqs510(d.world, dom, m.dev, fail);
-    if (a.kind === 'err' || a.kind === 'warned') return { ...a, world: freeMsiListDescs(msiDomainFreeIrqs510(a.world, m.dev), m.dev) };
+    if (a.kind === 'err' || a.kind === 'warned')
+      return { ...a, world: freeMsiListDescs(msiDomainFreeIrqs510(a.world, m.dev), m.dev) };
     if (a.kind !== 'ok') return asFailure(a);
     // the slot of each vector is the hwirq its IMS-array level got
     const got = a.world.devices[m.dev]!.msiList.map((id) => a.world.descs[id]!);
-    return ok(a.world, got.map((desc) => ({ slot: a.world.irqs[desc.irq]!.levels[0]!.hwirq, virq: desc.irq })));
+    return ok(
+      a.world,
+      got.map((desc) => ({ slot: a.world.irqs[desc.irq]!.levels[0]!.hwirq, virq: desc.irq })),
+    );
   },
   mdevFreeIrqs: (w, m) => okVoid(freeMsiListDescs(msiDomainFreeIrqs510(w, m.dev), m.dev)),
 };

@@ -63,5 +63,5 @@ export function msiListVirqs(w: World, dev: DevId): Virq[] {
 export { fail as asFailure } from '../world/outcome.ts';
 
 /** pair each vector with a slot: for designs where the driver binds slots to vectors */
-export const vectors = (slots: readonly number[], virqs: readonly Virq[]): ImsVector[] => virqs.map((virq, i) => ({ slot: slots[i]!, virq }));
-
+export const vectors = (slots: readonly number[], virqs: readonly Virq[]): ImsVector[] =>
+  virqs.map((virq, i) => ({ slot: slots[i]!, virq }));

@@ -19,7 +19,9 @@ export { KERNEL_DESIGN } from './mainline.ts';
 /** the built-in designs, in the order the thread discussed them: (a) (b) (c) (d) */
 export const builtinDesignNames = ['rfc-v2-dev-msi', 'assign-domain', 'device-domain', 'per-device-msi'] as const;
 
-const registry = new Map<string, Design>([rfcV2DevMsi, assignDomain, deviceDomain, perDeviceMsi].map((d) => [d.name, d]));
+const registry = new Map<string, Design>(
+  [rfcV2DevMsi, assignDomain, deviceDomain, perDeviceMsi].map((d) => [d.name, d]),
+);
 const kernel62: Design = mainline62();
 const designs = (): Map<string, Design> => registry;
 

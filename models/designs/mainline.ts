@@ -24,4 +24,8 @@ export const mainline510: Design = {
 };
 
 /** the 6.2 'kernel' design: per-device-msi under the kernel's name (models/designs/index.ts makes it once) */
-export const mainline62 = (): Design => ({ ...perDeviceMsi, name: KERNEL_DESIGN, summary: 'mainline 6.2: the merged per-device MSI / IMS design' });
+export const mainline62 = (): Design => ({
+  ...perDeviceMsi,
+  name: KERNEL_DESIGN,
+  summary: 'mainline 6.2: the merged per-device MSI / IMS design',
+});

@@ -21,11 +21,11 @@ export const perDeviceMsi: Design = {
   summary: '(d) 6.2: pci_create_ims_domain() on the PF, interrupts allocated on the PF per mdev',
   description:
     'The merged 6.2 design. The PF driver creates one IMS domain per PF with pci_create_ims_domain() ' +
-    '(secondary MSI domain of the PF, parent = the PF\'s MSI parent, i.e. INTEL-IR-<U>; refused without ' +
+    "(secondary MSI domain of the PF, parent = the PF's MSI parent, i.e. INTEL-IR-<U>; refused without " +
     'interrupt remapping and on caching-mode IOMMUs, in which case mdev support stays off). The mdev has no ' +
-    'MSI domain: each guest vector is pci_ims_alloc_irq() on the PF with the mdev\'s PASID as icookie, so the ' +
-    'msi_desc lives in the PF\'s xarray (index = IMS slot) and is owned and freed by the MSI core; the IRTE ' +
-    'verifies the PF\'s requester id. The domain is removed with the PF\'s MSI device data when the driver ' +
+    "MSI domain: each guest vector is pci_ims_alloc_irq() on the PF with the mdev's PASID as icookie, so the " +
+    "msi_desc lives in the PF's xarray (index = IMS slot) and is owned and freed by the MSI core; the IRTE " +
+    "verifies the PF's requester id. The domain is removed with the PF's MSI device data when the driver " +
     'unbinds, after the driver has freed every instance.',
   kernel: '6.2',
   assumptions: [

@@ -12,7 +12,11 @@
  */
 import type { Design } from './design.ts';
 import type { DevId, World } from '../world/types.ts';
-import { platformMsiCreateIrqDomain, platformMsiDomainAllocIrqs, platformMsiDomainFreeIrqs } from '../drivers/base/platform-msi.ts';
+import {
+  platformMsiCreateIrqDomain,
+  platformMsiDomainAllocIrqs,
+  platformMsiDomainFreeIrqs,
+} from '../drivers/base/platform-msi.ts';
 import { devSetMsiDomain } from '../drivers/base/device.ts';
 import { err, ok, okVoid, warned, type Outcome } from '../world/outcome.ts';
 import { putDomain } from '../world/world.ts';
@@ -31,7 +35,12 @@ function createDevMsiDomain(w: World, parent: number, name: string): { w: World;
  * dev_msi_domain_alloc_irqs(): a NULL dev->msi_domain becomes the global default (topology is
  * not looked at); any other domain is a WARN and -ENXIO; then platform_msi_domain_alloc_irqs()
  */
-function devMsiDomainAllocIrqs(w: World, dev: DevId, nvec: number, fail: Parameters<Design['mdevAllocIrqs']>[3]): Outcome<void> {
+function devMsiDomainAllocIrqs(
+  w: World,
+  dev: DevId,
+  nvec: number,
+  fail: Parameters<Design['mdevAllocIrqs']>[3],
+): Outcome<void> {
   const def = designDomain(w, DEFAULT);
   const d = w.devices[dev]!;
   let out = w;
@@ -51,9 +60,9 @@ export const rfcV2DevMsi: Design = {
     'The August 2020 RFC v2 as posted. intel_setup_irq_remapping() creates an INTEL-IR-DEV-MSI platform-MSI ' +
     'domain on every IR unit (also on hot-add); the first one becomes the global dev_msi_default_domain; ' +
     'intel_teardown_irq_remapping() is not extended, so they are never removed. The vdcm driver does not set the ' +
-    'mdev\'s msi_domain: dev_msi_domain_alloc_irqs() sets it to the global default, ignoring which unit covers ' +
+    "mdev's msi_domain: dev_msi_domain_alloc_irqs() sets it to the global default, ignoring which unit covers " +
     'the PF. The msi_descs live on the mdev (platform-MSI, one devid per mdev); the alloc type is DEV_MSI, so the ' +
-    'IRTE has no source-id check. IMS slots come from the PF driver\'s sbitmap, bound to each vector after the ' +
+    "IRTE has no source-id check. IMS slots come from the PF driver's sbitmap, bound to each vector after the " +
     'irq allocation (before request_irq writes the message); as in the v3 driver, a failed allocation is cleaned ' +
     'up but 0 is returned.',
   kernel: '5.10',
@@ -79,7 +88,8 @@ export const rfcV2DevMsi: Design = {
   pfProbe: (w) => ok(w, true),
   pfRemove: (w) => okVoid(w),
   mdevAllocIrqs: (w, m, nvec, fail) => {
-    if (w.dsa[m.pf]!.driver.imsBitmap.length >= w.dsa[m.pf]!.caps.imsSize) return err(w, 'ENOSPC', 'no IMS entries left');
+    if (w.dsa[m.pf]!.driver.imsBitmap.length >= w.dsa[m.pf]!.caps.imsSize)
+      return err(w, 'ENOSPC', 'no IMS entries left');
     const a = devMsiDomainAllocIrqs(w, m.dev, nvec, fail);
     // v3: the error path frees what was allocated, but the function still returns 0
     if (a.kind === 'err' || a.kind === 'warned') return ok(a.world, []);

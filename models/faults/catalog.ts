@@ -40,7 +40,8 @@ export const faultCatalog = {
     id: 'B01',
     subject: 'genirq/cpuhotplug, x86/vector: Prevent vector leak during CPU offline',
     hash: 'a6c11c0a5235fb144a65e0cb2ffd360ddc1f6c32',
-    location: 'arch/x86/kernel/apic/vector.c irq_force_complete_move(), __vector_schedule_cleanup(); kernel/irq/cpuhotplug.c migrate_one_irq()',
+    location:
+      'arch/x86/kernel/apic/vector.c irq_force_complete_move(), __vector_schedule_cleanup(); kernel/irq/cpuhotplug.c migrate_one_irq()',
     model: 'models/kernel/irq/cpuhotplug.ts cpuOffline(), models/arch/x86/vector.ts vectorFreeMovedVector()',
     says: 'a pending move is force-completed only for irqs affine to the dying CPU, and a cleanup aimed at an offline CPU drops prev_vector without freeing it in the matrix',
     target: k62,
@@ -50,7 +51,8 @@ export const faultCatalog = {
     subject: 'genirq/matrix: Handle CPU offlining proper',
     hash: '651ca2c00405a2ae3870cc0b4f15a182eb6fbe26',
     location: 'kernel/irq/matrix.c irq_matrix_offline(), irq_matrix_online()',
-    model: 'models/kernel/irq/cpuhotplug.ts cpuOnline() (the pre-fix wipe of the map: models/kernel/irq/matrix.ts irqMatrixOnline())',
+    model:
+      'models/kernel/irq/cpuhotplug.ts cpuOnline() (the pre-fix wipe of the map: models/kernel/irq/matrix.ts irqMatrixOnline())',
     says: 'a CPU coming online starts from an empty allocation map, forgetting the vectors dormant irqs still hold there',
     target: k62,
   },
@@ -68,7 +70,8 @@ export const faultCatalog = {
     subject: 'x86/pci/xen: Fixup fallout from the PCI/MSI overhaul',
     hash: '6c796996ee7033bcbbc3cd733513eb43f8160f5e',
     location: 'arch/x86/pci/xen.c xen_pci_msi_domain_info, xen_teardown_msi_irqs()',
-    model: 'models/drivers/pci/msi.ts pciSetupDeviceDomain() (Xen is not modelled: the per-device PCI/MSI domain info stands in)',
+    model:
+      'models/drivers/pci/msi.ts pciSetupDeviceDomain() (Xen is not modelled: the per-device PCI/MSI domain info stands in)',
     says: 'the PCI/MSI domain info lacks MSI_FLAG_FREE_MSI_DESCS, so freeing the vectors leaves the descriptors in the store',
     target: k62,
   },
@@ -94,7 +97,8 @@ export const faultCatalog = {
     id: 'B18',
     subject: 'irqdomain/treewide: Keep firmware node unconditionally allocated',
     hash: 'e3beca48a45b5e0e6e6a4e0124276b8248dcc9bb',
-    location: 'drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping() (also x86 vector, PCI-MSI, IOAPIC, HPET, AMD/Hyper-V IR, VMD)',
+    location:
+      'drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping() (also x86 vector, PCI-MSI, IOAPIC, HPET, AMD/Hyper-V IR, VMD)',
     model: 'models/drivers/iommu/intel/dmar.ts intelSetupIrqRemapping()',
     says: 'the IR code frees the named fwnode right after creating its domain on it, so the domain keeps a dangling fwnode (freed again at teardown)',
     target: k62,
@@ -157,7 +161,8 @@ export const faultCatalog = {
     id: 'B31',
     subject: 'x86/apic/msi: Unbreak DMAR and HPET MSI',
     hash: 'd27e623ace6af259075b6e0437380ee8d6268c5d',
-    location: 'arch/x86/kernel/apic/msi.c dmar_msi_domain_info, hpet_msi_domain_info; kernel/irq/msi.c msi_domain_update_dom_ops()',
+    location:
+      'arch/x86/kernel/apic/msi.c dmar_msi_domain_info, hpet_msi_domain_info; kernel/irq/msi.c msi_domain_update_dom_ops()',
     model: 'models/arch/x86/dmar-msi.ts dmarMsiDomainInfo()',
     says: 'the DMAR-MSI domain info lacks MSI_FLAG_USE_DEF_DOM_OPS, so the core leaves get_hwirq NULL and the first fault-interrupt allocation (dmar_set_interrupt) calls it',
     target: { kernel: '5.10', design: 'kernel', config: 'dmar-fault' },
@@ -193,8 +198,10 @@ export const faultCatalog = {
     id: 'B39',
     subject: 'genirq/msi: Move prepare() call to per-device allocation',
     hash: '1396e89e09f00deb816e5f4a176d71d554922292',
-    location: 'kernel/irq/msi.c __msi_domain_alloc_irqs(), msi_create_device_irq_domain(), msi_remove_device_irq_domain() (03c298760ed9); drivers/irqchip/irq-gic-v3-its.c its_irq_domain_free() (713335b6ee29)',
-    model: 'models/kernel/irq/msi.ts msiDomainAllocLocked(), msiRemoveDeviceIrqDomain(); models/drivers/pci/msi.ts pciSetupDeviceDomain(); models/drivers/irqchip/its.ts itsIrqDomainFree()',
+    location:
+      'kernel/irq/msi.c __msi_domain_alloc_irqs(), msi_create_device_irq_domain(), msi_remove_device_irq_domain() (03c298760ed9); drivers/irqchip/irq-gic-v3-its.c its_irq_domain_free() (713335b6ee29)',
+    model:
+      'models/kernel/irq/msi.ts msiDomainAllocLocked(), msiRemoveDeviceIrqDomain(); models/drivers/pci/msi.ts pciSetupDeviceDomain(); models/drivers/irqchip/its.ts itsIrqDomainFree()',
     says: "a per-device MSI domain has its parent prepare on every allocation instead of once at creation, nothing tears the its_device down at domain removal, and the ITS frees an unshared its_device at its last event free instead: the per-device state is gone (and re-created) while its domain lives, kept forever once a second prepare marked it shared, and a domain prepared once (the mbigen's) allocates from a freed its_device",
     target: k62its,
   },
@@ -221,7 +228,8 @@ export const faultCatalog = {
     subject: 'PCI/MSI: Destroy sysfs before freeing entries',
     hash: '3735459037114d31e5acd9894fad9aed104231a0',
     location: 'drivers/pci/msi.c free_msi_irqs() (5.10)',
-    model: 'models/drivers/pci/msi.ts pciFreeIrqVectors() (readers: models/kernel/irq/msi-sysfs.ts, models/kernel/irq/concurrency.ts)',
+    model:
+      'models/drivers/pci/msi.ts pciFreeIrqVectors() (readers: models/kernel/irq/msi-sysfs.ts, models/kernel/irq/concurrency.ts)',
     says: 'free_msi_irqs() frees the MSI entries before removing the msi_irqs/ files, so a reader inside msi_mode_show() finishes (kernfs_drain) on a freed entry',
     target: { kernel: '5.10', design: 'kernel', config: 'races' },
   },
@@ -230,7 +238,8 @@ export const faultCatalog = {
     subject: 'irqdomain: Fix domain registration race',
     hash: '8932c32c3053accd50702b36e944ac2016cd103c',
     location: 'kernel/irq/irqdomain.c irq_domain_create_hierarchy(), __irq_domain_add()',
-    model: 'models/kernel/irq/irqdomain.ts irqDomainCreateHierarchy() (the creating task: models/kernel/irq/concurrency.ts)',
+    model:
+      'models/kernel/irq/irqdomain.ts irqDomainCreateHierarchy() (the creating task: models/kernel/irq/concurrency.ts)',
     says: 'a new hierarchy domain is on irq_domain_list before its parent is set, so an allocation through it meanwhile gets irq data for the outer level only',
     target: { kernel: '6.2', design: 'kernel', config: 'races' },
   },
@@ -239,7 +248,8 @@ export const faultCatalog = {
     subject: 'irqdomain: Fix mapping-creation race',
     hash: '601363cc08da25747feb87c55573dd54de91d66a',
     location: 'kernel/irq/irqdomain.c irq_create_fwspec_mapping(), irq_create_mapping_affinity()',
-    model: 'models/kernel/irq/irq-mapping.ts irqCreateLineMapping() (the mapping task: models/kernel/irq/concurrency.ts)',
+    model:
+      'models/kernel/irq/irq-mapping.ts irqCreateLineMapping() (the mapping task: models/kernel/irq/concurrency.ts)',
     says: 'the lookup of an existing mapping and the allocation of a new one are not under one lock, so two drivers of devices sharing a line both find none and map the pin twice',
     target: { kernel: '6.2', design: 'kernel', config: 'races' },
   },
@@ -265,7 +275,8 @@ export const faultCatalog = {
     id: 'B36',
     subject: 'genirq/msi: Shutdown managed interrupts with unsatifiable affinities',
     hash: 'd802057c7c553ad426520a053da9f9fe08e2c35a',
-    location: 'kernel/irq/msi.c msi_init_virq() (6.2; the fix: __msi_domain_alloc_irqs()); drivers/irqchip/irq-gic-v3-its.c its_select_cpu()',
+    location:
+      'kernel/irq/msi.c msi_init_virq() (6.2; the fix: __msi_domain_alloc_irqs()); drivers/irqchip/irq-gic-v3-its.c its_select_cpu()',
     model: 'models/kernel/irq/msi.ts msiInitVirq()',
     says: 'early activation activates a managed interrupt whose mask has no online CPU instead of leaving it in managed shutdown: the GIC-ITS falls back to an online CPU outside the mask',
     target: k62its,
@@ -274,7 +285,8 @@ export const faultCatalog = {
     id: 'B37',
     subject: 'genirq/affinity: Handle affinity setting on inactive interrupts correctly',
     hash: 'baedb87d1b53532f81b4bd0387f83b05d4f7eb9a',
-    location: 'kernel/irq/manage.c irq_set_affinity_locked() (the fix: irq_set_affinity_deactivated()); drivers/irqchip/irq-gic-v3-its.c its_set_affinity()',
+    location:
+      'kernel/irq/manage.c irq_set_affinity_locked() (the fix: irq_set_affinity_deactivated()); drivers/irqchip/irq-gic-v3-its.c its_set_affinity()',
     model: 'models/kernel/irq/manage.ts irqSetAffinity()',
     says: 'setting the affinity of an allocated but not activated interrupt calls the chip: the GIC-ITS sends MOVI for an event it has not mapped (a command error) instead of keeping the mask for activation',
     target: k62its,

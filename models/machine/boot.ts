@@ -19,7 +19,7 @@ import { ioapicsAtBoot, setupIoApic } from '../arch/x86/ioapic.ts';
 import { deviceAdd } from '../drivers/base/device.ts';
 import { hvPciProbe } from '../drivers/pci/controller/pci-hyperv.ts';
 import { wiredSetup } from '../kernel/irq/irq-mapping.ts';
-import { newDevice, putUnit } from '../world/world.ts';
+import { newDevice } from '../world/world.ts';
 import { sparseTable } from '../world/util.ts';
 import { dsaPfAtReset } from '../drivers/dma/idxd/device.ts';
 import { itsInit } from '../drivers/irqchip/its.ts';
@@ -27,19 +27,29 @@ import { mbigenProbe } from '../drivers/irqchip/mbigen.ts';
 import type { Design } from '../designs/design.ts';
 import './index.ts'; // a booted world runs through the ops tables: fill them
 
-
 /**
  * bootWorld() - @design: the API design installed (its kernel features join the profile, its
  * IR-unit and boot hooks run where intel_setup_irq_remapping() and the initcalls would call
  * them); null = the kernel alone
  */
 export function bootWorld(profile0: KernelProfile, config: PlatformConfig, design: Design | null = null): World {
-  if (design && design.kernel !== profile0.version) throw new Error(`design ${design.name} needs kernel ${design.kernel}, not ${profile0.version}`);
+  if (design && design.kernel !== profile0.version)
+    throw new Error(`design ${design.name} needs kernel ${design.kernel}, not ${profile0.version}`);
   const profile: KernelProfile = design?.features?.length ? { ...profile0, features: design.features } : profile0;
   const v62 = profile.version !== '5.10';
   const devices: Record<number, Device> = {};
   config.devices.forEach((c, id) => {
-    devices[id] = newDevice({ id, name: c.name, bus: c.bus, parent: null, rid: c.rid, msixTableSize: c.msixTableSize, msiVectors: c.msiVectors, msiMaskable: c.msiMaskable, ...(c.segment ? { segment: c.segment } : {}) });
+    devices[id] = newDevice({
+      id,
+      name: c.name,
+      bus: c.bus,
+      parent: null,
+      rid: c.rid,
+      msixTableSize: c.msixTableSize,
+      msiVectors: c.msiVectors,
+      msiMaskable: c.msiMaskable,
+      ...(c.segment ? { segment: c.segment } : {}),
+    });
   });
   const units: DmarUnit[] = config.units.map((u, id) => ({
     id,
@@ -80,7 +90,9 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     devices,
     nextDevId: config.devices.length,
     units,
-    dsa: Object.fromEntries(config.devices.flatMap((c, id) => (c.dsa ? [[id, dsaPfAtReset(id, c.dsa, c.msixTableSize)]] : []))),
+    dsa: Object.fromEntries(
+      config.devices.flatMap((c, id) => (c.dsa ? [[id, dsaPfAtReset(id, c.dsa, c.msixTableSize)]] : [])),
+    ),
     mdevs: {},
     nextMdevId: 0,
     platformDevids: [],
@@ -96,11 +108,28 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     if (!v62) throw new Error(`platform ${config.name} is modelled on kernel 6.2 only`);
     w = itsInit({ ...w, vectorDomain: -1 });
   } else {
-    const vec = irqDomainCreateNamed(w, { ...base, name: 'VECTOR', kind: 'vector', parent: null, busToken: 'ANY', msiParent: v62, isolatedMsi: false });
+    const vec = irqDomainCreateNamed(w, {
+      ...base,
+      name: 'VECTOR',
+      kind: 'vector',
+      parent: null,
+      busToken: 'ANY',
+      msiParent: v62,
+      isolatedMsi: false,
+    });
     w = { ...vec.w, vectorDomain: vec.id };
   }
   if (!v62) {
-    const pm = irqDomainCreateNamed(w, { ...base, name: 'PCI-MSI', kind: 'msi', parent: w.vectorDomain, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: false, msiInfo: pciMsiGlobalInfo(false) });
+    const pm = irqDomainCreateNamed(w, {
+      ...base,
+      name: 'PCI-MSI',
+      kind: 'msi',
+      parent: w.vectorDomain,
+      busToken: 'PCI_MSI',
+      msiParent: false,
+      isolatedMsi: false,
+      msiInfo: pciMsiGlobalInfo(false),
+    });
     w = { ...pm.w, defaultPciMsiDomain: pm.id };
   }
   for (const u of units) {
@@ -121,6 +150,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   w = hvPciProbe(w);
   // the mbigen driver binds at boot and creates its platform-MSI device domain on ITS-pMSI
   const pmsi = w.its?.pmsiDomain;
-  if (pmsi !== undefined) for (const [id, c] of config.devices.entries()) if (c.mbigenPins) w = mbigenProbe(w, id, pmsi);
+  if (pmsi !== undefined)
+    for (const [id, c] of config.devices.entries()) if (c.mbigenPins) w = mbigenProbe(w, id, pmsi);
   return w;
 }

@@ -85,7 +85,10 @@ registerMsiParentChip('vmd', { setAffinity: vmdParentSetAffinity, done: false })
 // an MSI level over any other parent: irq_chip_set_affinity_parent(), the parent level's own
 // irq_chip (an MSI parent chains on through msi_domain_set_affinity(), as pci_msi_controller does)
 for (const k of ['vector', 'msi', 'ioapic', 'mbigen', 'wired'] satisfies DomainKind[])
-  registerMsiParentChip(k, { setAffinity: (w, virq, lvl, dest) => irqChipOf(k).setAffinity(w, virq, lvl, dest), done: false });
+  registerMsiParentChip(k, {
+    setAffinity: (w, virq, lvl, dest) => irqChipOf(k).setAffinity(w, virq, lvl, dest),
+    done: false,
+  });
 
 // irq_chip::irq_compose_msi_msg of the level below an MSI level, by its chip data
 registerComposeMsiMsg('ir', intelIrComposeMsiMsg);

@@ -21,7 +21,10 @@ export function maybeFail(c: Choices): FailPoint | null {
 // irq-data fails like irq-desc; activation failures are not reachable in the small configuration
 const exploreFailSites: readonly FailSite[] = ['irq-desc', 'vector', 'irte', 'msi-desc'];
 /** the fail points exhaustive search tries: none, or the first attempt at one allocation site */
-export const exploreFails: readonly (FailPoint | null)[] = [null, ...exploreFailSites.map((site) => ({ site, index: 0 }))];
+export const exploreFails: readonly (FailPoint | null)[] = [
+  null,
+  ...exploreFailSites.map((site) => ({ site, index: 0 })),
+];
 
 export class Choices {
   private i = 0;

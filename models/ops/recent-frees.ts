@@ -7,4 +7,7 @@ import type { RecentFree, World } from '../world/types.ts';
 const RECENT_FREES = 4;
 
 /** remember() - @f was freed by the step that produced @w */
-export const remember = (w: World, f: RecentFree): World => ({ ...w, recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES) });
+export const remember = (w: World, f: RecentFree): World => ({
+  ...w,
+  recentFrees: [...w.recentFrees, f].slice(-RECENT_FREES),
+});

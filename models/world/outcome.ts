@@ -7,7 +7,22 @@
  */
 import type { World } from './types.ts';
 
-export type Errno = 'ENXIO' | 'EPERM' | 'EOPNOTSUPP' | 'EAGAIN' | 'EINVAL' | 'ENOMEM' | 'ENOSPC' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'ENOSYS' | 'ERANGE' | 'EIO' | 'ENXIO' | 'ENOTSUPP';
+export type Errno =
+  | 'ENXIO'
+  | 'EPERM'
+  | 'EOPNOTSUPP'
+  | 'EAGAIN'
+  | 'EINVAL'
+  | 'ENOMEM'
+  | 'ENOSPC'
+  | 'EBUSY'
+  | 'EEXIST'
+  | 'ENODEV'
+  | 'ENOSYS'
+  | 'ERANGE'
+  | 'EIO'
+  | 'ENXIO'
+  | 'ENOTSUPP';
 
 export type Outcome<T = void> =
   | { readonly kind: 'ok'; readonly world: World; readonly value: T }

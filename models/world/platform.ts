@@ -142,13 +142,45 @@ export const smallConfig: PlatformConfig = {
   systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
   nrIrqs: 96,
   units: [
-    { name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6a:01.0', '0000:17:00.0'] },
+    {
+      name: 'DRHD0',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: false,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: ['0000:6a:01.0', '0000:17:00.0'],
+    },
     // the catch-all unit of the segment (dmar_find_matched_drhd_unit falls back to it)
-    { name: 'DRHD1', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: ['0000:6f:01.0'] },
+    {
+      name: 'DRHD1',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: true,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: ['0000:6f:01.0'],
+    },
   ],
   devices: [
-    { name: '0000:6a:01.0', bus: 'pci', rid: pciRid(0x6a, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false, dsa: { ...sprDsa, imsSize: 16 } },
-    { name: '0000:6f:01.0', bus: 'pci', rid: pciRid(0x6f, 1, 0), msixTableSize: 9, msiVectors: 0, msiMaskable: false, dsa: { ...sprDsa, imsSize: 16 } },
+    {
+      name: '0000:6a:01.0',
+      bus: 'pci',
+      rid: pciRid(0x6a, 1, 0),
+      msixTableSize: 9,
+      msiVectors: 0,
+      msiMaskable: false,
+      dsa: { ...sprDsa, imsSize: 16 },
+    },
+    {
+      name: '0000:6f:01.0',
+      bus: 'pci',
+      rid: pciRid(0x6f, 1, 0),
+      msixTableSize: 9,
+      msiVectors: 0,
+      msiMaskable: false,
+      dsa: { ...sprDsa, imsSize: 16 },
+    },
     { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
     { name: 'plat0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false },
   ],
@@ -194,7 +226,16 @@ export const smallDmarHotplugConfig: PlatformConfig = {
   name: 'small-dmar-hp',
   units: [
     ...smallConfig.units,
-    { name: 'DRHD2', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: [], absentAtBoot: true },
+    {
+      name: 'DRHD2',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: false,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: [],
+      absentAtBoot: true,
+    },
   ],
 };
 
@@ -217,10 +258,30 @@ export const ioapicConfig: PlatformConfig = {
   name: 'ioapic',
   ...smallCore,
   units: [
-    { name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:17:00.0'], ioapicScope: [0] },
-    { name: 'DRHD1', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [], ioapicScope: [1] },
+    {
+      name: 'DRHD0',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: false,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: ['0000:17:00.0'],
+      ioapicScope: [0],
+    },
+    {
+      name: 'DRHD1',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: true,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: [],
+      ioapicScope: [1],
+    },
   ],
-  devices: [{ name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true }],
+  devices: [
+    { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
+  ],
   ioapics: [
     { id: 1, sid: pciRid(0x00, 0x1e, 1), pins: 4 },
     { id: 0, sid: pciRid(0x80, 0x05, 4), pins: 4 },
@@ -235,7 +296,19 @@ export const ioapicConfig: PlatformConfig = {
 export const amdConfig: PlatformConfig = {
   name: 'amd',
   ...smallCore,
-  units: [{ name: 'AMD-Vi0', kind: 'amd', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [], ioapicScope: [4] }],
+  units: [
+    {
+      name: 'AMD-Vi0',
+      kind: 'amd',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: true,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: [],
+      ioapicScope: [4],
+    },
+  ],
   devices: [],
   ioapics: [
     { id: 4, sid: pciRid(0x00, 0x14, 0), pins: 4 },
@@ -250,7 +323,19 @@ export const amdConfig: PlatformConfig = {
 export const hypervConfig: PlatformConfig = {
   name: 'hyperv',
   ...smallCore,
-  units: [{ name: 'HYPERV-IR', kind: 'hyperv', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 0, maxHandleMask: 0, scope: [], ioapicScope: [] }],
+  units: [
+    {
+      name: 'HYPERV-IR',
+      kind: 'hyperv',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: true,
+      irteEntries: 0,
+      maxHandleMask: 0,
+      scope: [],
+      ioapicScope: [],
+    },
+  ],
   devices: [],
   ioapics: [{ id: 8, sid: 0, pins: 4 }],
 };
@@ -276,14 +361,54 @@ export const segmentsConfig: PlatformConfig = {
   systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
   nrIrqs: 96,
   units: [
-    { name: 'DRHD0', irEnabled: false, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0000:17:00.0'] },
-    { name: 'DRHD1', irEnabled: false, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0019:00:00.0'] },
-    { name: 'DRHD2', irEnabled: false, cachingMode: false, includeAll: false, irteEntries: 16, maxHandleMask: 4, scope: ['0039:00:00.0'] },
+    {
+      name: 'DRHD0',
+      irEnabled: false,
+      cachingMode: false,
+      includeAll: false,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: ['0000:17:00.0'],
+    },
+    {
+      name: 'DRHD1',
+      irEnabled: false,
+      cachingMode: false,
+      includeAll: false,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: ['0019:00:00.0'],
+    },
+    {
+      name: 'DRHD2',
+      irEnabled: false,
+      cachingMode: false,
+      includeAll: false,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: ['0039:00:00.0'],
+    },
   ],
   devices: [
     { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
-    { name: '0019:00:00.0', bus: 'pci', rid: pciRid(0, 0, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x19 },
-    { name: '0039:00:00.0', bus: 'pci', rid: pciRid(0, 0, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x39 },
+    {
+      name: '0019:00:00.0',
+      bus: 'pci',
+      rid: pciRid(0, 0, 0),
+      msixTableSize: 4,
+      msiVectors: 1,
+      msiMaskable: false,
+      segment: 0x19,
+    },
+    {
+      name: '0039:00:00.0',
+      bus: 'pci',
+      rid: pciRid(0, 0, 0),
+      msixTableSize: 4,
+      msiVectors: 1,
+      msiMaskable: false,
+      segment: 0x39,
+    },
   ],
   maxMdevsPerPf: 0,
 };
@@ -302,8 +427,26 @@ export const hypervPciConfig: PlatformConfig = {
   nrIrqs: 96,
   units: [],
   devices: [
-    { name: '7870:00:02.0', bus: 'pci', rid: pciRid(0, 2, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x7870, hv: true },
-    { name: '7870:00:03.0', bus: 'pci', rid: pciRid(0, 3, 0), msixTableSize: 4, msiVectors: 1, msiMaskable: false, segment: 0x7870, hv: true },
+    {
+      name: '7870:00:02.0',
+      bus: 'pci',
+      rid: pciRid(0, 2, 0),
+      msixTableSize: 4,
+      msiVectors: 1,
+      msiMaskable: false,
+      segment: 0x7870,
+      hv: true,
+    },
+    {
+      name: '7870:00:03.0',
+      bus: 'pci',
+      rid: pciRid(0, 3, 0),
+      msixTableSize: 4,
+      msiVectors: 1,
+      msiMaskable: false,
+      segment: 0x7870,
+      hv: true,
+    },
   ],
   maxMdevsPerPf: 0,
 };
@@ -342,7 +485,17 @@ export const vmdPlatformConfig: PlatformConfig = {
   vectorEnd: FIRST_EXTERNAL_VECTOR + 9,
   systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
   nrIrqs: 96,
-  units: [{ name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [] }],
+  units: [
+    {
+      name: 'DRHD0',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: true,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: [],
+    },
+  ],
   devices: [
     { name: '0000:00:0e.0', bus: 'pci', rid: pciRid(0, 0x0e, 0), msixTableSize: 3, msiVectors: 0, msiMaskable: false },
     { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
@@ -354,8 +507,23 @@ export const vmdPlatformConfig: PlatformConfig = {
       firstVec: 0,
       children: [
         // VMD domains are PCI segments from 0x10000 (vmd_find_free_domain)
-        { name: '10000:01:00.0', bus: 'pci', rid: pciRid(1, 0, 0), msixTableSize: 4, msiVectors: 0, msiMaskable: false, storage: true },
-        { name: '10000:02:00.0', bus: 'pci', rid: pciRid(2, 0, 0), msixTableSize: 0, msiVectors: 1, msiMaskable: false },
+        {
+          name: '10000:01:00.0',
+          bus: 'pci',
+          rid: pciRid(1, 0, 0),
+          msixTableSize: 4,
+          msiVectors: 0,
+          msiMaskable: false,
+          storage: true,
+        },
+        {
+          name: '10000:02:00.0',
+          bus: 'pci',
+          rid: pciRid(2, 0, 0),
+          msixTableSize: 0,
+          msiVectors: 1,
+          msiMaskable: false,
+        },
       ],
     },
   ],
@@ -373,7 +541,9 @@ export const racesConfig: PlatformConfig = {
   concurrency: true,
   // an IOAPIC whose pin 16 is shared by the INTx line of 0000:17:00.0 and plat0's interrupt
   wired: { name: 'IO-APIC-0', pins: 24 },
-  devices: smallConfig.devices.map((d) => (d.name === '0000:17:00.0' || d.name === 'plat0' ? { ...d, irqLine: 16 } : d)),
+  devices: smallConfig.devices.map((d) =>
+    d.name === '0000:17:00.0' || d.name === 'plat0' ? { ...d, irqLine: 16 } : d,
+  ),
 };
 
 /**
@@ -389,7 +559,17 @@ export const tightVectorsConfig: PlatformConfig = {
   vectorEnd: FIRST_EXTERNAL_VECTOR + 3,
   systemVectors: [IRQ_MOVE_CLEANUP_VECTOR],
   nrIrqs: 96,
-  units: [{ name: 'DRHD0', irEnabled: true, cachingMode: false, includeAll: true, irteEntries: 16, maxHandleMask: 4, scope: [] }],
+  units: [
+    {
+      name: 'DRHD0',
+      irEnabled: true,
+      cachingMode: false,
+      includeAll: true,
+      irteEntries: 16,
+      maxHandleMask: 4,
+      scope: [],
+    },
+  ],
   devices: [
     { name: '0000:17:00.0', bus: 'pci', rid: pciRid(0x17, 0, 0), msixTableSize: 4, msiVectors: 4, msiMaskable: true },
     { name: 'plat0', bus: 'platform', rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false },

@@ -35,7 +35,7 @@ export const kernelQuirks = {
   'matrix-offline-managed-available': {
     version: 'both',
     says:
-      'a managed reservation made or dropped while a CPU is offline does not change that CPU\'s ' +
+      "a managed reservation made or dropped while a CPU is offline does not change that CPU's " +
       'available count, and irq_matrix_online() does not recompute it: the count drifts',
     kernel: 'kernel/irq/matrix.c irq_matrix_reserve_managed(), irq_matrix_remove_managed(), irq_matrix_online()',
   },
@@ -60,7 +60,8 @@ export const kernelQuirks = {
       'activating a fixed-vector irq whose vector sits on a CPU that went offline while it was ' +
       'dormant, when no online CPU has a free vector, keeps the stale vector: x86_vector_activate() ' +
       'ignores the failure of assign_irq_vector_any_locked(), and request_irq() succeeds',
-    kernel: 'arch/x86/kernel/apic/vector.c x86_vector_activate(), assign_irq_vector_any_locked(); kernel/irq/cpuhotplug.c migrate_one_irq() (skips irqs not started)',
+    kernel:
+      'arch/x86/kernel/apic/vector.c x86_vector_activate(), assign_irq_vector_any_locked(); kernel/irq/cpuhotplug.c migrate_one_irq() (skips irqs not started)',
   },
 } as const;
 

@@ -143,13 +143,11 @@ export interface VmdChipData {
   readonly msg: MsiMsg | null;
 }
 
-
 /** drivers/iommu/hyperv-iommu.c: the Hyper-V IR level has no IRTE, only its chip (hyperv_ir_chip) */
 export interface HvIrChipData {
   readonly kind: 'hv-ir';
   readonly unit: UnitId;
 }
-
 
 /** drivers/irqchip/irq-gic-v3-its.c: an interrupt's ITS level (its_dev, event id, target collection) */
 export interface ItsChipData {
@@ -167,7 +165,14 @@ export interface MbigenChipData {
   readonly pin: number;
 }
 
-export type ChipData = VectorChipData | IrChipData | MsiChipData | HvIrChipData | ItsChipData | MbigenChipData | VmdChipData;
+export type ChipData =
+  | VectorChipData
+  | IrChipData
+  | MsiChipData
+  | HvIrChipData
+  | ItsChipData
+  | MbigenChipData
+  | VmdChipData;
 
 /**
  * drivers/irqchip/irq-gic-v3-its.c struct its_device: what an ITS-like MSI parent keeps per
@@ -485,9 +490,21 @@ export type TaskId = number;
 
 /** a kernel path started and not finished (models/kernel/irq/concurrency.ts) */
 export type InFlight =
-  | { readonly kind: 'sysfs-read'; readonly id: TaskId; readonly dev: DevId; readonly virq: Virq; readonly desc: DescId }
+  | {
+      readonly kind: 'sysfs-read';
+      readonly id: TaskId;
+      readonly dev: DevId;
+      readonly virq: Virq;
+      readonly desc: DescId;
+    }
   | { readonly kind: 'domain-create'; readonly id: TaskId; readonly domain: DomainId; readonly parent: DomainId | null }
-  | { readonly kind: 'fwspec-mapping'; readonly id: TaskId; readonly dev: DevId; readonly domain: DomainId; readonly hwirq: number };
+  | {
+      readonly kind: 'fwspec-mapping';
+      readonly id: TaskId;
+      readonly dev: DevId;
+      readonly domain: DomainId;
+      readonly hwirq: number;
+    };
 
 export type NewTask = InFlight extends infer T ? (T extends InFlight ? Omit<T, 'id'> : never) : never;
 

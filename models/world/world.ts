@@ -1,7 +1,22 @@
 /*
  * models/world/world.ts - reading and replacing parts of the world (no kernel rules here)
  */
-import type { ChipData, CpuId, Device, DevId, DmarUnit, IrqData, IrqDesc, IrqDomain, MsiDesc, UnitId, Virq, World, DomainId, DescId } from './types.ts';
+import type {
+  ChipData,
+  CpuId,
+  Device,
+  DevId,
+  DmarUnit,
+  IrqData,
+  IrqDesc,
+  IrqDomain,
+  MsiDesc,
+  UnitId,
+  Virq,
+  World,
+  DomainId,
+  DescId,
+} from './types.ts';
 import { arrSet, recDel, recPut } from './util.ts';
 
 export const domainOf = (w: World, id: DomainId): IrqDomain | undefined => w.domains[id];
@@ -66,7 +81,7 @@ export const deviceName = (w: World, id: DevId): string => w.devices[id]?.name ?
 /** the device scope lookup: dmar_find_matched_drhd_unit() */
 export function unitForDevice(w: World, dev: DevId): UnitId | null {
   const d = w.devices[dev];
-  if (!d || d.bus !== 'pci') return null;
+  if (d?.bus !== 'pci') return null;
   const scoped = w.units.find((u) => u.present && u.scope.includes(dev));
   if (scoped) return scoped.id;
   const all = w.units.find((u) => u.present && u.includeAll);
@@ -82,6 +97,22 @@ export function irqValues(w: World): IrqDesc[] {
 }
 
 /** a struct device before device_add(): no driver, no MSI state */
-export function newDevice(f: Pick<Device, 'id' | 'name' | 'bus' | 'parent' | 'rid' | 'msixTableSize' | 'msiVectors' | 'msiMaskable' | 'segment'>): Device {
-  return { ...f, present: false, released: false, driver: null, msiDomain: null, msiEnabled: null, msiList: [], platformDevid: null, msiData: null, devres: [] };
+export function newDevice(
+  f: Pick<
+    Device,
+    'id' | 'name' | 'bus' | 'parent' | 'rid' | 'msixTableSize' | 'msiVectors' | 'msiMaskable' | 'segment'
+  >,
+): Device {
+  return {
+    ...f,
+    present: false,
+    released: false,
+    driver: null,
+    msiDomain: null,
+    msiEnabled: null,
+    msiList: [],
+    platformDevid: null,
+    msiData: null,
+    devres: [],
+  };
 }

@@ -24,12 +24,22 @@ function resourceFingerprint(w: World): string {
 /** managed reservations are anonymous bits (irq_matrix_remove_managed() gives back any free one): count them */
 const matrixResources = (w: World) => ({
   ...w.matrix,
-  maps: w.matrix.maps.map((cm) => ({ ...cm, managedMap: cm.managedMap.filter((b) => cm.allocMap.includes(b)), managedReserved: cm.managedMap.length })),
+  maps: w.matrix.maps.map((cm) => ({
+    ...cm,
+    managedMap: cm.managedMap.filter((b) => cm.allocMap.includes(b)),
+    managedReserved: cm.managedMap.length,
+  })),
 });
 
 /** a device's MSI resources; an empty msi data devres is not a resource */
 const deviceMsiState = (w: World) =>
-  Object.values(w.devices).map((d) => [d.msiList, d.msiData?.stores ?? [{}, {}], d.platformDevid, d.msiData?.platformDevid ?? null, d.msiEnabled]);
+  Object.values(w.devices).map((d) => [
+    d.msiList,
+    d.msiData?.stores ?? [{}, {}],
+    d.platformDevid,
+    d.msiData?.platformDevid ?? null,
+    d.msiEnabled,
+  ]);
 
 /** the resource that differs, for the message */
 function firstDifference(a: World, b: World): string {
@@ -51,7 +61,8 @@ export const failedOpAtomic: StepInvariant = {
   category: 'atomicity',
   spec: 'I8',
   scope: 'step',
-  statement: 'an operation that returns an error leaves every resource (virqs, vectors, IRTEs, descs, devids) as it found them',
+  statement:
+    'an operation that returns an error leaves every resource (virqs, vectors, IRTEs, descs, devids) as it found them',
   kernel: 'kernel/irq/irqdomain.c __irq_domain_alloc_irqs() unwinding; kernel/irq/msi.c msi_domain_alloc_locked()',
   check(before, op, o) {
     if (o.kind !== 'err') return null;

@@ -11,4 +11,6 @@ export const vectorChip = (d: IrqDesc): VectorChipData | null => {
 
 /** the interrupt-remapping levels of @d (at most one in the x86 stacks) with their chip data */
 export const irLevels = (d: IrqDesc): { programmed: boolean; domain: number; chip: IrChipData }[] =>
-  d.levels.flatMap((l) => (l.chip?.kind === 'ir' ? [{ programmed: l.programmed, domain: l.domain, chip: l.chip }] : []));
+  d.levels.flatMap((l) =>
+    l.chip?.kind === 'ir' ? [{ programmed: l.programmed, domain: l.domain, chip: l.chip }] : [],
+  );

@@ -16,23 +16,30 @@ export const domainOutlivesUsers: StateInvariant = {
   scope: 'state',
   reads: ['domains', 'devices', 'irqs', 'defaultPciMsiDomain', 'domainNames', 'designDomains'],
   statement: 'no live domain, device pointer or irq_data level refers to a removed domain',
-  kernel: 'kernel/irq/irqdomain.c irq_domain_remove(): "caller must ensure that all mappings ... have been disposed of"; no refcount',
+  kernel:
+    'kernel/irq/irqdomain.c irq_domain_remove(): "caller must ensure that all mappings ... have been disposed of"; no refcount',
   check(w) {
     for (const d of Object.values(w.domains)) {
-      if (d.parent !== null && !w.domains[d.parent]) return `${d.name}'s parent ${domainName(w, d.parent)} is gone: dangling parent pointer`;
+      if (d.parent !== null && !w.domains[d.parent])
+        return `${d.name}'s parent ${domainName(w, d.parent)} is gone: dangling parent pointer`;
     }
     for (const dev of Object.values(w.devices)) {
       if (dev.released) continue;
-      if (dev.msiDomain !== null && !w.domains[dev.msiDomain]) return `${dev.name}: dev->msi_domain points at removed domain ${domainName(w, dev.msiDomain)}`;
-      for (const id of dev.msiData?.domains ?? []) if (id !== null && !w.domains[id]) return `${dev.name}: msi.data->__domains points at removed domain ${domainName(w, id)}`;
+      if (dev.msiDomain !== null && !w.domains[dev.msiDomain])
+        return `${dev.name}: dev->msi_domain points at removed domain ${domainName(w, dev.msiDomain)}`;
+      for (const id of dev.msiData?.domains ?? [])
+        if (id !== null && !w.domains[id])
+          return `${dev.name}: msi.data->__domains points at removed domain ${domainName(w, id)}`;
     }
     for (const v of irqValues(w)) {
       const l = v.levels.find((x) => !w.domains[x.domain]);
       if (l) return `irq ${v.virq} still maps through removed domain ${domainName(w, l.domain)}`;
     }
-    if (w.defaultPciMsiDomain !== null && !w.domains[w.defaultPciMsiDomain]) return 'the default PCI-MSI domain was removed';
+    if (w.defaultPciMsiDomain !== null && !w.domains[w.defaultPciMsiDomain])
+      return 'the default PCI-MSI domain was removed';
     // static domain pointers of the code under test (a design's globals, like the one above)
-    for (const [name, id] of Object.entries(w.designDomains)) if (!w.domains[id]) return `${name} points at removed domain ${domainName(w, id)}`;
+    for (const [name, id] of Object.entries(w.designDomains))
+      if (!w.domains[id]) return `${name} points at removed domain ${domainName(w, id)}`;
     return null;
   },
 };
@@ -44,13 +51,17 @@ export const deviceOutlivesPointers: StateInvariant = {
   spec: 'I14',
   scope: 'state',
   reads: ['domains', 'descs', 'devices', 'irqs'],
-  statement: 'a device pointer held by a domain, an msi_desc or an installed handler refers to a device that has not been released',
+  statement:
+    'a device pointer held by a domain, an msi_desc or an installed handler refers to a device that has not been released',
   kernel: 'drivers/base/core.c device_release(); kernel/irq/msi.c msi_desc::dev, irq_domain::dev',
   check(w) {
     const dead = (id: number | null) => id !== null && (!w.devices[id] || w.devices[id]!.released);
     for (const d of Object.values(w.domains)) if (dead(d.dev)) return `${d.name} belongs to released device #${d.dev}`;
-    for (const desc of Object.values(w.descs)) if (dead(desc.dev)) return `msi_desc #${desc.id} points at released device #${desc.dev}`;
-    for (const v of irqValues(w)) if (v.action && dead(v.action.dev)) return `irq ${v.virq}'s handler has dev_id of released device #${v.action.dev}`;
+    for (const desc of Object.values(w.descs))
+      if (dead(desc.dev)) return `msi_desc #${desc.id} points at released device #${desc.dev}`;
+    for (const v of irqValues(w))
+      if (v.action && dead(v.action.dev))
+        return `irq ${v.virq}'s handler has dev_id of released device #${v.action.dev}`;
     return null;
   },
 };
@@ -69,7 +80,14 @@ function staleDevmIrq(w: World, dev: number): string | null {
   return null;
 }
 
-const freeingOps = new Set<Op['type']>(['irqDomainFreeIrqs', 'pciImsFreeIrq', 'pciMsixFreeIrq', 'freeIrq', 'deviceReleaseDriver', 'deviceUnregister']);
+const freeingOps = new Set<Op['type']>([
+  'irqDomainFreeIrqs',
+  'pciImsFreeIrq',
+  'pciMsixFreeIrq',
+  'freeIrq',
+  'deviceReleaseDriver',
+  'deviceUnregister',
+]);
 
 /** I15 */
 export const noDoubleFree: StepInvariant = {
@@ -77,14 +95,18 @@ export const noDoubleFree: StepInvariant = {
   category: 'lifetime',
   spec: 'I15',
   scope: 'step',
-  statement: 'a free names only interrupts its caller currently owns (no double free, no freeing another owner\'s interrupt)',
-  kernel: 'kernel/irq/irqdomain.c irq_domain_free_irqs() (WARN only), kernel/irq/manage.c __free_irq(); pci_ims_free_irq() frees by index',
+  statement:
+    "a free names only interrupts its caller currently owns (no double free, no freeing another owner's interrupt)",
+  kernel:
+    'kernel/irq/irqdomain.c irq_domain_free_irqs() (WARN only), kernel/irq/manage.c __free_irq(); pci_ims_free_irq() frees by index',
   check(before, op) {
     // most steps free nothing: leave before any pattern matching (this runs after every step)
     if (!freeingOps.has(op.type) && !(op.type === 'driverProbe' && op.fail)) return null;
     return match(op)
       .with({ type: 'irqDomainFreeIrqs' }, (o) => {
-        const mine = Object.values(before.coreAllocs).some((a) => a.client === o.client && a.base === o.virq && a.count === o.n);
+        const mine = Object.values(before.coreAllocs).some(
+          (a) => a.client === o.client && a.base === o.virq && a.count === o.n,
+        );
         if (mine) return null;
         const holder = before.irqs[o.virq];
         return holder
@@ -100,8 +122,12 @@ export const noDoubleFree: StepInvariant = {
           ? `stale msi_map {index ${o.index}, irq ${o.virq}}: index ${o.index} now belongs to irq ${desc.irq}, which gets freed`
           : `msi_map {index ${o.index}, irq ${o.virq}} freed twice`;
       })
-      .with({ type: 'freeIrq' }, (o) => (before.irqs[o.virq]?.action ? null : `free_irq(${o.virq}) with no handler installed: double free_irq`))
-      .with({ type: 'deviceReleaseDriver' }, { type: 'deviceUnregister' }, { type: 'driverProbe', fail: true }, (o) => staleDevmIrq(before, o.dev))
+      .with({ type: 'freeIrq' }, (o) =>
+        before.irqs[o.virq]?.action ? null : `free_irq(${o.virq}) with no handler installed: double free_irq`,
+      )
+      .with({ type: 'deviceReleaseDriver' }, { type: 'deviceUnregister' }, { type: 'driverProbe', fail: true }, (o) =>
+        staleDevmIrq(before, o.dev),
+      )
       .otherwise(() => null);
   },
 };
@@ -116,7 +142,9 @@ export const noFreeWithHandler: StateInvariant = {
   statement: 'free_irq() runs before an interrupt is freed: no irq_desc is freed with its handler installed',
   kernel: 'drivers/pci/msi.c free_msi_irqs() BUG_ON(irq_has_action()) (<=5.16); silently leaked irqaction after 5.17',
   check(w) {
-    return w.freedWithAction.length ? `irq ${w.freedWithAction.join(', ')} freed while a handler was still installed (the irqaction leaks)` : null;
+    return w.freedWithAction.length
+      ? `irq ${w.freedWithAction.join(', ')} freed while a handler was still installed (the irqaction leaks)`
+      : null;
   },
 };
 
@@ -134,8 +162,12 @@ export const dmarRemovalClean: StateInvariant = {
       if (u.present) continue;
       if (u.irteBitmap.length) return `${u.name} was removed with ${u.irteBitmap.length} IRTEs allocated`;
       const ir = [u.irDomain, u.irMsiDomain].filter((x): x is number => x !== null);
-      for (const d of Object.values(w.domains)) if (d.parent !== null && ir.includes(d.parent)) return `${d.name} still sits on the IR domain of removed ${u.name}`;
-      for (const dev of Object.values(w.devices)) if (!dev.released && dev.msiDomain !== null && ir.includes(dev.msiDomain)) return `${dev.name} still points at the IR domain of removed ${u.name}`;
+      for (const d of Object.values(w.domains))
+        if (d.parent !== null && ir.includes(d.parent))
+          return `${d.name} still sits on the IR domain of removed ${u.name}`;
+      for (const dev of Object.values(w.devices))
+        if (!dev.released && dev.msiDomain !== null && ir.includes(dev.msiDomain))
+          return `${dev.name} still points at the IR domain of removed ${u.name}`;
     }
     return null;
   },
@@ -170,27 +202,33 @@ export const mdevParentLifetime: StateInvariant = {
   spec: 'I14',
   scope: 'state',
   reads: ['mdevs', 'dsa', 'devices'],
-  statement: 'an mdev lives only while its PF is bound to idxd as a registered mdev parent, and the WQ it uses is enabled for mdevs and counts it',
-  kernel: 'drivers/vfio/mdev/mdev_core.c mdev_unregister_device() (before the PF tears down); RFC idxd_vdcm_create()/remove()',
+  statement:
+    'an mdev lives only while its PF is bound to idxd as a registered mdev parent, and the WQ it uses is enabled for mdevs and counts it',
+  kernel:
+    'drivers/vfio/mdev/mdev_core.c mdev_unregister_device() (before the PF tears down); RFC idxd_vdcm_create()/remove()',
   check(w) {
     const refs = new Map<string, number>();
     for (const m of Object.values(w.mdevs)) {
       const pf = w.dsa[m.pf];
       const pdev = w.devices[m.pf];
       const name = pdev?.name ?? `device #${m.pf}`;
-      if (!pf || !pdev || pdev.released || !pf.driver.probed || !pf.driver.mdevParent) return `mdev${m.id} outlives its parent ${name} (unbound or gone)`;
+      if (!pf || !pdev || pdev.released || !pf.driver.probed || !pf.driver.mdevParent)
+        return `mdev${m.id} outlives its parent ${name} (unbound or gone)`;
       const mine = w.devices[m.dev];
       if (!mine || mine.released) return `mdev${m.id}'s struct device was released while the mdev lives`;
       const q = pf.wqs[m.wq];
-      if (!q || !q.enabled || q.type !== 'mdev') return `mdev${m.id} runs on wq${m.wq} of ${name}, which is not an enabled mdev WQ`;
+      if (!q?.enabled || q.type !== 'mdev')
+        return `mdev${m.id} runs on wq${m.wq} of ${name}, which is not an enabled mdev WQ`;
       const key = `${m.pf}:${m.wq}`;
       refs.set(key, (refs.get(key) ?? 0) + 1);
     }
     for (const pf of Object.values(w.dsa)) {
       for (const q of pf.wqs) {
         const n = refs.get(`${pf.dev}:${q.id}`) ?? 0;
-        if (q.mdevRefs !== n) return `wq${q.id} of ${w.devices[pf.dev]?.name} counts ${q.mdevRefs} mdev users, ${n} mdevs use it`;
-        if (q.mode === 'dedicated' && n > 1) return `dedicated wq${q.id} of ${w.devices[pf.dev]?.name} backs ${n} mdevs`;
+        if (q.mdevRefs !== n)
+          return `wq${q.id} of ${w.devices[pf.dev]?.name} counts ${q.mdevRefs} mdev users, ${n} mdevs use it`;
+        if (q.mode === 'dedicated' && n > 1)
+          return `dedicated wq${q.id} of ${w.devices[pf.dev]?.name} backs ${n} mdevs`;
       }
     }
     return null;
@@ -204,14 +242,18 @@ export const irDomainUnit: StateInvariant = {
   spec: 'I17',
   scope: 'state',
   reads: ['units', 'domains'],
-  statement: 'a live interrupt-remapping domain belongs to a present DMAR unit that holds it as its IR domain (no IR domain outlives the setup or the removal of its unit)',
-  kernel: 'drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping() (error unwind), intel_teardown_irq_remapping(); dmar.c free_iommu()',
+  statement:
+    'a live interrupt-remapping domain belongs to a present DMAR unit that holds it as its IR domain (no IR domain outlives the setup or the removal of its unit)',
+  kernel:
+    'drivers/iommu/intel/irq_remapping.c intel_setup_irq_remapping() (error unwind), intel_teardown_irq_remapping(); dmar.c free_iommu()',
   check(w) {
     for (const d of Object.values(w.domains)) {
       if (d.kind !== 'ir' || d.unit === null) continue;
       const u = w.units[d.unit];
-      if (!u || !u.present) return `${d.name} is still registered, but its DMAR unit ${u?.name ?? `#${d.unit}`} is not present (its host_data is gone)`;
-      if (u.irDomain !== d.id) return `${d.name} is registered, but ${u.name}'s IR domain is ${domainName(w, u.irDomain)}: leaked`;
+      if (!u?.present)
+        return `${d.name} is still registered, but its DMAR unit ${u?.name ?? `#${d.unit}`} is not present (its host_data is gone)`;
+      if (u.irDomain !== d.id)
+        return `${d.name} is registered, but ${u.name}'s IR domain is ${domainName(w, u.irDomain)}: leaked`;
     }
     return null;
   },
@@ -228,8 +270,10 @@ export const msiParentDeviceState: StateInvariant = {
   spec: '§ITS',
   scope: 'state',
   reads: ['its', 'domains', 'devices'],
-  statement: "an ITS-like MSI parent holds per-device state for every device that has a live MSI domain on it, sized for that domain; state of a device with no such domain and no interrupt using it has leaked",
-  kernel: 'kernel/irq/msi.c msi_create_device_irq_domain() (msi_domain_prepare_irqs with hwsize), msi_remove_device_irq_domain() (.msi_teardown); drivers/base/platform-msi.c __platform_msi_create_device_domain(); drivers/irqchip/irq-gic-v3-its.c its_msi_prepare(), its_msi_teardown()',
+  statement:
+    'an ITS-like MSI parent holds per-device state for every device that has a live MSI domain on it, sized for that domain; state of a device with no such domain and no interrupt using it has leaked',
+  kernel:
+    'kernel/irq/msi.c msi_create_device_irq_domain() (msi_domain_prepare_irqs with hwsize), msi_remove_device_irq_domain() (.msi_teardown); drivers/base/platform-msi.c __platform_msi_create_device_domain(); drivers/irqchip/irq-gic-v3-its.c its_msi_prepare(), its_msi_teardown()',
   check(w) {
     if (!w.its) return null;
     const its = w.its;
@@ -244,9 +288,11 @@ export const msiParentDeviceState: StateInvariant = {
       if (!dev || dev.released) continue; // device-outlives-pointers reports it
       owners.add(d.dev);
       const state = its.devices[d.dev];
-      if (!state) return `${dev.name} has the MSI domain ${d.name} on ${w.domains[its.domain]!.name}, but the parent holds no its_device for it`;
+      if (!state)
+        return `${dev.name} has the MSI domain ${d.name} on ${w.domains[its.domain]!.name}, but the parent holds no its_device for it`;
       const size = d.msiInfo?.hwsize ?? 0;
-      if (state.nrEvents < size) return `the its_device of ${dev.name} has an ITT of ${state.nrEvents} events, but its domain ${d.name} has ${size} interrupts`;
+      if (state.nrEvents < size)
+        return `the its_device of ${dev.name} has an ITT of ${state.nrEvents} events, but its domain ${d.name} has ${size} interrupts`;
     }
     for (const s of Object.values(its.devices)) {
       if (owners.has(s.dev) || s.events.length > 0) continue;
@@ -270,8 +316,10 @@ export const itsEventTranslation: StateInvariant = {
   spec: '§ITS',
   scope: 'state',
   reads: ['its', 'irqs', 'devices'],
-  statement: 'an ITS-like MSI parent translates a (device, event) exactly while a live, activated interrupt is mapped through that event',
-  kernel: 'drivers/irqchip/irq-gic-v3-its.c its_irq_domain_activate() (MAPTI), its_irq_domain_deactivate() (DISCARD), its_irq_domain_free(); kernel/irq/msi.c msi_domain_free_irqs() (deactivate before free)',
+  statement:
+    'an ITS-like MSI parent translates a (device, event) exactly while a live, activated interrupt is mapped through that event',
+  kernel:
+    'drivers/irqchip/irq-gic-v3-its.c its_irq_domain_activate() (MAPTI), its_irq_domain_deactivate() (DISCARD), its_irq_domain_free(); kernel/irq/msi.c msi_domain_free_irqs() (deactivate before free)',
   check(w) {
     if (!w.its) return null;
     const name = (dev: number) => w.devices[dev]?.name ?? `device #${dev}`;
@@ -290,7 +338,8 @@ export const itsEventTranslation: StateInvariant = {
     }
     for (const s of Object.values(w.its.devices)) {
       for (const e of s.mapped ?? []) {
-        if (!active.has(`${s.dev}:${e}`)) return `the ITS still translates event ${e} of ${name(s.dev)} (LPI ${s.lpiBase + e}), but no activated interrupt is mapped through it: a stale translation`;
+        if (!active.has(`${s.dev}:${e}`))
+          return `the ITS still translates event ${e} of ${name(s.dev)} (LPI ${s.lpiBase + e}), but no activated interrupt is mapped through it: a stale translation`;
       }
     }
     return null;
@@ -311,10 +360,24 @@ export const itsCommandValid: StateInvariant = {
   scope: 'state',
   reads: ['its'],
   statement: 'no command sent to an ITS-like MSI parent names an event it does not translate (no ITS command error)',
-  kernel: 'drivers/irqchip/irq-gic-v3-its.c its_send_movi(), its_send_discard(); kernel/irq/manage.c irq_set_affinity_deactivated()',
+  kernel:
+    'drivers/irqchip/irq-gic-v3-its.c its_send_movi(), its_send_discard(); kernel/irq/manage.c irq_set_affinity_deactivated()',
   check(w) {
     return w.its?.cmdError ? `ITS command error: ${w.its.cmdError}` : null;
   },
 };
 
-export const lifetimeInvariants = [domainOutlivesUsers, deviceOutlivesPointers, mdevParentLifetime, noDoubleFree, noFreeWithHandler, dmarRemovalClean, irDomainUnit, noKernelBug, noUseAfterFree, msiParentDeviceState, itsEventTranslation, itsCommandValid];
+export const lifetimeInvariants = [
+  domainOutlivesUsers,
+  deviceOutlivesPointers,
+  mdevParentLifetime,
+  noDoubleFree,
+  noFreeWithHandler,
+  dmarRemovalClean,
+  irDomainUnit,
+  noKernelBug,
+  noUseAfterFree,
+  msiParentDeviceState,
+  itsEventTranslation,
+  itsCommandValid,
+];

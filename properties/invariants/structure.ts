@@ -12,8 +12,10 @@ export const parentChainInvariant: StateInvariant = {
   spec: 'I9',
   scope: 'state',
   reads: ['irqs', 'domains', 'domainNames', 'its', 'vectorDomain'],
-  statement: "every virq's irq_data chain is its top domain's current parent chain ending at a root that delivers it (VECTOR, or a demultiplexing domain such as VMD's), and each level's hwirq is unique in its domain",
-  kernel: 'kernel/irq/irqdomain.c irq_domain_alloc_irq_data(), irq_domain_insert_irq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST)',
+  statement:
+    "every virq's irq_data chain is its top domain's current parent chain ending at a root that delivers it (VECTOR, or a demultiplexing domain such as VMD's), and each level's hwirq is unique in its domain",
+  kernel:
+    'kernel/irq/irqdomain.c irq_domain_alloc_irq_data(), irq_domain_insert_irq(); kernel/irq/msi.c msi_domain_alloc() (-EEXIST)',
   check(w) {
     const seen = new Map<string, number>();
     const chains = new Map<number, ReturnType<typeof parentChain>>();
@@ -36,7 +38,8 @@ export const parentChainInvariant: StateInvariant = {
         if (!l.chip) return `irq ${d.virq}: level in ${w.domains[l.domain]!.name} was never allocated`;
         const key = `${l.domain}:${l.hwirq}`; // PCI/MSI hwirqs are wider than 32 bits
         const other = seen.get(key);
-        if (other !== undefined) return `hwirq ${l.hwirq} of ${w.domains[l.domain]!.name} maps both irq ${other} and irq ${d.virq}`;
+        if (other !== undefined)
+          return `hwirq ${l.hwirq} of ${w.domains[l.domain]!.name} maps both irq ${other} and irq ${d.virq}`;
         seen.set(key, d.virq);
       }
     }
@@ -52,7 +55,8 @@ export const activationOrder: StateInvariant = {
   scope: 'state',
   reads: ['irqs', 'domains', 'domainNames'],
   statement: 'a level is programmed only if all its parent levels are, and an ACTIVATED irq has every level programmed',
-  kernel: 'kernel/irq/irqdomain.c __irq_domain_activate_irq() (parent first, rollback), __irq_domain_deactivate_irq() (child first)',
+  kernel:
+    'kernel/irq/irqdomain.c __irq_domain_activate_irq() (parent first, rollback), __irq_domain_deactivate_irq() (child first)',
   check(w) {
     for (const d of irqValues(w)) {
       for (let i = 0; i < d.levels.length; i++) {
@@ -60,7 +64,8 @@ export const activationOrder: StateInvariant = {
         const name = domainName(w, l.domain);
         if (d.activated && !l.programmed) return `irq ${d.virq} is ACTIVATED but its ${name} level is not programmed`;
         const p = d.levels[i + 1];
-        if (l.programmed && p && !p.programmed) return `irq ${d.virq}: ${name} is programmed while its parent level ${domainName(w, p.domain)} is not`;
+        if (l.programmed && p && !p.programmed)
+          return `irq ${d.virq}: ${name} is programmed while its parent level ${domainName(w, p.domain)} is not`;
       }
     }
     return null;
@@ -87,7 +92,8 @@ export const domainWellFormed: StateInvariant = {
   spec: 'I11',
   scope: 'state',
   reads: ['devices', 'domains', 'irqs', 'descs', 'defaultPciMsiDomain', 'domainNames', 'its', 'profile'],
-  statement: "a device's MSI interrupts come from the domain its API and bus token call for; a 6.2 device domain belongs to its device and sits on the device's MSI parent",
+  statement:
+    "a device's MSI interrupts come from the domain its API and bus token call for; a 6.2 device domain belongs to its device and sits on the device's MSI parent",
   kernel: 'drivers/base/platform-msi.c platform_msi_alloc_priv_data(); kernel/irq/msi.c msi_create_device_irq_domain()',
   check(w) {
     for (const dev of Object.values(w.devices)) {
@@ -97,14 +103,18 @@ export const domainWellFormed: StateInvariant = {
         if (id === null) continue;
         const d = w.domains[id];
         if (!d) continue; // domain-outlives-users reports it
-        if (d.dev !== dev.id || !d.msiDevice) return `${dev.name}: __domains[${i}] is ${d.name}, which is not its device domain`;
-        if (d.parent !== dev.msiDomain) return `${dev.name}: device domain ${d.name} sits on ${w.domains[d.parent!]?.name ?? 'a freed domain'}, not on the device's MSI parent`;
-        if (i === 1 && d.busToken !== 'PCI_DEVICE_IMS') return `${dev.name}: secondary domain ${d.name} is not an IMS domain`;
+        if (d.dev !== dev.id || !d.msiDevice)
+          return `${dev.name}: __domains[${i}] is ${d.name}, which is not its device domain`;
+        if (d.parent !== dev.msiDomain)
+          return `${dev.name}: device domain ${d.name} sits on ${w.domains[d.parent!]?.name ?? 'a freed domain'}, not on the device's MSI parent`;
+        if (i === 1 && d.busToken !== 'PCI_DEVICE_IMS')
+          return `${dev.name}: secondary domain ${d.name} is not an IMS domain`;
       }
       const platform = dev.platformDevid !== null || (dev.msiData?.platformDevid ?? null) !== null;
       if (platform) {
         const d = dev.msiDomain === null ? undefined : w.domains[dev.msiDomain];
-        if (d && d.busToken !== 'PLATFORM_MSI') return `${dev.name} holds platform MSIs but its msi_domain ${d.name} has bus token ${d.busToken}`;
+        if (d && d.busToken !== 'PLATFORM_MSI')
+          return `${dev.name} holds platform MSIs but its msi_domain ${d.name} has bus token ${d.busToken}`;
       }
     }
     for (const v of irqValues(w)) {

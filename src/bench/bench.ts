@@ -80,7 +80,13 @@ function faultEngine(id: FaultId, engine: BenchEngine, seeds: number, budget: Bu
   const f = faultById(id);
   const perSeed: EngineRun[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    const w0 = worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: f.target.config, faults: [id] });
+    const w0 = worldFor({
+      design: f.target.design,
+      kernel: f.target.kernel,
+      quirks: false,
+      config: f.target.config,
+      faults: [id],
+    });
     perSeed.push(engine.run(w0, seed, budget));
   }
   const hits = perSeed.filter((r) => r.detected);
@@ -100,23 +106,41 @@ function faultEngine(id: FaultId, engine: BenchEngine, seeds: number, budget: Bu
   };
 }
 
-export function runBench(ids: readonly FaultId[], seeds: number, budget: Budget = defaultBudget, engines: readonly BenchEngine[] = benchEngines, onDone?: (id: FaultId, engine: string) => void): BenchResult {
+export function runBench(
+  ids: readonly FaultId[],
+  seeds: number,
+  budget: Budget = defaultBudget,
+  engines: readonly BenchEngine[] = benchEngines,
+  onDone?: (id: FaultId, engine: string) => void,
+): BenchResult {
   const faults: FaultResult[] = ids.map((id) => {
     const results = engines.map((e) => {
       const r = faultEngine(id, e, seeds, budget);
       onDone?.(id, e.name);
       return r;
     });
-    const lengths = results.flatMap((r) => r.perSeed.filter((s) => s.detected).map((s) => s.shortestLength ?? s.shrunkLength!));
+    const lengths = results.flatMap((r) =>
+      r.perSeed.filter((s) => s.detected).map((s) => s.shortestLength ?? s.shrunkLength!),
+    );
     const f = faultById(id);
     // a length certified by the exhaustive engine is every engine's reference
     const certified = results.find((r) => r.shortestLength !== null)?.shortestLength ?? null;
     const withShortest = certified === null ? results : results.map((r) => ({ ...r, shortestLength: certified }));
-    return { id, hash: f.hash, subject: f.subject, kernel: f.target.kernel, platform: f.target.config, bestFoundLength: lengths.length ? Math.min(...lengths) : null, results: withShortest };
+    return {
+      id,
+      hash: f.hash,
+      subject: f.subject,
+      kernel: f.target.kernel,
+      platform: f.target.config,
+      bestFoundLength: lengths.length ? Math.min(...lengths) : null,
+      results: withShortest,
+    };
   });
   const totals = engines.map((e): EngineTotals => {
     const mine = faults.map((f) => ({ f, r: f.results.find((r) => r.engine === e.name)! }));
-    const hits = mine.flatMap(({ f, r }) => r.perSeed.filter((s) => s.detected).map((s) => ({ s, ref: r.shortestLength ?? f.bestFoundLength })));
+    const hits = mine.flatMap(({ f, r }) =>
+      r.perSeed.filter((s) => s.detected).map((s) => ({ s, ref: r.shortestLength ?? f.bestFoundLength })),
+    );
     const attempts = mine.reduce((n, { r }) => n + r.seeds, 0);
     const certified = mine.every(({ r }) => r.shortestLength !== null);
     return {
@@ -125,7 +149,9 @@ export function runBench(ids: readonly FaultId[], seeds: number, budget: Budget 
       medianMsToDetect: median(hits.map(({ s }) => Math.round(s.cpuMsToDetect ?? 0))),
       medianStepsToDetect: median(hits.map(({ s }) => s.stepsToDetect!)),
       stepsUsed: mine.reduce((n, { r }) => n + r.perSeed.reduce((k, s) => k + s.stepsUsed, 0), 0),
-      shortestShare: hits.length ? hits.filter(({ s, ref }) => ref !== null && s.shrunkLength === ref).length / hits.length : null,
+      shortestShare: hits.length
+        ? hits.filter(({ s, ref }) => ref !== null && s.shrunkLength === ref).length / hits.length
+        : null,
       shortestBasis: certified ? 'certified' : 'best-found',
       detected: hits.length,
       attempts,

@@ -9,7 +9,6 @@
  * sequences one at a time, so no time goes into sequences never run.
  */
 import fc from 'fast-check';
-import type { World } from '../../models/world/types.ts';
 import { swarmTypes } from '../run/campaign.ts';
 import { sequenceArbitrary, type Choice } from '../run/sequences.ts';
 import { shrinkCounterexample, shrinkOps } from '../shrink/shrink.ts';
@@ -24,7 +23,7 @@ export type { EngineRun } from './measure.ts';
 
 // the engine interface is in ./engine-types.ts (the fast-check baseline implements it too)
 export type { BenchEngine, Budget } from './engine-types.ts';
-import type { BenchEngine, Budget } from './engine-types.ts';
+import type { BenchEngine } from './engine-types.ts';
 
 const STOP = Symbol('stop');
 
@@ -32,13 +31,20 @@ const STOP = Symbol('stop');
  * the sequences of a campaign (generateSequences(): the same ones, in the same order), drawn one
  * at a time until @visit returns true: fc.statistics walks fast-check's sample stream lazily
  */
-export function forEachSequence(opts: { seed: number; minSteps: number; maxSteps: number }, visit: (seq: Choice[], i: number) => boolean): void {
+export function forEachSequence(
+  opts: { seed: number; minSteps: number; maxSteps: number },
+  visit: (seq: Choice[], i: number) => boolean,
+): void {
   let i = 0;
   try {
-    fc.statistics(sequenceArbitrary(opts.minSteps, opts.maxSteps), (seq) => {
-      if (visit(seq as Choice[], i++)) throw STOP;
-      return '';
-    }, { seed: opts.seed, numRuns: 2 ** 31 - 1, logger: () => {} });
+    fc.statistics(
+      sequenceArbitrary(opts.minSteps, opts.maxSteps),
+      (seq) => {
+        if (visit(seq as Choice[], i++)) throw STOP;
+        return '';
+      },
+      { seed: opts.seed, numRuns: 2 ** 31 - 1, logger: () => {} },
+    );
   } catch (e) {
     if (e !== STOP) throw e;
   }
@@ -59,7 +65,13 @@ function campaignEngine(name: string, summary: string, swarm: boolean): BenchEng
       const cpu0 = process.cpuUsage();
       let steps = 0;
       // (cast: assigned in the callback, which narrowing does not see)
-      let hit = null as { run: number; seq: Choice[]; invariant: string; cpu: number; types: readonly (typeof opTypes)[number][] | undefined } | null;
+      let hit = null as {
+        run: number;
+        seq: Choice[];
+        invariant: string;
+        cpu: number;
+        types: readonly (typeof opTypes)[number][] | undefined;
+      } | null;
       forEachSequence({ seed, minSteps: budget.minSteps, maxSteps: budget.maxSteps }, (seq, i) => {
         const left = budget.modelSteps - steps;
         if (left <= 0) return true;
@@ -67,14 +79,35 @@ function campaignEngine(name: string, summary: string, swarm: boolean): BenchEng
         const r = runChoices(w0, seq.slice(0, left), { mode: 'legal', ...(types ? { types } : {}) });
         steps += r.trace.length;
         if (r.violations.length === 0) return false;
-        hit = { run: i, seq: seq.slice(0, r.trace.length), invariant: firstInvariant(r.violations.map((v) => v.invariant)), cpu: cpuMs(cpu0), types };
+        hit = {
+          run: i,
+          seq: seq.slice(0, r.trace.length),
+          invariant: firstInvariant(r.violations.map((v) => v.invariant)),
+          cpu: cpuMs(cpu0),
+          types,
+        };
         return true;
       });
       const h = hit;
       if (!h) return notDetected(steps);
       const s = shrinkCounterexample(w0, h.seq, h.invariant, { mode: 'legal', ...(h.types ? { types: h.types } : {}) });
-      const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), h.invariant, 1500, 'legal');
-      return { detected: true, runsToDetect: h.run + 1, stepsToDetect: steps, stepsUsed: steps, cpuMsToDetect: h.cpu, shrunkLength: concrete.trace.length, shortestLength: null, invariant: h.invariant };
+      const concrete = shrinkOps(
+        w0,
+        s.result.trace.map((t) => t.op),
+        h.invariant,
+        1500,
+        'legal',
+      );
+      return {
+        detected: true,
+        runsToDetect: h.run + 1,
+        stepsToDetect: steps,
+        stepsUsed: steps,
+        cpuMsToDetect: h.cpu,
+        shrunkLength: concrete.trace.length,
+        shortestLength: null,
+        invariant: h.invariant,
+      };
     },
   };
 }
@@ -98,7 +131,16 @@ const exhaustiveEngine: BenchEngine = {
     const r = explore(w0, { depth: EXHAUSTIVE_DEPTH, types: opTypes, stopAt: '*', maxTransitions: budget.modelSteps });
     const v = r.violations[0];
     const out: EngineRun = v
-      ? { detected: true, runsToDetect: 1, stepsToDetect: r.transitions, stepsUsed: r.transitions, cpuMsToDetect: cpuMs(cpu0), shrunkLength: v.ops.length, shortestLength: v.ops.length, invariant: v.invariant }
+      ? {
+          detected: true,
+          runsToDetect: 1,
+          stepsToDetect: r.transitions,
+          stepsUsed: r.transitions,
+          cpuMsToDetect: cpuMs(cpu0),
+          shrunkLength: v.ops.length,
+          shortestLength: v.ops.length,
+          invariant: v.invariant,
+        }
       : notDetected(r.transitions);
     exhaustiveRuns.set(key, out);
     return out;
@@ -117,12 +159,27 @@ const hybridEngine: BenchEngine = {
   summary: `random walks started from every state of the exhaustive frontier at depth ${HYBRID_DEPTH} (the frontier's transitions count against the budget)`,
   run(w0, seed, budget) {
     const cpu0 = process.cpuUsage();
-    const base = explore(w0, { depth: HYBRID_DEPTH, types: opTypes, keepFrontier: true, stopAt: '*', maxTransitions: budget.modelSteps });
+    const base = explore(w0, {
+      depth: HYBRID_DEPTH,
+      types: opTypes,
+      keepFrontier: true,
+      stopAt: '*',
+      maxTransitions: budget.modelSteps,
+    });
     let steps = base.transitions;
     const v = base.violations[0];
     if (v) {
       const r = shrinkOps(w0, v.ops, v.invariant, 0, 'legal');
-      return { detected: true, runsToDetect: 1, stepsToDetect: steps, stepsUsed: steps, cpuMsToDetect: cpuMs(cpu0), shrunkLength: r.trace.length, shortestLength: null, invariant: v.invariant };
+      return {
+        detected: true,
+        runsToDetect: 1,
+        stepsToDetect: steps,
+        stepsUsed: steps,
+        cpuMsToDetect: cpuMs(cpu0),
+        shrunkLength: r.trace.length,
+        shortestLength: null,
+        invariant: v.invariant,
+      };
     }
     const frontier = base.frontier ?? [];
     let out = null as EngineRun | null;
@@ -139,7 +196,16 @@ const hybridEngine: BenchEngine = {
         const s = shrinkOps(w0, [...start.ops, ...r.trace.map((t) => t.op)], invariant, 1500, 'legal');
         // a walk whose violation does not replay from the initial state is not a find
         if (!s.violations.some((x) => x.invariant === invariant)) return false;
-        out = { detected: true, runsToDetect: i + 1, stepsToDetect: steps, stepsUsed: steps, cpuMsToDetect: cpu, shrunkLength: s.trace.length, shortestLength: null, invariant };
+        out = {
+          detected: true,
+          runsToDetect: i + 1,
+          stepsToDetect: steps,
+          stepsUsed: steps,
+          cpuMsToDetect: cpu,
+          shrunkLength: s.trace.length,
+          shortestLength: null,
+          invariant,
+        };
         return true;
       });
     return out ?? notDetected(steps);
@@ -149,7 +215,11 @@ const hybridEngine: BenchEngine = {
 export const benchEngines: readonly BenchEngine[] = [
   fastCheckDefault,
   fastCheckTuned,
-  campaignEngine('irqcheck', 'state-aware random generation (src/run/campaign.ts), steps deleted then choices lowered', false),
+  campaignEngine(
+    'irqcheck',
+    'state-aware random generation (src/run/campaign.ts), steps deleted then choices lowered',
+    false,
+  ),
   campaignEngine('swarm', 'as irqcheck, every other run drawing from a random half of the operation types', true),
   hybridEngine,
   exhaustiveEngine,

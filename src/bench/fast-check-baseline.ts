@@ -37,7 +37,10 @@ interface Model {
 }
 
 class Violated extends Error {
-  constructor(readonly invariant: string, message: string) {
+  constructor(
+    readonly invariant: string,
+    message: string,
+  ) {
     super(`${invariant}: ${message}`);
   }
 }
@@ -46,7 +49,10 @@ class Violated extends Error {
 class BudgetSpent extends Error {}
 
 class OpCommand implements fc.Command<Model, object> {
-  constructor(readonly type: OpType, readonly xs: readonly number[]) {}
+  constructor(
+    readonly type: OpType,
+    readonly xs: readonly number[],
+  ) {}
   check(m: Readonly<Model>): boolean {
     // a spent budget disables every command, so the last run cannot overrun it
     return !m.dead && m.meter.steps < m.meter.limit && opDef(this.type).candidates(m.world, 'legal').length > 0;
@@ -68,7 +74,11 @@ class OpCommand implements fc.Command<Model, object> {
   }
 }
 
-const commandArbs = opTypes.map((type) => fc.array(fc.nat({ max: 0xffff }), { minLength: CHOICES_PER_STEP, maxLength: CHOICES_PER_STEP }).map((xs) => new OpCommand(type, xs)));
+const commandArbs = opTypes.map((type) =>
+  fc
+    .array(fc.nat({ max: 0xffff }), { minLength: CHOICES_PER_STEP, maxLength: CHOICES_PER_STEP })
+    .map((xs) => new OpCommand(type, xs)),
+);
 
 function fastCheckEngine(name: string, summary: string, tuned: boolean): BenchEngine {
   return {
@@ -79,7 +89,10 @@ function fastCheckEngine(name: string, summary: string, tuned: boolean): BenchEn
       const meter: Meter = { steps: 0, limit: tuned ? budget.modelSteps : Infinity };
       let at: { steps: number; cpu: number } | null = null;
       const setup = (m: Meter) => () => ({ model: { world: w0, dead: false, ran: 0, meter: m } as Model, real: {} });
-      const commands = fc.commands(commandArbs, tuned ? { maxCommands: budget.maxSteps, size: 'max' } : { maxCommands: budget.maxSteps });
+      const commands = fc.commands(
+        commandArbs,
+        tuned ? { maxCommands: budget.maxSteps, size: 'max' } : { maxCommands: budget.maxSteps },
+      );
       const prop = (m: Meter, gate: boolean) =>
         fc.property(commands, (cmds) => {
           if (gate && m.steps >= m.limit) throw new BudgetSpent();
@@ -91,11 +104,19 @@ function fastCheckEngine(name: string, summary: string, tuned: boolean): BenchEn
           }
         });
       // the tuned engine runs until its steps are spent (endOnFailure: a spent budget is not shrunk)
-      const r = tuned ? fc.check(prop(meter, true), { seed, numRuns: 2 ** 31 - 1, endOnFailure: true }) : fc.check(prop(meter, true), { seed, numRuns: budget.runs });
+      const r = tuned
+        ? fc.check(prop(meter, true), { seed, numRuns: 2 ** 31 - 1, endOnFailure: true })
+        : fc.check(prop(meter, true), { seed, numRuns: budget.runs });
       if (!r.failed || !(r.errorInstance instanceof Violated)) return notDetected(meter.steps);
       const found = at as { steps: number; cpu: number } | null;
       // shrink the failing run as fast-check does (replayed from its seed and path, off the budget)
-      const shrunk = tuned ? fc.check(prop({ steps: 0, limit: Infinity }, false), { seed, ...(r.counterexamplePath ? { path: r.counterexamplePath } : {}), numRuns: 1 }) : r;
+      const shrunk = tuned
+        ? fc.check(prop({ steps: 0, limit: Infinity }, false), {
+            seed,
+            ...(r.counterexamplePath ? { path: r.counterexamplePath } : {}),
+            numRuns: 1,
+          })
+        : r;
       const cex = shrunk.counterexample ?? r.counterexample!;
       // replay the shrunk command list to count the commands that ran and name the invariant
       const m = setup({ steps: 0, limit: Infinity })().model;
@@ -105,14 +126,23 @@ function fastCheckEngine(name: string, summary: string, tuned: boolean): BenchEn
       } catch (e) {
         invariant = e instanceof Violated ? e.invariant : null;
       }
-      return { detected: true, runsToDetect: r.numRuns, stepsToDetect: found?.steps ?? meter.steps, stepsUsed: found?.steps ?? meter.steps, cpuMsToDetect: found?.cpu ?? null, shrunkLength: m.ran, shortestLength: null, invariant };
+      return {
+        detected: true,
+        runsToDetect: r.numRuns,
+        stepsToDetect: found?.steps ?? meter.steps,
+        stepsUsed: found?.steps ?? meter.steps,
+        cpuMsToDetect: found?.cpu ?? null,
+        shrunkLength: m.ran,
+        shortestLength: null,
+        invariant,
+      };
     },
   };
 }
 
 export const fastCheckDefault = fastCheckEngine(
   'fast-check-default',
-  "fast-check as first written: fc.commands (default size) + fc.modelRun, uniform over operation types, check() = legal guard, fast-check shrinking; 400 runs, NOT step-equal (it runs far fewer model steps, see the steps column)",
+  'fast-check as first written: fc.commands (default size) + fc.modelRun, uniform over operation types, check() = legal guard, fast-check shrinking; 400 runs, NOT step-equal (it runs far fewer model steps, see the steps column)',
   false,
 );
 

@@ -28,4 +28,13 @@ export const cpuMs = (since: NodeJS.CpuUsage): number => {
   return (d.user + d.system) / 1000;
 };
 
-export const notDetected = (stepsUsed: number): EngineRun => ({ detected: false, runsToDetect: null, stepsToDetect: null, stepsUsed, cpuMsToDetect: null, shrunkLength: null, shortestLength: null, invariant: null });
+export const notDetected = (stepsUsed: number): EngineRun => ({
+  detected: false,
+  runsToDetect: null,
+  stepsToDetect: null,
+  stepsUsed,
+  cpuMsToDetect: null,
+  shrunkLength: null,
+  shortestLength: null,
+  invariant: null,
+});

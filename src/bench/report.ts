@@ -20,11 +20,20 @@ export function toBenchJson(r: BenchResult) {
       kernel: f.kernel,
       platform: f.platform,
       bestFoundLength: f.bestFoundLength,
-      results: f.results.map(({ perSeed, ...rest }) => ({ ...rest, perSeed: perSeed.map(({ cpuMsToDetect: _ms, ...s }) => s) })),
+      results: f.results.map(({ perSeed, ...rest }) => ({
+        ...rest,
+        perSeed: perSeed.map(({ cpuMsToDetect: _ms, ...s }) => s),
+      })),
     })),
     timing: {
       note: TIMING_NOTE,
-      faults: r.faults.flatMap((f) => f.results.map((x) => ({ id: f.id, engine: x.engine, medianMsToDetect: median(x.perSeed.filter((s) => s.detected).map((s) => Math.round(s.cpuMsToDetect ?? 0))) }))),
+      faults: r.faults.flatMap((f) =>
+        f.results.map((x) => ({
+          id: f.id,
+          engine: x.engine,
+          medianMsToDetect: median(x.perSeed.filter((s) => s.detected).map((s) => Math.round(s.cpuMsToDetect ?? 0))),
+        })),
+      ),
     },
   };
 }
@@ -57,28 +66,49 @@ export function renderBenchMarkdown(r: BenchResult, command: string): string {
   out.push(`| fault | kernel, platform | ${names.join(' | ')} | best length | caught by |`);
   out.push(`|---|---|${names.map(() => '---').join('|')}|---|---|`);
   for (const f of r.faults) {
-    const cells = f.results.map((x) => (x.detected === 0 ? `0/${x.seeds}` : `${x.detected}/${x.seeds}  r${x.medianRunsToDetect}  len ${x.shrunkLength}`));
-    const caught = [...new Set(f.results.flatMap((x) => x.caughtBy.map((c) => `${c.invariant} (${c.category})`)))].sort().join(', ');
-    out.push(`| ${f.id} ${f.hash.slice(0, 12)} | ${f.kernel} ${f.platform} | ${cells.join(' | ')} | ${f.bestFoundLength ?? '-'} | ${caught || '-'} |`);
+    const cells = f.results.map((x) =>
+      x.detected === 0 ? `0/${x.seeds}` : `${x.detected}/${x.seeds}  r${x.medianRunsToDetect}  len ${x.shrunkLength}`,
+    );
+    const caught = [...new Set(f.results.flatMap((x) => x.caughtBy.map((c) => `${c.invariant} (${c.category})`)))]
+      .sort()
+      .join(', ');
+    out.push(
+      `| ${f.id} ${f.hash.slice(0, 12)} | ${f.kernel} ${f.platform} | ${cells.join(' | ')} | ${f.bestFoundLength ?? '-'} | ${caught || '-'} |`,
+    );
   }
   out.push('');
   out.push('## Totals', '');
-  out.push('| engine | detection rate | detected | shortest share | median model steps to detect | model steps used (all searches) |');
+  out.push(
+    '| engine | detection rate | detected | shortest share | median model steps to detect | model steps used (all searches) |',
+  );
   out.push('|---|---|---|---|---|---|');
-  for (const e of r.engines) out.push(`| ${e.engine} | ${pct(e.detectionRate)} | ${e.detected}/${e.attempts} | ${pct(e.shortestShare)} | ${e.medianStepsToDetect ?? '-'} | ${e.stepsUsed} |`);
+  for (const e of r.engines)
+    out.push(
+      `| ${e.engine} | ${pct(e.detectionRate)} | ${e.detected}/${e.attempts} | ${pct(e.shortestShare)} | ${e.medianStepsToDetect ?? '-'} | ${e.stepsUsed} |`,
+    );
   out.push('');
   out.push(
-    'Shortest share: the share of an engine\'s detections whose shrunk trace is as short as ' +
-      (r.engines.every((e) => e.shortestBasis === 'certified') ? 'the certified shortest trace.' : 'the shortest trace any engine found for that fault (no exhaustive engine has certified a shortest length yet).'),
+    "Shortest share: the share of an engine's detections whose shrunk trace is as short as " +
+      (r.engines.every((e) => e.shortestBasis === 'certified')
+        ? 'the certified shortest trace.'
+        : 'the shortest trace any engine found for that fault (no exhaustive engine has certified a shortest length yet).'),
     '',
   );
   out.push('## Where the engines differ', '');
   const differ = r.faults.filter((f) => new Set(f.results.map((x) => x.detected)).size > 1);
-  for (const f of differ) out.push(`- ${f.id}: ${f.results.map((x) => `${x.engine} ${x.detected}/${x.seeds}`).join(', ')}`);
+  for (const f of differ)
+    out.push(`- ${f.id}: ${f.results.map((x) => `${x.engine} ${x.detected}/${x.seeds}`).join(', ')}`);
   if (differ.length === 0) out.push('- every engine detected every fault on the same number of seeds');
   const best = Math.max(...r.engines.map((e) => e.detectionRate));
-  out.push('', `Totals: ${r.engines.map((e) => `${e.engine} ${pct(e.detectionRate)} detected, ${pct(e.shortestShare)} shortest`).join('; ')}. ` +
-    `Highest detection rate: ${r.engines.filter((e) => e.detectionRate === best).map((e) => e.engine).join(', ')}.`, '');
+  out.push(
+    '',
+    `Totals: ${r.engines.map((e) => `${e.engine} ${pct(e.detectionRate)} detected, ${pct(e.shortestShare)} shortest`).join('; ')}. ` +
+      `Highest detection rate: ${r.engines
+        .filter((e) => e.detectionRate === best)
+        .map((e) => e.engine)
+        .join(', ')}.`,
+    '',
+  );
   out.push('## Timing (varies from run to run; everything above is deterministic)', '');
   out.push(`${TIMING_NOTE}.`, '');
   out.push(`| engine | median CPU ms to detect |`);

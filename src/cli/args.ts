@@ -56,7 +56,9 @@ export function writableDir(name: string, dir: string, fail: Fail): void {
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(dir, constants.W_OK);
   } catch (e) {
-    throw fail(`${name} ${dir}: not a writable directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw fail(
+      `${name} ${dir}: not a writable directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 

@@ -6,7 +6,10 @@ import { faultIds, isFaultId, type FaultId } from '../../models/faults/catalog.t
 /** comma-separated fault ids, accumulated over repeated options; 'all' is every fault */
 export function parseFaultIds(v: string, prev: readonly FaultId[] = [], fail: (m: string) => Error): FaultId[] {
   const out = [...prev];
-  const words = v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const words = v
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   if (!words.length) throw fail(`no fault id in '${v}' (see 'irqcheck faults')`);
   for (const word of words) {
     if (word === 'ALL') out.push(...faultIds);

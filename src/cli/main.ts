@@ -51,7 +51,8 @@ Ceilings: --runs ${ceilings.runs}, --steps ${ceilings.steps}, --seed ${ceilings.
 /** the version in package.json (the launcher runs from the repository, no build step) */
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -83,11 +84,13 @@ async function withModelCoverage(o: Record<string, unknown>, html: boolean): Pro
     const cov = await readModelCoverage(tmp);
     const out = o.out as string;
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'model-coverage.json'), JSON.stringify(cov, null, 2) + '\n');
+    writeFileSync(join(out, 'model-coverage.json'), `${JSON.stringify(cov, null, 2)}\n`);
     const index = join(out, 'index.html');
-    if (html && existsSync(index)) writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${modelCoverageSection(cov)}\n</body>`));
-    if (o.json) process.stdout.write(JSON.stringify({ ...JSON.parse(child.stdout), modelCoverage: cov }, null, 2) + '\n');
-    else process.stdout.write(renderModelCoverage(cov) + '\n');
+    if (html && existsSync(index))
+      writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${modelCoverageSection(cov)}\n</body>`));
+    if (o.json)
+      process.stdout.write(`${JSON.stringify({ ...JSON.parse(child.stdout), modelCoverage: cov }, null, 2)}\n`);
+    else process.stdout.write(`${renderModelCoverage(cov)}\n`);
     process.exitCode = child.status;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -104,7 +107,11 @@ function checkOutputs(o: Record<string, unknown>): void {
 }
 
 /** --junit FILE: the results as JUnit XML */
-function writeJunit(file: string, results: Parameters<typeof toJunitXml>[0], only: readonly string[] | undefined): void {
+function writeJunit(
+  file: string,
+  results: Parameters<typeof toJunitXml>[0],
+  only: readonly string[] | undefined,
+): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, toJunitXml(results, only));
@@ -124,7 +131,8 @@ function parseOnly(v: string, prev: string[] = []): string[] {
     const inCategory = invariants.filter((i) => i.category === word).map((i) => i.id);
     if (inCategory.length) ids.push(...inCategory);
     else if (invariants.some((i) => i.id === word)) ids.push(word);
-    else throw new InputError(`--only: '${word}' is neither an invariant id nor a category (see 'irqcheck invariants')`);
+    else
+      throw new InputError(`--only: '${word}' is neither an invariant id nor a category (see 'irqcheck invariants')`);
   }
   return ids;
 }
@@ -149,14 +157,22 @@ async function designsFrom(args: readonly string[]): Promise<{ design: Design; f
 
 /** a design under the driver-level workload (its own kernel profile) */
 function designSpec(o: Record<string, unknown>, d: { design: Design; file: string | null }): CheckSpec {
-  if (platformConfigs[o.config as string]?.gicIts) throw new InputError(`--config ${o.config as string}: the designs run on x86 platforms only`);
-  return { ...specFrom(o, d.design.kernel, 'legal'), design: d.design.name, designFile: d.file, mode: 'workload', ...(o.engine === 'hybrid' ? { engine: 'hybrid' as const } : {}) };
+  if (platformConfigs[o.config as string]?.gicIts)
+    throw new InputError(`--config ${o.config as string}: the designs run on x86 platforms only`);
+  return {
+    ...specFrom(o, d.design.kernel, 'legal'),
+    design: d.design.name,
+    designFile: d.file,
+    mode: 'workload',
+    ...(o.engine === 'hybrid' ? { engine: 'hybrid' as const } : {}),
+  };
 }
 
 function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'legal' | 'any'): CheckSpec {
   const steps = o.steps as number;
   // a GIC-ITS platform exists only in the per-device MSI domain era of the model
-  if (platformConfigs[o.config as string]?.gicIts && kernel !== '6.2') throw new InputError(`--config ${o.config as string} is modelled on kernel 6.2 only`);
+  if (platformConfigs[o.config as string]?.gicIts && kernel !== '6.2')
+    throw new InputError(`--config ${o.config as string} is modelled on kernel 6.2 only`);
   return {
     ...(o.only ? { only: o.only as string[] } : {}),
     ...(o.fault ? { faults: o.fault as FaultId[] } : {}),
@@ -173,7 +189,11 @@ function specFrom(o: Record<string, unknown>, kernel: KernelVersion, mode: 'lega
   };
 }
 
-function writeReports(runs: readonly CheckRun[], out: string, corpus: string | null): Map<CheckRun, Map<string, string>> {
+function writeReports(
+  runs: readonly CheckRun[],
+  out: string,
+  corpus: string | null,
+): Map<CheckRun, Map<string, string>> {
   const files = new Map<CheckRun, Map<string, string>>();
   for (const r of runs) files.set(r, saveCounterexamples(r, join(out, 'counterexamples'), corpus));
   return files;
@@ -188,27 +208,61 @@ const corpusDir = (o: Record<string, unknown>): string | null =>
 
 const campaignOptions = (c: Command) =>
   c
-    .addOption(new Option('--runs <n>', 'generated sequences per campaign').argParser(int('--runs', 1, ceilings.runs)).default(300))
+    .addOption(
+      new Option('--runs <n>', 'generated sequences per campaign')
+        .argParser(int('--runs', 1, ceilings.runs))
+        .default(300),
+    )
     .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0, ceilings.seed)).default(1))
-    .addOption(new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1, ceilings.steps)).default(50))
-    .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
-    .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
-    .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
-    .addOption(new Option('--certify <max-states>', 'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)').argParser(int('--certify', 0, ceilings.states)).default(1500))
-    .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
+    .addOption(
+      new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1, ceilings.steps)).default(50),
+    )
+    .addOption(
+      new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'),
+    )
+    .addOption(
+      new Option('--quirks <on|off>', "reproduce the real kernel's known deviations")
+        .choices(['on', 'off'])
+        .default('on'),
+    )
+    .addOption(
+      new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly),
+    )
+    .addOption(
+      new Option(
+        '--certify <max-states>',
+        'designs: certify each counterexample shortest by exhaustive search within this many states (0: off)',
+      )
+        .argParser(int('--certify', 0, ceilings.states))
+        .default(1500),
+    )
+    .addOption(
+      new Option(
+        '--fault <ids>',
+        'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)',
+      ).argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))),
+    )
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write the results as JUnit XML (a test case per campaign and invariant)')
-    .option('--coverage', "measure which model code the campaign reached (V8 coverage read with c8): printed, in <out>/model-coverage.json and the HTML report")
+    .option(
+      '--coverage',
+      'measure which model code the campaign reached (V8 coverage read with c8): printed, in <out>/model-coverage.json and the HTML report',
+    )
     .option('--out <dir>', 'where reports and counterexample files go', 'reports')
-    .option('--corpus <dir|none>', `also keep every counterexample in this regression corpus (the repository's: ${DEFAULT_CORPUS}); none by default`);
+    .option(
+      '--corpus <dir|none>',
+      `also keep every counterexample in this regression corpus (the repository's: ${DEFAULT_CORPUS}); none by default`,
+    );
 
 export function buildCli(): Command {
   const program = new Command('irqcheck')
     .version(packageVersion(), '-V, --version')
-    .description('Property-based verification of the Linux IRQ-domain stack: generated alloc/free/assign/teardown sequences checked against kernel invariants')
+    .description(
+      'Property-based verification of the Linux IRQ-domain stack: generated alloc/free/assign/teardown sequences checked against kernel invariants',
+    )
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n')[0] + '\n') })
+    .configureOutput({ writeErr: (s) => process.stderr.write(`${s.split('\n')[0]}\n`) })
     .addHelpText('after', EXIT_CODES);
 
   program
@@ -216,13 +270,23 @@ export function buildCli(): Command {
     .description('list the invariants (id, category, statement, kernel rule)')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
-      const list = invariants.map(({ id, category, spec, statement, kernel, scope }) => ({ id, category, spec, scope, statement, kernel }));
-      if (o.json) return void process.stdout.write(JSON.stringify({ invariants: list }, null, 2) + '\n');
+      const list = invariants.map(({ id, category, spec, statement, kernel, scope }) => ({
+        id,
+        category,
+        spec,
+        scope,
+        statement,
+        kernel,
+      }));
+      if (o.json) return void process.stdout.write(`${JSON.stringify({ invariants: list }, null, 2)}\n`);
       for (const cat of categories) {
         const mine = list.filter((i) => i.category === cat);
         if (!mine.length) continue;
         process.stdout.write(`\n${cat}\n`);
-        for (const i of mine) process.stdout.write(`  ${i.id.padEnd(26)} ${i.spec.padEnd(4)} ${i.statement}\n${' '.repeat(34)}kernel: ${i.kernel}\n`);
+        for (const i of mine)
+          process.stdout.write(
+            `  ${i.id.padEnd(26)} ${i.spec.padEnd(4)} ${i.statement}\n${' '.repeat(34)}kernel: ${i.kernel}\n`,
+          );
       }
     });
 
@@ -231,10 +295,19 @@ export function buildCli(): Command {
     .description('list the built-in API designs (name, kernel, summary, description, assumptions)')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
-      const list = builtinDesigns().map((d) => ({ name: d.name, kernel: d.kernel, features: d.features ?? [], summary: d.summary, description: d.description, assumptions: d.assumptions }));
-      if (o.json) return void process.stdout.write(JSON.stringify({ designs: list }, null, 2) + '\n');
+      const list = builtinDesigns().map((d) => ({
+        name: d.name,
+        kernel: d.kernel,
+        features: d.features ?? [],
+        summary: d.summary,
+        description: d.description,
+        assumptions: d.assumptions,
+      }));
+      if (o.json) return void process.stdout.write(`${JSON.stringify({ designs: list }, null, 2)}\n`);
       for (const d of list) {
-        process.stdout.write(`\n${d.name}  (kernel ${d.kernel}${d.features.length ? `, + ${d.features.join(', ')}` : ''})\n  ${d.summary}\n`);
+        process.stdout.write(
+          `\n${d.name}  (kernel ${d.kernel}${d.features.length ? `, + ${d.features.join(', ')}` : ''})\n  ${d.summary}\n`,
+        );
         for (const a of d.assumptions) process.stdout.write(`  assumes: ${a}\n`);
       }
     });
@@ -242,29 +315,71 @@ export function buildCli(): Command {
   campaignOptions(
     program
       .command('check')
-      .description('run designs under the driver-level workload (--design), or the kernel model under a generic caller; exit 1 if an invariant is violated')
-      .addOption(new Option('--design <name|path>', 'a built-in design or a design file (comma-separated or repeated)').argParser(collect))
-      .addOption(new Option('--engine <engine>', 'designs: random generation, or hybrid (random walks from the exhaustive frontier at depth 3)').choices(['random', 'hybrid']).default('random'))
-      .addOption(new Option('--kernel <version>', 'kernel profile (without --design)').choices(kernelVersions as string[]).default('6.2'))
-      .addOption(new Option('--mode <mode>', 'without --design: legal (documented-legal calls) or any (misuse allowed)').choices(['legal', 'any']).default('any')),
+      .description(
+        'run designs under the driver-level workload (--design), or the kernel model under a generic caller; exit 1 if an invariant is violated',
+      )
+      .addOption(
+        new Option(
+          '--design <name|path>',
+          'a built-in design or a design file (comma-separated or repeated)',
+        ).argParser(collect),
+      )
+      .addOption(
+        new Option(
+          '--engine <engine>',
+          'designs: random generation, or hybrid (random walks from the exhaustive frontier at depth 3)',
+        )
+          .choices(['random', 'hybrid'])
+          .default('random'),
+      )
+      .addOption(
+        new Option('--kernel <version>', 'kernel profile (without --design)')
+          .choices(kernelVersions as string[])
+          .default('6.2'),
+      )
+      .addOption(
+        new Option('--mode <mode>', 'without --design: legal (documented-legal calls) or any (misuse allowed)')
+          .choices(['legal', 'any'])
+          .default('any'),
+      ),
   ).action(async (o: Record<string, unknown>) => {
     checkOutputs(o);
     if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, false);
     const designs = o.design ? await designsFrom(o.design as string[]) : [];
-    const specs = designs.length ? designs.map((d) => designSpec(o, d)) : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
-    const runs = specs.length === 1 || process.env[UNDER_COVERAGE] ? specs.map((x) => runCheck(x)) : await runChecksParallel(specs, availableParallelism());
+    const specs = designs.length
+      ? designs.map((d) => designSpec(o, d))
+      : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
+    const runs =
+      specs.length === 1 || process.env[UNDER_COVERAGE]
+        ? specs.map((x) => runCheck(x))
+        : await runChecksParallel(specs, availableParallelism());
     const files = writeReports(runs, o.out as string, corpusDir(o));
-    if (o.junit) writeJunit(o.junit as string, runs.map((r) => toResultJson(r, files.get(r)!)), o.only as string[] | undefined);
-    if (o.json) process.stdout.write(JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2) + '\n');
-    else process.stdout.write(runs.map(renderRunText).join('\n\n') + '\n');
+    if (o.junit)
+      writeJunit(
+        o.junit as string,
+        runs.map((r) => toResultJson(r, files.get(r)!)),
+        o.only as string[] | undefined,
+      );
+    if (o.json)
+      process.stdout.write(
+        `${JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2)}\n`,
+      );
+    else process.stdout.write(`${runs.map(renderRunText).join('\n\n')}\n`);
     process.exitCode = runs.some((r) => r.counterexamples.length > 0) ? 1 : 0;
   });
 
   campaignOptions(
     program
       .command('compare')
-      .description('every built-in design (and any --design file) x every invariant on the same workloads and seeds; writes reports/ (npm start)')
-      .addOption(new Option('--design <name|path>', 'designs to add to the built-in ones (comma-separated or repeated)').argParser(collect))
+      .description(
+        'every built-in design (and any --design file) x every invariant on the same workloads and seeds; writes reports/ (npm start)',
+      )
+      .addOption(
+        new Option(
+          '--design <name|path>',
+          'designs to add to the built-in ones (comma-separated or repeated)',
+        ).argParser(collect),
+      )
       .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)')
       .option('--fail-on-violation', 'exit 1 when any design breaks an invariant (for CI)'),
   ).action(async (o: Record<string, unknown>) => {
@@ -272,12 +387,16 @@ export function buildCli(): Command {
     if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, true);
     const tty = process.stderr.isTTY && !o.json;
     const extra = o.design ? await designsFrom(o.design as string[]) : [];
-    const all = [...builtinDesigns().map((design) => ({ design, file: null })), ...extra.filter((x) => !builtinDesigns().includes(x.design))];
+    const all = [
+      ...builtinDesigns().map((design) => ({ design, file: null })),
+      ...extra.filter((x) => !builtinDesigns().includes(x.design)),
+    ];
     const specs = o.kernelModel
       ? kernelVersions.flatMap((kernel) => (['legal', 'any'] as const).map((mode) => specFrom(o, kernel, mode)))
       : all.map((d) => designSpec(o, d));
     let done = 0;
-    const progress = () => tty && process.stderr.write(`\rirqcheck compare: ${done}/${specs.length} campaigns, ${o.runs} runs each  `);
+    const progress = () =>
+      tty && process.stderr.write(`\rirqcheck compare: ${done}/${specs.length} campaigns, ${o.runs} runs each  `);
     progress();
     const finished = () => {
       done++;
@@ -292,18 +411,28 @@ export function buildCli(): Command {
           return r;
         })
       : await runChecksParallel(specs, availableParallelism(), finished);
-    if (tty) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+    if (tty) process.stderr.write(`\r${' '.repeat(70)}\r`);
     const out = o.out as string;
     const files = writeReports(runs, out, corpusDir(o));
     const results = runs.map((r) => toResultJson(r, files.get(r)!));
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'summary.json'), JSON.stringify({ results }, null, 2) + '\n');
-    const meta = { seed: o.seed as number, runs: o.runs as number, steps: o.steps as number, config: o.config as string };
-    writeFileSync(join(out, 'summary.md'), o.kernelModel ? renderKernelModelMarkdown(runs, meta) : renderCompareMarkdown(runs, meta, files, join(out, 'summary.md')));
+    writeFileSync(join(out, 'summary.json'), `${JSON.stringify({ results }, null, 2)}\n`);
+    const meta = {
+      seed: o.seed as number,
+      runs: o.runs as number,
+      steps: o.steps as number,
+      config: o.config as string,
+    };
+    writeFileSync(
+      join(out, 'summary.md'),
+      o.kernelModel
+        ? renderKernelModelMarkdown(runs, meta)
+        : renderCompareMarkdown(runs, meta, files, join(out, 'summary.md')),
+    );
     const html = await writeHtmlReport(runs, meta, files, out);
     if (o.junit) writeJunit(o.junit as string, results, o.only as string[] | undefined);
     const broken = runs.filter((r) => r.counterexamples.length > 0).length;
-    if (o.json) process.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
+    if (o.json) process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
     else
       process.stdout.write(
         renderMatrix(runs, false) +
@@ -314,19 +443,50 @@ export function buildCli(): Command {
 
   program
     .command('explore')
-    .description('exhaustive bounded search: every state reachable in at most K workload steps, shortest violations, or none up to K')
+    .description(
+      'exhaustive bounded search: every state reachable in at most K workload steps, shortest violations, or none up to K',
+    )
     .requiredOption('--design <name|path>', 'a built-in design, a design file, or kernel (with --kernel)')
-    .addOption(new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1, ceilings.depth)).default(4))
-    .addOption(new Option('--kernel <version>', 'kernel profile for --design kernel').choices(kernelVersions as string[]).default('6.2'))
-    .addOption(new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'))
-    .addOption(new Option('--quirks <on|off>', "reproduce the real kernel's known deviations").choices(['on', 'off']).default('on'))
-    .addOption(new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly))
-    .addOption(new Option('--max-states <n>', 'stop after this many distinct states').argParser(int('--max-states', 1, ceilings.states)))
-    .addOption(new Option('--fault <ids>', 'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)').argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))))
+    .addOption(
+      new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1, ceilings.depth)).default(4),
+    )
+    .addOption(
+      new Option('--kernel <version>', 'kernel profile for --design kernel')
+        .choices(kernelVersions as string[])
+        .default('6.2'),
+    )
+    .addOption(
+      new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'),
+    )
+    .addOption(
+      new Option('--quirks <on|off>', "reproduce the real kernel's known deviations")
+        .choices(['on', 'off'])
+        .default('on'),
+    )
+    .addOption(
+      new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly),
+    )
+    .addOption(
+      new Option('--max-states <n>', 'stop after this many distinct states').argParser(
+        int('--max-states', 1, ceilings.states),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--fault <ids>',
+        'switch catalog bugs back on (comma-separated or repeated; see irqcheck faults)',
+      ).argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))),
+    )
     .option('--json', 'print one JSON document on stdout')
     .action(async (o: Record<string, unknown>) => {
       const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
-      const spec = { design: d ? d.design.name : KERNEL_DESIGN, kernel: (d ? d.design.kernel : o.kernel) as KernelVersion, quirks: o.quirks !== 'off', config: o.config as string, ...(o.fault ? { faults: o.fault as FaultId[] } : {}) };
+      const spec = {
+        design: d ? d.design.name : KERNEL_DESIGN,
+        kernel: (d ? d.design.kernel : o.kernel) as KernelVersion,
+        quirks: o.quirks !== 'off',
+        config: o.config as string,
+        ...(o.fault ? { faults: o.fault as FaultId[] } : {}),
+      };
       const tty = process.stderr.isTTY && !o.json;
       const w0 = worldFor(spec);
       const started = performance.now();
@@ -336,15 +496,51 @@ export function buildCli(): Command {
         types: d ? workloadOpTypes : opTypes,
         ...(o.only ? { only: new Set(o.only as string[]) } : {}),
         ...(o.maxStates ? { maxStates: o.maxStates as number } : {}),
-        ...(tty ? { onProgress: (p: ExploreProgress) => process.stderr.write(`\rirqcheck explore: depth ${p.depth}, ${p.states} states, ${p.transitions} transitions, ${p.violations} violated, ${rate(p.states, started)} states/s  `) } : {}),
+        ...(tty
+          ? {
+              onProgress: (p: ExploreProgress) =>
+                process.stderr.write(
+                  `\rirqcheck explore: depth ${p.depth}, ${p.states} states, ${p.transitions} transitions, ${p.violations} violated, ${rate(p.states, started)} states/s  `,
+                ),
+            }
+          : {}),
       });
       const ms = performance.now() - started;
-      if (tty) process.stderr.write('\r' + ' '.repeat(100) + '\r');
+      if (tty) process.stderr.write(`\r${' '.repeat(100)}\r`);
       if (o.json) {
-        const violations = r.violations.map((v) => ({ invariant: v.invariant, category: v.category, message: v.message, length: v.ops.length, minimal: true, trace: v.ops.map(({ type, ...args }) => ({ op: type, args })) }));
-        process.stdout.write(JSON.stringify({ design: spec.design, kernel: spec.kernel, config: spec.config, depth: o.depth, depthReached: r.depthReached, complete: r.complete, states: r.states, transitions: r.transitions, layers: r.layers, opCoverage: r.opCoverage, violations, timing: { ms: Math.round(ms), statesPerSecond: Math.round((r.states / ms) * 1000) } }, null, 2) + '\n');
+        const violations = r.violations.map((v) => ({
+          invariant: v.invariant,
+          category: v.category,
+          message: v.message,
+          length: v.ops.length,
+          minimal: true,
+          trace: v.ops.map(({ type, ...args }) => ({ op: type, args })),
+        }));
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              design: spec.design,
+              kernel: spec.kernel,
+              config: spec.config,
+              depth: o.depth,
+              depthReached: r.depthReached,
+              complete: r.complete,
+              states: r.states,
+              transitions: r.transitions,
+              layers: r.layers,
+              opCoverage: r.opCoverage,
+              violations,
+              timing: { ms: Math.round(ms), statesPerSecond: Math.round((r.states / ms) * 1000) },
+            },
+            null,
+            2,
+          )}\n`,
+        );
       } else {
-        process.stdout.write(renderExplore(w0, spec.design, o.depth as number, r) + `\n\ntiming: ${(ms / 1000).toFixed(1)} s, ${Math.round((r.states / ms) * 1000)} distinct states/s, ${Math.round((r.transitions / ms) * 1000)} transitions/s\n`);
+        process.stdout.write(
+          renderExplore(w0, spec.design, o.depth as number, r) +
+            `\n\ntiming: ${(ms / 1000).toFixed(1)} s, ${Math.round((r.states / ms) * 1000)} distinct states/s, ${Math.round((r.transitions / ms) * 1000)} transitions/s\n`,
+        );
       }
       process.exitCode = r.violations.length > 0 ? 1 : 0;
     });
@@ -353,7 +549,12 @@ export function buildCli(): Command {
     .command('replay <file>')
     .description('re-run a counterexample file step by step; exit 1 while it still fails')
     .option('--json', 'print JSON')
-    .addOption(new Option('--export <kind>', 'print it instead as a vitest regression test or a KUnit C skeleton').choices(['vitest', 'kunit']))
+    .addOption(
+      new Option('--export <kind>', 'print it instead as a vitest regression test or a KUnit C skeleton').choices([
+        'vitest',
+        'kunit',
+      ]),
+    )
     .action(async (path: string, o: { json?: boolean; export?: 'vitest' | 'kunit' }) => {
       let text: string;
       try {
@@ -361,7 +562,7 @@ export function buildCli(): Command {
       } catch {
         throw new InputError(`cannot read ${path}`);
       }
-      let replayed;
+      let replayed: Awaited<ReturnType<typeof replayCounterexample>>;
       try {
         replayed = await replayCounterexample(text, path);
       } catch (e) {
@@ -375,9 +576,23 @@ export function buildCli(): Command {
         return;
       }
       if (o.json) {
-        process.stdout.write(JSON.stringify({ file: path, invariant: file.invariant, stillFails: !!still, violations: r.violations, steps: r.trace.length }, null, 2) + '\n');
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              file: path,
+              invariant: file.invariant,
+              stillFails: !!still,
+              violations: r.violations,
+              steps: r.trace.length,
+            },
+            null,
+            2,
+          )}\n`,
+        );
       } else {
-        process.stdout.write(`${file.design} on ${file.kernel}, config ${file.config}${file.quirks.length ? `, quirks: ${file.quirks.join(', ')}` : ''}\n`);
+        process.stdout.write(
+          `${file.design} on ${file.kernel}, config ${file.config}${file.quirks.length ? `, quirks: ${file.quirks.join(', ')}` : ''}\n`,
+        );
         // each call, its outcome, and what it changed
         const lines = formatTrace(world0, r.trace);
         let w = world0;
@@ -402,7 +617,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   commandLine = argv;
   // no command: the full help (commands, options, exit codes), as a usage error
   if (argv.length === 0) {
-    process.stdout.write(program.helpInformation() + EXIT_CODES + '\n');
+    process.stdout.write(`${program.helpInformation() + EXIT_CODES}\n`);
     process.exitCode = 2;
     return;
   }
@@ -426,4 +641,3 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 3;
   }
 }
-

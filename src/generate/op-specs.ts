@@ -58,14 +58,22 @@ const weightsFor = (w: World, universe: readonly OpType[]): Partial<Readonly<Rec
   w.design === KERNEL_DESIGN && universe === opTypes ? callerWeights : driverWeights;
 
 /** one step: pick among the enabled operations (by weight), then its arguments */
-export function chooseOp(w: World, mode: Mode, choices: readonly number[], types: readonly OpType[], universe: readonly OpType[] = opTypes, recent: ReadonlySet<string> = noRecent): Op {
+export function chooseOp(
+  w: World,
+  mode: Mode,
+  choices: readonly number[],
+  types: readonly OpType[],
+  universe: readonly OpType[] = opTypes,
+  recent: ReadonlySet<string> = noRecent,
+): Op {
   const c = new Choices(choices);
   // a careless caller is mostly careful: one step in four may misuse, the others follow the
   // rules, so runs still reach deep states (a configured DSA with open mdevs) before the misuse
   let stepMode: Mode = mode === 'any' && c.nat() % 4 !== 0 ? 'legal' : mode;
   const weights = weightsFor(w, universe);
   let { enabled, total } = enabledOps(w, stepMode, types, weights);
-  if (enabled.length === 0 && stepMode !== mode) ({ enabled, total } = enabledOps(w, (stepMode = mode), types, weights));
+  if (enabled.length === 0 && stepMode !== mode)
+    ({ enabled, total } = enabledOps(w, (stepMode = mode), types, weights));
   // a swarm subset can leave nothing enabled: then every type of the campaign is allowed (CPU
   // hotplug always is)
   if (enabled.length === 0) ({ enabled, total } = enabledOps(w, stepMode, universe, weights));
@@ -104,14 +112,25 @@ export function handleKeys(o: Readonly<Record<string, unknown>>, value?: unknown
  * keeps working on the same irq, device or CPU, so that multi-step stories (allocate, request,
  * move, fire, offline) happen far more often than in independent uniform picks.
  */
-function pickCandidate(w: World, def: AnyOpDef, cands: readonly Candidate[], c: Choices, recent: ReadonlySet<string>): Candidate {
+function pickCandidate(
+  w: World,
+  def: AnyOpDef,
+  cands: readonly Candidate[],
+  c: Choices,
+  recent: ReadonlySet<string>,
+): Candidate {
   if (cands.length < 2 || (!def.prefer && recent.size === 0)) return c.pick(cands);
   const preferred = cands.filter((x) => def.prefer?.(w, x) || candidateKeys(def, x).some((k) => recent.has(k)));
   if (preferred.length === 0 || preferred.length === cands.length) return c.pick(cands);
   return c.oneIn(2) ? c.pick(preferred) : c.pick(cands);
 }
 
-function enabledOps(w: World, mode: Mode, types: readonly OpType[], weights: Partial<Readonly<Record<OpType, number>>>): { enabled: { def: AnyOpDef; cands: readonly Candidate[] }[]; total: number } {
+function enabledOps(
+  w: World,
+  mode: Mode,
+  types: readonly OpType[],
+  weights: Partial<Readonly<Record<OpType, number>>>,
+): { enabled: { def: AnyOpDef; cands: readonly Candidate[] }[]; total: number } {
   const enabled: { def: AnyOpDef; cands: readonly Candidate[] }[] = [];
   let total = 0;
   for (const type of types) {

@@ -32,7 +32,10 @@ const designSchema = z.object({
 
 /** an error as one line (a compiler's "failed with 1 error:" header joined to the error itself) */
 function firstLine(e: unknown): string {
-  const lines = String(e instanceof Error ? e.message : e).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = String(e instanceof Error ? e.message : e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const head = lines[0] ?? 'unknown error';
   return head.endsWith(':') && lines[1] ? `${head} ${lines[1]}` : head;
 }
@@ -51,9 +54,13 @@ export async function loadDesignFile(path: string): Promise<Design> {
     throw new DesignError(`design file ${path} does not load: ${firstLine(e)}`);
   }
   // a CommonJS-compiled file (no "type": "module" around it) nests its exports one level deeper
-  const unwrap = (x: unknown): unknown => (x && typeof x === 'object' && !('name' in x) && ('default' in x || 'design' in x) ? ((x as Record<string, unknown>).default ?? (x as Record<string, unknown>).design) : x);
+  const unwrap = (x: unknown): unknown =>
+    x && typeof x === 'object' && !('name' in x) && ('default' in x || 'design' in x)
+      ? ((x as Record<string, unknown>).default ?? (x as Record<string, unknown>).design)
+      : x;
   const exported = unwrap(mod.default ?? mod.design);
-  if (exported === undefined) throw new DesignError(`design file ${path} has no default export and no export named 'design'`);
+  if (exported === undefined)
+    throw new DesignError(`design file ${path} has no default export and no export named 'design'`);
   // a function receives the kernel-model API (models/designs/api.ts) and returns the design
   let candidate: unknown = exported;
   if (typeof exported === 'function') {
@@ -66,12 +73,16 @@ export async function loadDesignFile(path: string): Promise<Design> {
   const parsed = designSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DesignError(`design file ${path} does not implement the design interface: ${issue.path.join('.') || 'the export'} ${issue.message}`);
+    throw new DesignError(
+      `design file ${path} does not implement the design interface: ${issue.path.join('.') || 'the export'} ${issue.message}`,
+    );
   }
   const design = candidate as Design;
-  if (design.name === KERNEL_DESIGN) throw new DesignError(`design file ${path}: the name '${KERNEL_DESIGN}' is reserved`);
+  if (design.name === KERNEL_DESIGN)
+    throw new DesignError(`design file ${path}: the name '${KERNEL_DESIGN}' is reserved`);
   const known = findDesign(design.name);
-  if (known && known !== design) throw new DesignError(`design file ${path}: a design named '${design.name}' already exists`);
+  if (known && known !== design)
+    throw new DesignError(`design file ${path}: a design named '${design.name}' already exists`);
   registerDesign(design);
   return design;
 }

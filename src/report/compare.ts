@@ -27,10 +27,18 @@ function certifyText(r: CheckRun): string {
 /** Markdown table cells must not break the table */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderCompareMarkdown(runs: readonly CheckRun[], meta: CompareMeta, files: Map<CheckRun, Map<string, string>>, reportPath = 'reports/summary.md'): string {
+export function renderCompareMarkdown(
+  runs: readonly CheckRun[],
+  meta: CompareMeta,
+  files: Map<CheckRun, Map<string, string>>,
+  reportPath = 'reports/summary.md',
+): string {
   // links relative to the report itself
   const links = new Map<CheckRun, Map<string, string>>(
-    [...files].map(([r, m]) => [r, new Map([...m].map(([inv, path]) => [inv, relative(dirname(reportPath), path).split('\\').join('/')]))]),
+    [...files].map(([r, m]) => [
+      r,
+      new Map([...m].map(([inv, path]) => [inv, relative(dirname(reportPath), path).split('\\').join('/')])),
+    ]),
   );
   const out: string[] = [
     '# irqcheck: the DEV-MSI / IMS designs side by side',
@@ -56,7 +64,10 @@ export function renderCompareMarkdown(runs: readonly CheckRun[], meta: CompareMe
     '',
     renderMatrix(runs, true, links),
     '',
-    ...runs.map((r) => `- \`${r.spec.design}\`: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length === 0 ? 'every invariant holds' : `${r.counterexamples.length} invariant(s) violated`}${certifyText(r)}; kernel quirks on: ${r.quirkIds.length ? r.quirkIds.join(', ') : 'none'}.`),
+    ...runs.map(
+      (r) =>
+        `- \`${r.spec.design}\`: ${r.runs} runs, ${r.steps} steps, ${r.counterexamples.length === 0 ? 'every invariant holds' : `${r.counterexamples.length} invariant(s) violated`}${certifyText(r)}; kernel quirks on: ${r.quirkIds.length ? r.quirkIds.join(', ') : 'none'}.`,
+    ),
     '',
     '"shortest" marks a counterexample certified by exhaustive search: no shorter sequence of the search alphabet (`src/search/explore-args.ts`) breaks the invariant.',
     '',
@@ -94,7 +105,7 @@ export function renderKernelModelMarkdown(runs: readonly CheckRun[], meta: Compa
     '# irqcheck: kernel model campaign',
     '',
     `Seed ${meta.seed}, ${meta.runs} runs of up to ${meta.steps} steps per column, configuration \`${meta.config}\`. ` +
-      'legal: a caller that keeps every documented precondition (a violation is the kernel\'s); any: one step in four may misuse the API.',
+      "legal: a caller that keeps every documented precondition (a violation is the kernel's); any: one step in four may misuse the API.",
     'A cell gives the shortest counterexample found (steps); files are in `counterexamples/`.',
     '',
     renderMatrix(runs, true),

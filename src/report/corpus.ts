@@ -15,7 +15,7 @@ export const DEFAULT_CORPUS = 'properties/corpus';
 export function saveToCorpus(dir: string, file: CounterexampleFile): string | null {
   // a user's design file outside this working tree would not be there when the tests run
   if (file.designFile && (isAbsolute(file.designFile) || relative('.', file.designFile).startsWith('..'))) return null;
-  const text = JSON.stringify(file, null, 2) + '\n';
+  const text = `${JSON.stringify(file, null, 2)}\n`;
   const id = createHash('sha256').update(JSON.stringify(file.steps)).digest('hex').slice(0, 10);
   const name = `${file.design}-${file.kernel}-${file.mode}-${file.invariant}-${id}.json`;
   mkdirSync(dir, { recursive: true });

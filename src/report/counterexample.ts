@@ -29,7 +29,11 @@ export interface CounterexampleFile {
   readonly category: Category;
   readonly message: string;
   /** each step's operation and arguments, and what it returned when found */
-  readonly steps: readonly { readonly op: Op['type']; readonly args: Record<string, unknown>; readonly outcome: string }[];
+  readonly steps: readonly {
+    readonly op: Op['type'];
+    readonly args: Record<string, unknown>;
+    readonly outcome: string;
+  }[];
 }
 
 const fileSchema = z.object({
@@ -40,12 +44,20 @@ const fileSchema = z.object({
   kernel: z.enum(['5.10', '6.2']),
   quirks: z.array(z.enum(Object.keys(kernelQuirks) as [QuirkId, ...QuirkId[]])),
   faults: z.array(z.enum(faultIds as [FaultId, ...FaultId[]])).optional(),
-  config: z.string().refine((c) => c in platformConfigs, { message: `config must be one of ${Object.keys(platformConfigs).join(', ')}` }),
+  config: z.string().refine((c) => c in platformConfigs, {
+    message: `config must be one of ${Object.keys(platformConfigs).join(', ')}`,
+  }),
   mode: z.enum(['legal', 'any', 'workload']),
   invariant: z.string(),
   category: z.enum(categories as unknown as [Category, ...Category[]]),
   message: z.string(),
-  steps: z.array(z.object({ op: z.enum(opTypes as unknown as [Op['type'], ...Op['type'][]]), args: z.record(z.string(), z.unknown()), outcome: z.string() })),
+  steps: z.array(
+    z.object({
+      op: z.enum(opTypes as unknown as [Op['type'], ...Op['type'][]]),
+      args: z.record(z.string(), z.unknown()),
+      outcome: z.string(),
+    }),
+  ),
 });
 
 /** toCounterexampleFile() - the file for one counterexample */
@@ -77,8 +89,15 @@ export function parseCounterexample(text: string): { file: CounterexampleFile; o
   } catch (e) {
     throw new CounterexampleError(`not JSON (${(e as Error).message})`);
   }
-  if (raw && typeof raw === 'object' && (raw as { format?: unknown }).format === COUNTEREXAMPLE_FORMAT && (raw as { version?: unknown }).version !== COUNTEREXAMPLE_VERSION) {
-    throw new CounterexampleError(`format version ${(raw as { version?: unknown }).version} is not supported (this irqcheck reads version ${COUNTEREXAMPLE_VERSION})`);
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    (raw as { format?: unknown }).format === COUNTEREXAMPLE_FORMAT &&
+    (raw as { version?: unknown }).version !== COUNTEREXAMPLE_VERSION
+  ) {
+    throw new CounterexampleError(
+      `format version ${(raw as { version?: unknown }).version} is not supported (this irqcheck reads version ${COUNTEREXAMPLE_VERSION})`,
+    );
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -90,17 +109,28 @@ export function parseCounterexample(text: string): { file: CounterexampleFile; o
   const ops = file.steps.map((s, i) => {
     // each operation's argument schema is part of its definition (models/ops/<area>/<op>.ts)
     const a = opDef(s.op).args.safeParse(s.args);
-    if (!a.success) throw new CounterexampleError(`steps.${i} (${s.op}): ${a.error.issues[0]!.path.join('.')} ${a.error.issues[0]!.message}`);
+    if (!a.success)
+      throw new CounterexampleError(
+        `steps.${i} (${s.op}): ${a.error.issues[0]!.path.join('.')} ${a.error.issues[0]!.message}`,
+      );
     const args = a.data as Record<string, unknown>;
     for (const key of ['dev', 'pf'] as const) {
       // devices created while running (mdevs) get ids after the configured ones
       const id = args[key];
-      if (typeof id === 'number' && id >= config.devices.length + 4096) throw new CounterexampleError(`steps.${i} (${s.op}): no device ${id} in the ${file.config} configuration`);
+      if (typeof id === 'number' && id >= config.devices.length + 4096)
+        throw new CounterexampleError(`steps.${i} (${s.op}): no device ${id} in the ${file.config} configuration`);
     }
-    if (typeof args.pf === 'number' && !config.devices[args.pf]?.dsa) throw new CounterexampleError(`steps.${i} (${s.op}): device ${args.pf} is not a DSA PF in the ${file.config} configuration`);
-    if (typeof args.unit === 'number' && args.unit >= config.units.length) throw new CounterexampleError(`steps.${i} (${s.op}): no DMAR unit ${args.unit} in the ${file.config} configuration`);
+    if (typeof args.pf === 'number' && !config.devices[args.pf]?.dsa)
+      throw new CounterexampleError(
+        `steps.${i} (${s.op}): device ${args.pf} is not a DSA PF in the ${file.config} configuration`,
+      );
+    if (typeof args.unit === 'number' && args.unit >= config.units.length)
+      throw new CounterexampleError(
+        `steps.${i} (${s.op}): no DMAR unit ${args.unit} in the ${file.config} configuration`,
+      );
     for (const cpu of [args.cpu, ...((args.cpus as number[] | null) ?? [])]) {
-      if (typeof cpu === 'number' && cpu >= config.cpus) throw new CounterexampleError(`steps.${i} (${s.op}): no CPU${cpu} in the ${file.config} configuration`);
+      if (typeof cpu === 'number' && cpu >= config.cpus)
+        throw new CounterexampleError(`steps.${i} (${s.op}): no CPU${cpu} in the ${file.config} configuration`);
     }
     return { type: s.op, ...args } as Op;
   });

@@ -23,7 +23,8 @@ function vectorOf(w: World, virq: number): string {
   const c = d?.levels[d.levels.length - 1]?.chip as VectorChipData | null | undefined;
   if (!c) return '-';
   if (c.kind !== 'vector') return 'demultiplexed (VMD)'; // a VMD child has no vector of its own
-  if (c.vector !== 0) return `CPU${c.cpu}:${hex(c.vector)}${c.prevVector ? ` (prev CPU${c.prevCpu}:${hex(c.prevVector)})` : ''}`;
+  if (c.vector !== 0)
+    return `CPU${c.cpu}:${hex(c.vector)}${c.prevVector ? ` (prev CPU${c.prevCpu}:${hex(c.prevVector)})` : ''}`;
   return c.cfgVector ? `reserved (${hex(c.cfgVector)})` : 'none';
 }
 
@@ -34,13 +35,19 @@ export function describeDiff(a: World, b: World): string[] {
   if (a.domains !== b.domains) {
     const added = keys(b.domains).filter((id) => !a.domains[id]);
     const gone = keys(a.domains).filter((id) => !b.domains[id]);
-    if (added.length) out.push(`+ domain ${added.map((id) => `${b.domains[id]!.name} (parent ${domainName(b, b.domains[id]!.parent)})`).join(', ')}`);
+    if (added.length)
+      out.push(
+        `+ domain ${added.map((id) => `${b.domains[id]!.name} (parent ${domainName(b, b.domains[id]!.parent)})`).join(', ')}`,
+      );
     if (gone.length) out.push(`- domain ${gone.map((id) => domainName(b, id)).join(', ')}`);
   }
   if (a.irqs !== b.irqs) {
     const added = keys(b.irqs).filter((v) => !a.irqs[v]);
     const gone = keys(a.irqs).filter((v) => !b.irqs[v]);
-    if (added.length) out.push(`+ virq ${ranges(added)} via ${b.irqs[added[0]!]!.levels.map((l) => domainName(b, l.domain)).join(' -> ')}`);
+    if (added.length)
+      out.push(
+        `+ virq ${ranges(added)} via ${b.irqs[added[0]!]!.levels.map((l) => domainName(b, l.domain)).join(' -> ')}`,
+      );
     if (gone.length) out.push(`- virq ${ranges(gone)}`);
     for (const v of keys(b.irqs).filter((x) => a.irqs[x] && a.irqs[x] !== b.irqs[x])) {
       const x = a.irqs[v]!;
@@ -62,7 +69,12 @@ export function describeDiff(a: World, b: World): string[] {
     const minus = old.irteBitmap.filter((i) => !u.irteBitmap.includes(i));
     const present = keys(u.irtes).filter((i) => u.irtes[i]!.present && !old.irtes[i]?.present);
     const cleared = keys(old.irtes).filter((i) => old.irtes[i]!.present && !u.irtes[i]?.present);
-    const bits = [plus.length && `+IRTE ${ranges(plus)}`, minus.length && `-IRTE ${ranges(minus)}`, present.length && `present ${ranges(present)}`, cleared.length && `not present ${ranges(cleared)}`];
+    const bits = [
+      plus.length && `+IRTE ${ranges(plus)}`,
+      minus.length && `-IRTE ${ranges(minus)}`,
+      present.length && `present ${ranges(present)}`,
+      cleared.length && `not present ${ranges(cleared)}`,
+    ];
     if (old.present !== u.present) bits.push(u.present ? 'hot-added' : 'hot-removed');
     const text = bits.filter(Boolean).join(', ');
     if (text) out.push(`~ ${u.name}: ${text}`);
@@ -71,9 +83,17 @@ export function describeDiff(a: World, b: World): string[] {
     for (const pf of Object.values(b.dsa)) {
       const old = a.dsa[pf.dev];
       if (!old || old === pf) continue;
-      const slots = pf.ims.flatMap((e, i) => (e !== old.ims[i] ? [`slot ${i} ${e.msg ? 'msg' : 'zero'}${e.pasidEn ? ` pasid ${e.pasid}` : ''}`] : []));
-      const bits = [old.driver.probed !== pf.driver.probed && (pf.driver.probed ? 'idxd probed' : 'idxd removed'), old.enabled !== pf.enabled && (pf.enabled ? 'enabled' : 'disabled'), ...slots];
-      const wqs = pf.wqs.filter((q, i) => q.enabled !== old.wqs[i]!.enabled).map((q) => `wq${q.id} ${q.enabled ? 'enabled' : 'disabled'}`);
+      const slots = pf.ims.flatMap((e, i) =>
+        e !== old.ims[i] ? [`slot ${i} ${e.msg ? 'msg' : 'zero'}${e.pasidEn ? ` pasid ${e.pasid}` : ''}`] : [],
+      );
+      const bits = [
+        old.driver.probed !== pf.driver.probed && (pf.driver.probed ? 'idxd probed' : 'idxd removed'),
+        old.enabled !== pf.enabled && (pf.enabled ? 'enabled' : 'disabled'),
+        ...slots,
+      ];
+      const wqs = pf.wqs
+        .filter((q, i) => q.enabled !== old.wqs[i]!.enabled)
+        .map((q) => `wq${q.id} ${q.enabled ? 'enabled' : 'disabled'}`);
       const text = [...bits, ...wqs].filter(Boolean).join(', ');
       if (text) out.push(`~ ${b.devices[pf.dev]?.name}: ${text}`);
     }
@@ -86,7 +106,12 @@ export function describeDiff(a: World, b: World): string[] {
         continue;
       }
       if (old === d) continue;
-      const bits = [old.driver !== d.driver && (d.driver ? `bound to ${d.driver}` : 'unbound'), old.msiDomain !== d.msiDomain && `msi_domain -> ${domainName(b, d.msiDomain)}`, old.released !== d.released && 'released', old.msiEnabled !== d.msiEnabled && `MSI: ${d.msiEnabled ?? 'off'}`];
+      const bits = [
+        old.driver !== d.driver && (d.driver ? `bound to ${d.driver}` : 'unbound'),
+        old.msiDomain !== d.msiDomain && `msi_domain -> ${domainName(b, d.msiDomain)}`,
+        old.released !== d.released && 'released',
+        old.msiEnabled !== d.msiEnabled && `MSI: ${d.msiEnabled ?? 'off'}`,
+      ];
       const text = bits.filter(Boolean).join(', ');
       if (text) out.push(`~ ${d.name}: ${text}`);
     }
@@ -94,7 +119,9 @@ export function describeDiff(a: World, b: World): string[] {
   if (a.mdevs !== b.mdevs) {
     for (const id of keys(b.mdevs).filter((m) => !a.mdevs[m])) out.push(`+ mdev${id} (PASID ${b.mdevs[id]!.pasid})`);
     for (const id of keys(a.mdevs).filter((m) => !b.mdevs[m])) out.push(`- mdev${id}`);
-    for (const m of Object.values(b.mdevs)) if (a.mdevs[m.id] && a.mdevs[m.id]!.open !== m.open) out.push(`~ mdev${m.id}: ${m.open ? `open, IMS slot ${m.imsIndex.join(',')}` : 'closed'}`);
+    for (const m of Object.values(b.mdevs))
+      if (a.mdevs[m.id] && a.mdevs[m.id]!.open !== m.open)
+        out.push(`~ mdev${m.id}: ${m.open ? `open, IMS slot ${m.imsIndex.join(',')}` : 'closed'}`);
   }
   if (a.cpuOnline !== b.cpuOnline) {
     b.cpuOnline.forEach((on, c) => on !== a.cpuOnline[c] && out.push(`~ CPU${c} ${on ? 'online' : 'offline'}`));

@@ -12,10 +12,17 @@ export function renderExplore(w0: World, design: string, depth: number, r: Explo
     `${design} on ${w0.profile.version}, config ${w0.config.name}: exhaustive search to depth ${depth}`,
     `  ${r.states} distinct states, ${r.transitions} transitions, depth ${r.depthReached} ${r.complete ? 'fully explored' : 'reached (search stopped early: state budget)'}`,
     `  new states per depth: ${r.layers.join(', ')}`,
-    `  transitions per operation: ${Object.entries(r.opCoverage).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  transitions per operation: ${Object.entries(r.opCoverage)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   ];
   if (r.violations.length === 0) {
-    out.push('', r.complete ? `no violation of any checked invariant up to depth ${depth}` : `no violation in the ${r.states} states explored (incomplete)`);
+    out.push(
+      '',
+      r.complete
+        ? `no violation of any checked invariant up to depth ${depth}`
+        : `no violation in the ${r.states} states explored (incomplete)`,
+    );
     return out.join('\n');
   }
   for (const v of r.violations) {

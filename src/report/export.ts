@@ -66,7 +66,9 @@ export function toKunit(r: Replayed, source: string): string {
     ...r.run.trace.flatMap((s, i) => [
       `\t/* step ${cComment(lines[i]!.trim())} */`,
       `\tret = 0; /* TODO: ${cComment(lines[i]!.replace(/^\s*\d+\s+/, '').replace(/\s*(=|->|#).*$/, ''))} */`,
-      s.outcome === 'ok' ? '\tKUNIT_EXPECT_EQ(test, ret, 0);' : `\t/* the model saw: ${s.outcome}${s.errno ? ` -${s.errno}` : ''} */`,
+      s.outcome === 'ok'
+        ? '\tKUNIT_EXPECT_EQ(test, ret, 0);'
+        : `\t/* the model saw: ${s.outcome}${s.errno ? ` -${s.errno}` : ''} */`,
       '',
     ]),
     `\t/* expected check: ${cComment(inv?.statement ?? f.invariant)}`,

@@ -67,10 +67,21 @@ const folderOf = (file: string): string => file.split('/').slice(0, -1).join('/'
 
 /** readModelCoverage() - the model's reach from the V8 coverage files in @tempDirectory */
 export async function readModelCoverage(tempDirectory: string, root = process.cwd()): Promise<ModelCoverage> {
-  const report = new Report({ tempDirectory, include: ['models/**'], exclude: [], reporter: [], all: false, src: [root], excludeNodeModules: true });
+  const report = new Report({
+    tempDirectory,
+    include: ['models/**'],
+    exclude: [],
+    reporter: [],
+    all: false,
+    src: [root],
+    excludeNodeModules: true,
+  });
   // c8's typings leave out the method its own run() uses to build the istanbul coverage map
   const reader = report as unknown as { getCoverageMapFromAllCoverageFiles(): Promise<unknown> };
-  const map = (await reader.getCoverageMapFromAllCoverageFiles()) as { files(): string[]; fileCoverageFor(f: string): FileCoverage };
+  const map = (await reader.getCoverageMapFromAllCoverageFiles()) as {
+    files(): string[];
+    fileCoverageFor(f: string): FileCoverage;
+  };
   const rows: { file: string; summary: Summary; uncovered: number[] }[] = map
     .files()
     .map((f) => {
@@ -82,7 +93,10 @@ export async function readModelCoverage(tempDirectory: string, root = process.cw
   const folders = [...new Set(rows.map((r) => folderOf(r.file)))];
   return {
     totals: reachOf(rows.map((r) => r.summary)),
-    folders: folders.map((folder) => ({ folder, ...reachOf(rows.filter((r) => folderOf(r.file) === folder).map((r) => r.summary)) })),
+    folders: folders.map((folder) => ({
+      folder,
+      ...reachOf(rows.filter((r) => folderOf(r.file) === folder).map((r) => r.summary)),
+    })),
     files: rows.map((r) => ({ file: r.file, ...reachOf([r.summary]), uncovered: ranges(r.uncovered) })),
   };
 }
@@ -93,7 +107,13 @@ export function renderModelCoverage(c: ModelCoverage): string {
   for (const f of c.folders) lines.push(`  ${f.folder.padEnd(34)} ${String(f.pct).padStart(5)}%`);
   lines.push(`  ${'all of models/'.padEnd(34)} ${String(c.totals.pct).padStart(5)}%`);
   const least = [...c.files].sort((a, b) => a.pct - b.pct || (a.file < b.file ? -1 : 1)).slice(0, 5);
-  lines.push('least reached:', ...least.map((f) => `  ${f.file.padEnd(44)} ${String(f.pct).padStart(5)}%  never ran lines ${f.uncovered.slice(0, 6).join(', ')}${f.uncovered.length > 6 ? ', ...' : ''}`));
+  lines.push(
+    'least reached:',
+    ...least.map(
+      (f) =>
+        `  ${f.file.padEnd(44)} ${String(f.pct).padStart(5)}%  never ran lines ${f.uncovered.slice(0, 6).join(', ')}${f.uncovered.length > 6 ? ', ...' : ''}`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -106,7 +126,7 @@ export function modelCoverageSection(c: ModelCoverage): string {
     '<p>Statements of <code>models/</code> that the campaigns ran (V8 coverage read with c8). A line no run reached is a kernel path the workload never exercised.</p>',
     '<table><thead><tr><th>folder / file</th><th>statements run</th><th>lines never run</th></tr></thead><tbody>',
     ...c.folders.flatMap((f) => [
-      row(f.folder + '/', f),
+      row(`${f.folder}/`, f),
       ...c.files.filter((x) => folderOf(x.file) === f.folder).map((x) => row(x.file, x, x.uncovered.join(', '))),
     ]),
     row('all of models/', c.totals),

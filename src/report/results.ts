@@ -15,7 +15,12 @@ export interface ViolationJson {
   readonly invariant: string;
   readonly category: string;
   readonly message: string;
-  readonly trace: readonly { readonly op: string; readonly args: Record<string, unknown>; readonly call: string; readonly outcome: string }[];
+  readonly trace: readonly {
+    readonly op: string;
+    readonly args: Record<string, unknown>;
+    readonly call: string;
+    readonly outcome: string;
+  }[];
   readonly length: number;
   /** true when certified shortest by exhaustive search, false when the search could not tell, null when not asked */
   readonly minimal: boolean | null;
@@ -35,7 +40,8 @@ export interface ResultJson {
   readonly violations: readonly ViolationJson[];
 }
 
-export const runLabel = (r: CheckRun): string => `${r.spec.design}-${r.spec.kernel}-${r.spec.mode}${r.spec.faults?.length ? `-${r.spec.faults.join('-')}` : ''}`;
+export const runLabel = (r: CheckRun): string =>
+  `${r.spec.design}-${r.spec.kernel}-${r.spec.mode}${r.spec.faults?.length ? `-${r.spec.faults.join('-')}` : ''}`;
 
 /** counterexample file name: stable, one per design/kernel/mode/invariant */
 export const counterexampleName = (r: CheckRun, invariant: string): string => `${runLabel(r)}-${invariant}.json`;
@@ -46,11 +52,22 @@ export function saveCounterexamples(r: CheckRun, dir: string, corpus: string | n
   const paths = new Map<string, string>();
   for (const c of r.counterexamples) {
     const file = toCounterexampleFile(
-      { design: r.spec.design, ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}), kernel: r.spec.kernel, quirks: r.quirkIds, ...(r.spec.faults?.length ? { faults: r.spec.faults } : {}), config: r.spec.config, mode: r.spec.mode, invariant: c.invariant, category: c.category, message: c.message },
+      {
+        design: r.spec.design,
+        ...(r.spec.designFile ? { designFile: r.spec.designFile } : {}),
+        kernel: r.spec.kernel,
+        quirks: r.quirkIds,
+        ...(r.spec.faults?.length ? { faults: r.spec.faults } : {}),
+        config: r.spec.config,
+        mode: r.spec.mode,
+        invariant: c.invariant,
+        category: c.category,
+        message: c.message,
+      },
       c.trace,
     );
     const path = join(dir, counterexampleName(r, c.invariant));
-    writeFileSync(path, JSON.stringify(file, null, 2) + '\n');
+    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
     if (corpus) saveToCorpus(corpus, file);
     paths.set(c.invariant, path);
   }
@@ -104,7 +121,11 @@ export function renderRunText(r: CheckRun): string {
 }
 
 /** design × invariant matrix: rows invariants, columns runs (designs); @links: counterexample file per run and invariant */
-export function renderMatrix(runs: readonly CheckRun[], markdown: boolean, links?: Map<CheckRun, Map<string, string>>): string {
+export function renderMatrix(
+  runs: readonly CheckRun[],
+  markdown: boolean,
+  links?: Map<CheckRun, Map<string, string>>,
+): string {
   const cols = runs.map((r) => (r.spec.mode === 'workload' ? r.spec.design : `${r.spec.kernel} ${r.spec.mode}`));
   const rows = invariants.map((inv) => [
     inv.id,
@@ -119,9 +140,17 @@ export function renderMatrix(runs: readonly CheckRun[], markdown: boolean, links
   ]);
   const header = ['invariant', 'category', ...cols];
   if (markdown) {
-    return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    return [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

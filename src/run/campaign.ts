@@ -66,11 +66,18 @@ export interface CampaignResult {
 
 /** the sequences of a campaign, deterministic in the seed */
 export function generateSequences(opts: Pick<CampaignOptions, 'runs' | 'minSteps' | 'maxSteps' | 'seed'>): Choice[][] {
-  return fc.sample(sequenceArbitrary(opts.minSteps, opts.maxSteps), { seed: opts.seed, numRuns: opts.runs }) as Choice[][];
+  return fc.sample(sequenceArbitrary(opts.minSteps, opts.maxSteps), {
+    seed: opts.seed,
+    numRuns: opts.runs,
+  }) as Choice[][];
 }
 
 /** add a run's outcome kinds, overall and per operation type, to a campaign's counts */
-export function tallyOutcomes(r: RunResult, outcomes: Record<string, number>, opOutcomes: Record<string, Record<string, number>>): void {
+export function tallyOutcomes(
+  r: RunResult,
+  outcomes: Record<string, number>,
+  opOutcomes: Record<string, Record<string, number>>,
+): void {
   for (const [k, n] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + n;
   for (const s of r.trace) {
     const per = (opOutcomes[s.op.type] ??= {});
@@ -90,7 +97,12 @@ export function firstViolation(w0: World, opts: CampaignOptions): { run: number;
   const universe = opts.types ? { universe: opts.types } : {};
   for (const [i, seq] of generateSequences(opts).entries()) {
     const types = runTypes(opts, i);
-    const r = runChoices(w0, seq, { mode: opts.mode, ...(types ? { types } : {}), ...universe, ...(opts.only ? { only: opts.only } : {}) });
+    const r = runChoices(w0, seq, {
+      mode: opts.mode,
+      ...(types ? { types } : {}),
+      ...universe,
+      ...(opts.only ? { only: opts.only } : {}),
+    });
     if (r.violations.length > 0) return { run: i, invariant: r.violations[0]!.invariant };
   }
   return null;
@@ -120,7 +132,13 @@ export function runCampaign(w0: World, opts: CampaignOptions): CampaignResult {
       opts.onFound?.(v.invariant, i);
       const cut = seq.slice(0, r.trace.length);
       const s = shrinkCounterexample(w0, cut, v.invariant, { ...opts, ...(types ? { types } : {}), ...universe });
-      const concrete = shrinkOps(w0, s.result.trace.map((t) => t.op), v.invariant, 1500, opts.mode);
+      const concrete = shrinkOps(
+        w0,
+        s.result.trace.map((t) => t.op),
+        v.invariant,
+        1500,
+        opts.mode,
+      );
       const sv = violates(concrete, v.invariant)!;
       found.set(v.invariant, {
         invariant: v.invariant,

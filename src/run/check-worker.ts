@@ -10,4 +10,11 @@ const spec = workerData as CheckSpec;
 // a user's design is registered in this thread too
 if (spec.designFile) await loadDesignFile(spec.designFile);
 const run = runCheck(spec);
-parentPort!.postMessage({ runs: run.runs, steps: run.steps, counterexamples: run.counterexamples, outcomes: run.outcomes, opOutcomes: run.opOutcomes, ...(run.certify ? { certify: run.certify } : {}) });
+parentPort!.postMessage({
+  runs: run.runs,
+  steps: run.steps,
+  counterexamples: run.counterexamples,
+  outcomes: run.outcomes,
+  opOutcomes: run.opOutcomes,
+  ...(run.certify ? { certify: run.certify } : {}),
+});

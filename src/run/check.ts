@@ -60,14 +60,20 @@ export interface CheckRun {
  * runChecksParallel() - several campaigns on worker threads, at most @parallel at a time
  * Each result is the same as runCheck() would give (campaigns are deterministic).
  */
-export async function runChecksParallel(specs: readonly CheckSpec[], parallel: number, onDone?: (spec: CheckSpec) => void): Promise<CheckRun[]> {
+export async function runChecksParallel(
+  specs: readonly CheckSpec[],
+  parallel: number,
+  onDone?: (spec: CheckSpec) => void,
+): Promise<CheckRun[]> {
   const results: CheckRun[] = new Array(specs.length);
   let next = 0;
   const worker = async () => {
     while (next < specs.length) {
       const i = next++;
       const spec = specs[i]!;
-      const data = await new Promise<Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes' | 'opOutcomes' | 'certify'>>((resolve, reject) => {
+      const data = await new Promise<
+        Pick<CheckRun, 'runs' | 'steps' | 'counterexamples' | 'outcomes' | 'opOutcomes' | 'certify'>
+      >((resolve, reject) => {
         const w = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: spec });
         w.once('message', resolve);
         w.once('error', reject);
@@ -82,7 +88,10 @@ export async function runChecksParallel(specs: readonly CheckSpec[], parallel: n
 }
 
 /** the booted world of a campaign: kernel profile, configuration and the design installed */
-export function worldFor(spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config' | 'faults'>, quirkIds?: readonly QuirkId[]): World {
+export function worldFor(
+  spec: Pick<CheckSpec, 'design' | 'kernel' | 'quirks' | 'config' | 'faults'>,
+  quirkIds?: readonly QuirkId[],
+): World {
   const design = spec.design === KERNEL_DESIGN ? null : findDesign(spec.design);
   if (design === undefined) throw new Error(`design '${spec.design}' is not registered`);
   const profile0 = kernelProfile(design?.kernel ?? spec.kernel, { quirks: spec.quirks });
@@ -94,17 +103,36 @@ export function runCheck(spec: CheckSpec): CheckRun {
   const world0 = worldFor(spec);
   const workload = spec.mode === 'workload';
   const only = spec.only ? { only: new Set(spec.only) } : {};
-  const r = workload && spec.engine === 'hybrid' ? runHybrid(world0, { frontierDepth: HYBRID_DEPTH, runs: spec.runs, minSteps: spec.minSteps, maxSteps: spec.maxSteps, seed: spec.seed, types: workloadOpTypes, ...only }) : runCampaign(world0, {
-    mode: workload ? 'legal' : spec.mode,
-    ...(workload ? { types: workloadOpTypes } : {}),
-    runs: spec.runs,
-    minSteps: spec.minSteps,
-    maxSteps: spec.maxSteps,
-    seed: spec.seed,
-    swarm: true,
-    ...(spec.only ? { only: new Set(spec.only) } : {}),
-  });
-  const base = { spec, quirkIds: world0.profile.quirks, world0, runs: r.runs, steps: r.steps, outcomes: r.outcomes, opOutcomes: r.opOutcomes };
+  const r =
+    workload && spec.engine === 'hybrid'
+      ? runHybrid(world0, {
+          frontierDepth: HYBRID_DEPTH,
+          runs: spec.runs,
+          minSteps: spec.minSteps,
+          maxSteps: spec.maxSteps,
+          seed: spec.seed,
+          types: workloadOpTypes,
+          ...only,
+        })
+      : runCampaign(world0, {
+          mode: workload ? 'legal' : spec.mode,
+          ...(workload ? { types: workloadOpTypes } : {}),
+          runs: spec.runs,
+          minSteps: spec.minSteps,
+          maxSteps: spec.maxSteps,
+          seed: spec.seed,
+          swarm: true,
+          ...(spec.only ? { only: new Set(spec.only) } : {}),
+        });
+  const base = {
+    spec,
+    quirkIds: world0.profile.quirks,
+    world0,
+    runs: r.runs,
+    steps: r.steps,
+    outcomes: r.outcomes,
+    opOutcomes: r.opOutcomes,
+  };
   // exhaustive certification needs the finite alphabet of the driver-level workload
   if (workload && spec.certify) {
     const c = certifyCounterexamples(world0, r.counterexamples, workloadOpTypes, spec.certify);

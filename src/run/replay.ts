@@ -25,7 +25,7 @@ export interface Replayed {
 }
 
 export async function replayCounterexample(text: string, where: string): Promise<Replayed> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCounterexample>;
   try {
     parsed = parseCounterexample(text);
   } catch (e) {
@@ -35,18 +35,30 @@ export async function replayCounterexample(text: string, where: string): Promise
   const { file, ops } = parsed;
   // a file that checks nothing must not pass as "no longer fails"
   if (ops.length === 0) throw new ReplayError(`${where}: the file has no steps`);
-  if (!invariantById(file.invariant)) throw new ReplayError(`${where}: unknown invariant '${file.invariant}' (see 'irqcheck invariants')`);
+  if (!invariantById(file.invariant))
+    throw new ReplayError(`${where}: unknown invariant '${file.invariant}' (see 'irqcheck invariants')`);
   if (file.design !== KERNEL_DESIGN && !findDesign(file.design)) {
-    if (!file.designFile) throw new ReplayError(`${where}: design '${file.design}' is not built in and the file names no design file`);
+    if (!file.designFile)
+      throw new ReplayError(`${where}: design '${file.design}' is not built in and the file names no design file`);
     try {
       const d = await loadDesignFile(file.designFile);
-      if (d.name !== file.design) throw new ReplayError(`${where}: ${file.designFile} defines design '${d.name}', not '${file.design}'`);
+      if (d.name !== file.design)
+        throw new ReplayError(`${where}: ${file.designFile} defines design '${d.name}', not '${file.design}'`);
     } catch (e) {
       if (e instanceof DesignError) throw new ReplayError(`${where}: ${e.message}`);
       throw e;
     }
   }
-  const world0 = worldFor({ design: file.design, kernel: file.kernel, quirks: true, config: file.config, ...(file.faults ? { faults: file.faults } : {}) }, file.quirks);
+  const world0 = worldFor(
+    {
+      design: file.design,
+      kernel: file.kernel,
+      quirks: true,
+      config: file.config,
+      ...(file.faults ? { faults: file.faults } : {}),
+    },
+    file.quirks,
+  );
   const run = runOps(world0, ops, { only: new Set([file.invariant]) });
   return { file, ops, world0, run, stillFails: run.violations.some((v) => v.invariant === file.invariant) };
 }

@@ -68,7 +68,13 @@ function traceStep(op: Op, o: ReturnType<typeof step>): TraceStep {
   }
 }
 
-function drive(w0: World, n: number, next: (w: World, i: number) => Op, opts: RunOptions, done?: (op: Op, value: unknown) => void): RunResult {
+function drive(
+  w0: World,
+  n: number,
+  next: (w: World, i: number) => Op,
+  opts: RunOptions,
+  done?: (op: Op, value: unknown) => void,
+): RunResult {
   const check = opts.check ?? true;
   const outcomes: Record<OutcomeKind, number> = { ok: 0, err: 0, warned: 0, bug: 0, 'use-after-free': 0 };
   const trace: TraceStep[] = [];
@@ -98,10 +104,16 @@ export function runChoices(w0: World, steps: readonly (readonly number[])[], opt
   const universe = opts.universe ?? opTypes;
   // the handles the last RECENT_STEPS operations named or returned (see pickCandidate)
   const touched: string[][] = [];
-  return drive(w0, steps.length, (w, i) => chooseOp(w, opts.mode, steps[i]!, types, universe, new Set(touched.flat())), opts, (op, value) => {
-    touched.push(handleKeys(op as unknown as Record<string, unknown>, value));
-    if (touched.length > RECENT_STEPS) touched.shift();
-  });
+  return drive(
+    w0,
+    steps.length,
+    (w, i) => chooseOp(w, opts.mode, steps[i]!, types, universe, new Set(touched.flat())),
+    opts,
+    (op, value) => {
+      touched.push(handleKeys(op as unknown as Record<string, unknown>, value));
+      if (touched.length > RECENT_STEPS) touched.shift();
+    },
+  );
 }
 
 /** how many past steps count as recent for the generator */

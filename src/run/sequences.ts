@@ -11,4 +11,5 @@ export type Choice = readonly number[];
 
 const tuple = fc.array(fc.nat({ max: 0xffff }), { minLength: CHOICES_PER_STEP, maxLength: CHOICES_PER_STEP });
 
-export const sequenceArbitrary = (minSteps: number, maxSteps: number) => fc.array(tuple, { minLength: minSteps, maxLength: maxSteps });
+export const sequenceArbitrary = (minSteps: number, maxSteps: number) =>
+  fc.array(tuple, { minLength: minSteps, maxLength: maxSteps });

@@ -33,7 +33,10 @@ export function certifyCounterexamples(
 ): { counterexamples: Certified[]; stats: CertifyStats } {
   const longest = Math.max(0, ...found.map((c) => c.trace.length));
   if (found.length === 0 || longest <= 1) {
-    return { counterexamples: found.map((c) => ({ ...c, minimal: c.trace.length <= 1 })), stats: { states: 0, depthReached: 0, replaced: 0, certified: found.length } };
+    return {
+      counterexamples: found.map((c) => ({ ...c, minimal: c.trace.length <= 1 })),
+      stats: { states: 0, depthReached: 0, replaced: 0, certified: found.length },
+    };
   }
   const r = explore(w0, { depth: longest - 1, types, only: new Set(found.map((c) => c.invariant)), maxStates });
   let replaced = 0;

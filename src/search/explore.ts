@@ -86,7 +86,8 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
     for (let n = node; n > 0; n = parent[n]!) ops.push(via[n]!);
     return ops.reverse();
   };
-  const progress = () => opts.onProgress?.({ depth: depthReached, states: parent.length, transitions, violations: found.size });
+  const progress = () =>
+    opts.onProgress?.({ depth: depthReached, states: parent.length, transitions, violations: found.size });
 
   search: for (let depth = 1; depth <= opts.depth; depth++) {
     const next: { world: World; node: number }[] = [];
@@ -105,7 +106,12 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
         const broken = checkStep(world, op, o, opts.only);
         for (const v of broken) {
           if (found.has(v.invariant)) continue;
-          found.set(v.invariant, { invariant: v.invariant, category: v.category, message: v.message, ops: [...pathTo(node), op] });
+          found.set(v.invariant, {
+            invariant: v.invariant,
+            category: v.category,
+            message: v.message,
+            ops: [...pathTo(node), op],
+          });
           layers[depth] = added;
           if (v.invariant === opts.stopAt || opts.stopAt === '*') {
             complete = false;
@@ -138,5 +144,14 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
   const order = new Map(invariants.map((inv, i) => [inv.id, i]));
   const violations = [...found.values()].sort((a, b) => order.get(a.invariant)! - order.get(b.invariant)!);
   const frontier = opts.keepFrontier ? layer.map((x) => ({ world: x.world, ops: pathTo(x.node) })) : undefined;
-  return { states: parent.length, transitions, depthReached, complete, opCoverage, layers, violations, ...(frontier ? { frontier } : {}) };
+  return {
+    states: parent.length,
+    transitions,
+    depthReached,
+    complete,
+    opCoverage,
+    layers,
+    violations,
+    ...(frontier ? { frontier } : {}),
+  };
 }

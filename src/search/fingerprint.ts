@@ -12,7 +12,8 @@ import type { World } from '../../models/world/types.ts';
 
 export type FingerprintDecision = 'hash' | { readonly exclude: string };
 
-const LABEL = 'id counter: the next fresh id is only a label; states differing only here have the same futures up to renaming the ids allocated later';
+const LABEL =
+  'id counter: the next fresh id is only a label; states differing only here have the same futures up to renaming the ids allocated later';
 const FIXED = 'fixed for a search: every state of one search shares the booted value';
 
 /** what the fingerprint does with each World field; leaving a field out needs a reason */
@@ -41,7 +42,8 @@ export const fingerprintDecisions: { readonly [K in keyof Required<World>]: Fing
   nextMdevId: { exclude: LABEL },
   platformDevids: 'hash',
   recentFrees: {
-    exclude: "stale handles: only a misusing caller ('any' mode op-specs) reads them; the explore alphabet builds every call in 'legal' mode and step() only appends",
+    exclude:
+      "stale handles: only a misusing caller ('any' mode op-specs) reads them; the explore alphabet builds every call in 'legal' mode and step() only appends",
   },
   freedWithAction: 'hash',
   fwnodes: 'hash',
@@ -88,7 +90,9 @@ function hashValue(v: unknown): Hash {
   switch (typeof v) {
     case 'number':
       // int32 directly; anything else by its exact text (no rounding, no truncation)
-      return v === (v | 0) && !Object.is(v, -0) ? mix([0x811c9dc5, 0x12345678], v) : hashString([0x811c9dc5, 0x5eed0001], String(v));
+      return v === (v | 0) && !Object.is(v, -0)
+        ? mix([0x811c9dc5, 0x12345678], v)
+        : hashString([0x811c9dc5, 0x5eed0001], String(v));
     case 'boolean':
       return mix([0x811c9dc5, 0x12345678 ^ 0xb001], v ? 3 : 2);
     case 'string':
@@ -115,7 +119,8 @@ function hashValue(v: unknown): Hash {
   } else {
     const proto = Object.getPrototypeOf(o);
     // a Map, Set or class instance keeps its state out of Object.keys(): refuse rather than merge
-    if (proto !== Object.prototype && proto !== null) throw new Error(`fingerprint: cannot hash a ${proto?.constructor?.name ?? 'non-plain object'}`);
+    if (proto !== Object.prototype && proto !== null)
+      throw new Error(`fingerprint: cannot hash a ${proto?.constructor?.name ?? 'non-plain object'}`);
     h = [0x811c9dc5, 0xdeadbeef];
     // every own key, one holding undefined included (it is told apart from an absent one)
     for (const k of Object.keys(o)) h = mixIn(hashString(h, k), hashValue((o as Record<string, unknown>)[k]));

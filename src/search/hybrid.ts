@@ -26,7 +26,12 @@ export interface HybridOptions {
 }
 
 export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
-  const base = explore(w0, { depth: opts.frontierDepth, types: opts.types, keepFrontier: true, ...(opts.only ? { only: opts.only } : {}) });
+  const base = explore(w0, {
+    depth: opts.frontierDepth,
+    types: opts.types,
+    keepFrontier: true,
+    ...(opts.only ? { only: opts.only } : {}),
+  });
   const found = new Map<string, Counterexample>();
   const outcomes: Record<string, number> = {};
   const opOutcomes: Record<string, Record<string, number>> = {};
@@ -35,7 +40,14 @@ export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
   // what the exhaustive part already found is kept as found (shortest)
   for (const v of base.violations) {
     const r = shrinkOps(w0, v.ops, v.invariant, 0, 'legal');
-    found.set(v.invariant, { invariant: v.invariant, category: v.category, message: v.message, trace: r.trace, foundInRun: 0, originalLength: v.ops.length });
+    found.set(v.invariant, {
+      invariant: v.invariant,
+      category: v.category,
+      message: v.message,
+      trace: r.trace,
+      foundInRun: 0,
+      originalLength: v.ops.length,
+    });
   }
   const frontier = base.frontier ?? [];
   if (frontier.length > 0 && !(opts.stopAtFirst && found.size > 0)) {
@@ -53,7 +65,14 @@ export function runHybrid(w0: World, opts: HybridOptions): CampaignResult {
         const s = shrinkOps(w0, ops, v.invariant, 1500, 'legal');
         const sv = s.violations.find((x) => x.invariant === v.invariant);
         if (!sv) continue;
-        found.set(v.invariant, { invariant: v.invariant, category: v.category, message: sv.message, trace: s.trace, foundInRun: i, originalLength: ops.length });
+        found.set(v.invariant, {
+          invariant: v.invariant,
+          category: v.category,
+          message: sv.message,
+          trace: s.trace,
+          foundInRun: i,
+          originalLength: ops.length,
+        });
       }
       if (r.violations.length > 0) active = new Set([...active].filter((id) => !found.has(id)));
       if (opts.stopAtFirst && found.size > 0) break;

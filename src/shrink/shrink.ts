@@ -26,7 +26,8 @@ export interface ShrinkOptions {
 const LOWERING_BUDGET = 200;
 
 /** the violation of invariant @id in run @r, if it broke it */
-export const violates = (r: RunResult, id: string): Violation | undefined => r.violations.find((v) => v.invariant === id);
+export const violates = (r: RunResult, id: string): Violation | undefined =>
+  r.violations.find((v) => v.invariant === id);
 
 /**
  * shrinkCounterexample() - smallest choice sequence still breaking @invariant
@@ -42,7 +43,13 @@ export function shrinkCounterexample(
 ): { choices: Choice[]; result: RunResult } {
   // only the invariant being shrunk is checked: other violations on the way do not stop a run
   const only = new Set([invariant]);
-  const run = (c: readonly Choice[]) => runChoices(w0, c, { mode: opts.mode, only, ...(opts.types ? { types: opts.types } : {}), ...(opts.universe ? { universe: opts.universe } : {}) });
+  const run = (c: readonly Choice[]) =>
+    runChoices(w0, c, {
+      mode: opts.mode,
+      only,
+      ...(opts.types ? { types: opts.types } : {}),
+      ...(opts.universe ? { universe: opts.universe } : {}),
+    });
   let best = [...choices];
   let bestRun = run(best);
   let budget = opts.shrinkBudget ?? 2000;
@@ -90,7 +97,13 @@ export function shrinkCounterexample(
  * Choice-level shrinking re-interprets later steps when one goes, which can keep steps that are
  * irrelevant but shift the picks; replaying the concrete calls without one of them does not.
  */
-export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budget = 1500, mode: Mode = 'any'): RunResult {
+export function shrinkOps(
+  w0: World,
+  ops: readonly Op[],
+  invariant: string,
+  budget = 1500,
+  mode: Mode = 'any',
+): RunResult {
   const only = new Set([invariant]);
   // a legal caller's counterexample must stay legal while it shrinks
   const requireLegal = mode === 'legal';
@@ -114,7 +127,8 @@ export function shrinkOps(w0: World, ops: readonly Op[], invariant: string, budg
       if (attempt([...best.slice(0, i), ...best.slice(i + 1)])) changed = true;
       else {
         const dependent = dependentsOf(w0, best, i);
-        if (dependent.size > 0 && budget > 0 && attempt(best.filter((_, k) => k !== i && !dependent.has(k)))) changed = true;
+        if (dependent.size > 0 && budget > 0 && attempt(best.filter((_, k) => k !== i && !dependent.has(k))))
+          changed = true;
       }
     }
   }
@@ -138,9 +152,17 @@ export function dependentsOf(w0: World, ops: readonly Op[], i: number): Set<numb
     if (k <= i) return;
     const x = op as unknown as Record<string, unknown>;
     const names = (key: string, ids: readonly number[]) => typeof x[key] === 'number' && ids.includes(x[key] as number);
-    if (names('mdev', created.mdev) || names('dev', created.dev) || names('pf', [...created.dev, ...bound]) || names('domain', created.domain) || names('parent', created.domain)) out.add(k);
+    if (
+      names('mdev', created.mdev) ||
+      names('dev', created.dev) ||
+      names('pf', [...created.dev, ...bound]) ||
+      names('domain', created.domain) ||
+      names('parent', created.domain)
+    )
+      out.add(k);
   });
   return out;
 }
 
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);

@@ -9,7 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 const readme = readFileSync('README.md', 'utf8');
 
 /** each sample marker with the fenced block after it */
-const samples = [...readme.matchAll(/<!-- sample: (\S+) -->\n```[a-z]*\n([\s\S]*?)```/g)].map((m) => ({ file: m[1]!, shown: m[2]! }));
+const samples = [...readme.matchAll(/<!-- sample: (\S+) -->\n```[a-z]*\n([\s\S]*?)```/g)].map((m) => ({
+  file: m[1]!,
+  shown: m[2]!,
+}));
 
 describe('README', () => {
   it('starts with the two commands', () => {

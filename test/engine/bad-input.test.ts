@@ -12,7 +12,9 @@ import { main } from '../../src/cli/main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'irqcheck-bad-'));
 const at = (name: string) => join(dir, name);
-const good = JSON.parse(readFileSync('properties/corpus/kernel-6.2-legal-no-vector-leak-2cd1d62f0b.json', 'utf8')) as Record<string, unknown>;
+const good = JSON.parse(
+  readFileSync('properties/corpus/kernel-6.2-legal-no-vector-leak-2cd1d62f0b.json', 'utf8'),
+) as Record<string, unknown>;
 const cx = (name: string, change: Record<string, unknown>) => {
   writeFileSync(at(name), JSON.stringify({ ...good, ...change }));
   return at(name);
@@ -28,11 +30,26 @@ beforeAll(() => {
   writeFileSync(at('throws.ts'), "export default () => { throw new Error('boom'); };\n");
   writeFileSync(at('bad-name.ts'), "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'Bad Name' });\n");
   writeFileSync(at('kernel-name.ts'), "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'kernel' });\n");
-  writeFileSync(at('taken-name.ts'), "export default (k) => ({ ...k.designs.perDeviceMsi, name: 'rfc-v2-dev-msi', summary: 'x' });\n");
-  writeFileSync(at('no-hooks.ts'), "export default { name: 'no-hooks', summary: 's', description: 'd', kernel: '6.2', assumptions: [] };\n");
-  writeFileSync(at('hook-not-fn.ts'), "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'hook-not-fn', mdevCreate: 3 });\n");
-  writeFileSync(at('bad-kernel.ts'), "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'bad-kernel', kernel: '4.19' });\n");
-  writeFileSync(at('no-summary.ts'), "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'no-summary', summary: '' });\n");
+  writeFileSync(
+    at('taken-name.ts'),
+    "export default (k) => ({ ...k.designs.perDeviceMsi, name: 'rfc-v2-dev-msi', summary: 'x' });\n",
+  );
+  writeFileSync(
+    at('no-hooks.ts'),
+    "export default { name: 'no-hooks', summary: 's', description: 'd', kernel: '6.2', assumptions: [] };\n",
+  );
+  writeFileSync(
+    at('hook-not-fn.ts'),
+    "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'hook-not-fn', mdevCreate: 3 });\n",
+  );
+  writeFileSync(
+    at('bad-kernel.ts'),
+    "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'bad-kernel', kernel: '4.19' });\n",
+  );
+  writeFileSync(
+    at('no-summary.ts'),
+    "export default (k) => ({ ...k.designs.rfcV2DevMsi, name: 'no-summary', summary: '' });\n",
+  );
   writeFileSync(at('a-file'), 'x');
   mkdirSync(at('a-dir.ts'));
 });
@@ -113,7 +130,10 @@ const table: readonly (readonly [string, () => string[]])[] = [
   ['replay: no steps', () => ['replay', cx('no-steps.json', { steps: [] })]],
   ['replay: unknown invariant', () => ['replay', cx('invariant.json', { invariant: 'no-such-invariant' })]],
   ['replay: unknown operation', () => ['replay', cx('op.json', { steps: [{ op: 'rmRf', args: {}, outcome: 'ok' }] })]],
-  ['replay: wrong argument type', () => ['replay', cx('arg.json', { steps: [{ op: 'cpuOffline', args: { cpu: 'one' }, outcome: 'ok' }] })]],
+  [
+    'replay: wrong argument type',
+    () => ['replay', cx('arg.json', { steps: [{ op: 'cpuOffline', args: { cpu: 'one' }, outcome: 'ok' }] })],
+  ],
   // output places
   ['out is a file', () => ['check', '--runs', '1', '--out', at('a-file')]],
   ['out under a file', () => ['check', '--runs', '1', '--out', join(at('a-file'), 'x')]],
@@ -142,6 +162,8 @@ describe('bad input: exit 2, one line on stderr, no stack trace', () => {
     const code = process.exitCode;
     process.exitCode = undefined;
     const text = err.join('');
-    expect({ code, lines: text.trim().split('\n').length, stack: /\n\s+at /.test(text), stdout: out.join('') }).toEqual({ code: 2, lines: 1, stack: false, stdout: '' });
+    expect({ code, lines: text.trim().split('\n').length, stack: /\n\s+at /.test(text), stdout: out.join('') }).toEqual(
+      { code: 2, lines: 1, stack: false, stdout: '' },
+    );
   });
 });

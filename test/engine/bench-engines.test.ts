@@ -14,12 +14,18 @@ import { renderBenchMarkdown, toBenchJson } from '../../src/bench/report.ts';
 
 const world = (id: FaultId) => {
   const f = faultCatalog[id];
-  return worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: f.target.config, faults: [id] });
+  return worldFor({
+    design: f.target.design,
+    kernel: f.target.kernel,
+    quirks: false,
+    config: f.target.config,
+    faults: [id],
+  });
 };
 const engine = (name: string) => benchEngines.find((e) => e.name === name)!;
 
 describe('bench engines', () => {
-  it('the sequences are drawn one at a time, and are the campaign\'s own', () => {
+  it("the sequences are drawn one at a time, and are the campaign's own", () => {
     const opts = { seed: 7, minSteps: 25, maxSteps: 50 };
     const got: unknown[] = [];
     forEachSequence(opts, (seq) => (got.push(seq), got.length === 30));
@@ -65,7 +71,8 @@ describe('bench engines', () => {
     const r = runBench(['B11'], 2, { ...defaultBudget, modelSteps: 2000 }, benchEngines);
     const j = toBenchJson(r);
     expect(j.budget).toMatchObject({ unit: 'model steps', modelSteps: 2000 });
-    for (const f of j.faults) for (const x of f.results) for (const s of x.perSeed) expect('cpuMsToDetect' in s).toBe(false);
+    for (const f of j.faults)
+      for (const x of f.results) for (const s of x.perSeed) expect('cpuMsToDetect' in s).toBe(false);
     expect(j.timing.note).toMatch(/CPU/);
     const md = renderBenchMarkdown(r, 'irqcheck bench');
     expect(md).toContain('2000 model steps');
@@ -75,7 +82,8 @@ describe('bench engines', () => {
     expect(md.slice(timing)).toMatch(/process\.cpuUsage/);
     // the deterministic part is the same twice
     const again = toBenchJson(runBench(['B11'], 2, { ...defaultBudget, modelSteps: 2000 }, benchEngines));
-    const untimed = (x: typeof j) => JSON.stringify({ ...x, timing: null, engines: x.engines.map((e) => ({ ...e, medianMsToDetect: null })) });
+    const untimed = (x: typeof j) =>
+      JSON.stringify({ ...x, timing: null, engines: x.engines.map((e) => ({ ...e, medianMsToDetect: null })) });
     expect(untimed(again)).toBe(untimed(j));
   });
 });

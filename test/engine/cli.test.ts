@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -23,7 +26,8 @@ describe('irqcheck CLI', () => {
   it('no command: the full help with the exit codes, exit 2; --version: the package version', () => {
     const r = cli();
     expect(r.code).toBe(2);
-    for (const c of ['invariants', 'check', 'compare', 'explore', 'replay', 'bench', 'faults', 'Exit codes:']) expect(r.out).toContain(c);
+    for (const c of ['invariants', 'check', 'compare', 'explore', 'replay', 'bench', 'faults', 'Exit codes:'])
+      expect(r.out).toContain(c);
     expect(cli('--help').out).toContain('Exit codes:');
     const v = cli('--version');
     expect(v.code).toBe(0);
@@ -33,7 +37,20 @@ describe('irqcheck CLI', () => {
   it('check --junit: one test case per invariant, a failure per violation, the same count as --json', () => {
     const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
     const junit = join(out, 'junit', 'check.xml');
-    const r = cli('check', '--runs', '12', '--seed', '3', '--json', '--out', out, '--junit', junit, '--only', 'leak,lifetime');
+    const r = cli(
+      'check',
+      '--runs',
+      '12',
+      '--seed',
+      '3',
+      '--json',
+      '--out',
+      out,
+      '--junit',
+      junit,
+      '--only',
+      'leak,lifetime',
+    );
     expect(r.code).toBe(1);
     const violations = JSON.parse(r.out).results[0].violations as { invariant: string }[];
     const xml = readFileSync(junit, 'utf8');
@@ -46,11 +63,14 @@ describe('irqcheck CLI', () => {
     expect(cli('check', '--runs', '2', '--out', out, '--junit', join(junit, 'x.xml')).code).toBe(2);
   });
 
-  it('check --coverage: the model files the campaign ran, in JSON and <out>/model-coverage.json; the exit code is the check\'s', () => {
+  it("check --coverage: the model files the campaign ran, in JSON and <out>/model-coverage.json; the exit code is the check's", () => {
     const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
     const r = cli('check', '--runs', '10', '--seed', '3', '--json', '--out', out, '--coverage');
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.out) as { results: unknown[]; modelCoverage: { totals: { pct: number }; files: { file: string; pct: number; uncovered: string[] }[] } };
+    const doc = JSON.parse(r.out) as {
+      results: unknown[];
+      modelCoverage: { totals: { pct: number }; files: { file: string; pct: number; uncovered: string[] }[] };
+    };
     expect(doc.results).toHaveLength(1);
     const irqdomain = doc.modelCoverage.files.find((f) => f.file === 'models/kernel/irq/irqdomain.ts');
     expect(irqdomain?.pct).toBeGreaterThan(0);
@@ -74,7 +94,9 @@ describe('irqcheck CLI', () => {
     expect(r.code).toBe(0);
     const list = JSON.parse(r.out).invariants as { id: string; category: string; statement: string; kernel: string }[];
     expect(list.length).toBeGreaterThanOrEqual(20);
-    expect(new Set(list.map((i) => i.category))).toEqual(new Set(['leak', 'structure', 'lifetime', 'atomicity', 'isolation', 'affinity']));
+    expect(new Set(list.map((i) => i.category))).toEqual(
+      new Set(['leak', 'structure', 'lifetime', 'atomicity', 'isolation', 'affinity']),
+    );
     expect(list.filter((i) => i.category === 'isolation').length).toBeGreaterThanOrEqual(4);
   });
 

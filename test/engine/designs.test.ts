@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -52,7 +55,12 @@ describe('designs', () => {
     expect(byId.has('correct-ir-unit')).toBe(true);
     expect(byId.has('dmar-removal-clean') || byId.has('domain-outlives-users')).toBe(true);
     // the trace reads like kernel calls, and ends where the unit goes
-    expect(byId.get('correct-ir-unit')!.trace.map((s) => s.call).join('\n')).toContain('idxd_vdcm_open(mdev0)');
+    expect(
+      byId
+        .get('correct-ir-unit')!
+        .trace.map((s) => s.call)
+        .join('\n'),
+    ).toContain('idxd_vdcm_open(mdev0)');
     expect(byId.get('dmar-removal-clean')!.trace.at(-1)!.call).toMatch(/^dmar_hp_remove_drhd\(DRHD\d\)$/);
     // the default certification budget proves the 2-step traces shortest
     expect((byId.get('dmar-removal-clean') as unknown as { minimal: boolean }).minimal).toBe(true);
@@ -78,7 +86,9 @@ describe('designs', () => {
     const md = readFileSync(join(a, 'summary.md'), 'utf8');
     expect(md).toBe(readFileSync(join(b, 'summary.md'), 'utf8'));
     // the JSON names each counterexample file under its --out directory
-    expect(readFileSync(join(a, 'summary.json'), 'utf8').replaceAll(a, 'OUT')).toBe(readFileSync(join(b, 'summary.json'), 'utf8').replaceAll(b, 'OUT'));
+    expect(readFileSync(join(a, 'summary.json'), 'utf8').replaceAll(a, 'OUT')).toBe(
+      readFileSync(join(b, 'summary.json'), 'utf8').replaceAll(b, 'OUT'),
+    );
     expect(md).toContain('| invariant | category | rfc-v2-dev-msi | assign-domain | device-domain | per-device-msi |');
     expect(ra.out.split('\n')[0]).toMatch(/rfc-v2-dev-msi +assign-domain +device-domain +per-device-msi/);
   });
@@ -97,12 +107,36 @@ describe('designs', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).designFile).toBe(path);
     expect(cli('replay', file).code).toBe(1);
     // next to a built-in one: two campaigns on worker threads
-    const two = cli('check', '--design', `${path},per-device-msi`, '--runs', '10', '--certify', '0', '--json', '--out', join(dir, 'out2'));
+    const two = cli(
+      'check',
+      '--design',
+      `${path},per-device-msi`,
+      '--runs',
+      '10',
+      '--certify',
+      '0',
+      '--json',
+      '--out',
+      join(dir, 'out2'),
+    );
     expect((JSON.parse(two.out).results as ResultJson[]).map((x) => x.design)).toEqual(['my-rfc', 'per-device-msi']);
   });
 
   it('the README example design (examples/rfc-thread-variant.ts) runs', () => {
-    const r = cli('check', '--design', './examples/rfc-thread-variant.ts', '--runs', '60', '--only', 'isolation', '--certify', '0', '--json', '--out', tmp());
+    const r = cli(
+      'check',
+      '--design',
+      './examples/rfc-thread-variant.ts',
+      '--runs',
+      '60',
+      '--only',
+      'isolation',
+      '--certify',
+      '0',
+      '--json',
+      '--out',
+      tmp(),
+    );
     expect(r.code).toBe(1);
     const res = JSON.parse(r.out).results as ResultJson[];
     expect(res[0]!.design).toBe('rfc-thread-variant');
@@ -113,8 +147,16 @@ describe('designs', () => {
     ['no such file', null, 'does not exist'],
     ['a syntax error', 'export default {{{', 'does not load'],
     ['no design export', 'export const x = 1;\n', "no default export and no export named 'design'"],
-    ['a missing hook', "export default { name: 'half', summary: 's', description: 'd', kernel: '6.2', assumptions: [], pfProbe: () => null };\n", 'pfRemove'],
-    ['an unknown kernel', "export default (k) => ({ ...k.designs.perDeviceMsi, name: 'old', kernel: '2.6' });\n", 'kernel'],
+    [
+      'a missing hook',
+      "export default { name: 'half', summary: 's', description: 'd', kernel: '6.2', assumptions: [], pfProbe: () => null };\n",
+      'pfRemove',
+    ],
+    [
+      'an unknown kernel',
+      "export default (k) => ({ ...k.designs.perDeviceMsi, name: 'old', kernel: '2.6' });\n",
+      'kernel',
+    ],
     ['a built-in name', "export default (k) => ({ ...k.designs.perDeviceMsi, summary: 'mine' });\n", 'already exists'],
     ['a throwing design function', "export default () => { throw new Error('boom'); };\n", 'boom'],
   ])('a design file with %s: exit 2 and one line', (_what, body, words) => {

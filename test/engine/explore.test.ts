@@ -23,7 +23,10 @@ const rfc = () => worldFor({ design: 'rfc-v2-dev-msi', kernel: '5.10', quirks: t
 const dmd = () => worldFor({ design: 'per-device-msi', kernel: '6.2', quirks: true, config: 'small' });
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -99,7 +102,15 @@ describe('shrinking removes dependent calls together', () => {
 
 describe('hybrid search', () => {
   it('random walks from the depth-3 frontier reach the 7-step wrong-unit IRTE of rfc-v2-dev-msi in a few runs, the same way twice', () => {
-    const opts = { frontierDepth: 3, runs: 10, minSteps: 10, maxSteps: 20, seed: 1, types: workloadOpTypes, only: new Set(['correct-ir-unit']) };
+    const opts = {
+      frontierDepth: 3,
+      runs: 10,
+      minSteps: 10,
+      maxSteps: 20,
+      seed: 1,
+      types: workloadOpTypes,
+      only: new Set(['correct-ir-unit']),
+    };
     const a = runHybrid(rfc(), opts);
     const c = a.counterexamples.find((x) => x.invariant === 'correct-ir-unit');
     expect(c, 'not found in 10 hybrid runs').toBeDefined();
@@ -112,7 +123,14 @@ describe('certified shortest counterexamples', () => {
   const found = (ops: Op[], invariant: string): Counterexample => {
     const run = runOps(rfc(), ops, { only: new Set([invariant]) });
     const v = run.violations.find((x) => x.invariant === invariant)!;
-    return { invariant, category: v.category, message: v.message, trace: run.trace, foundInRun: 0, originalLength: ops.length };
+    return {
+      invariant,
+      category: v.category,
+      message: v.message,
+      trace: run.trace,
+      foundInRun: 0,
+      originalLength: ops.length,
+    };
   };
 
   it('a 4-step trace is replaced by the 2-step one the search finds, marked minimal', () => {
@@ -126,7 +144,10 @@ describe('certified shortest counterexamples', () => {
   });
 
   it('a trace the search cannot beat within its budget stays uncertified', () => {
-    const c = found([{ type: 'cpuOffline', cpu: 3 }, { type: 'cpuOnline', cpu: 3 }, ...unplugThenRemove], 'dmar-removal-clean');
+    const c = found(
+      [{ type: 'cpuOffline', cpu: 3 }, { type: 'cpuOnline', cpu: 3 }, ...unplugThenRemove],
+      'dmar-removal-clean',
+    );
     const r = certifyCounterexamples(rfc(), [c], workloadOpTypes, 5);
     expect(r.counterexamples[0]!.trace).toHaveLength(4);
     expect(r.counterexamples[0]!.minimal).toBe(false);
@@ -139,7 +160,13 @@ describe('explore and export on the command line', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out);
     expect(doc).toMatchObject({ design: 'rfc-v2-dev-msi', depth: 2, depthReached: 2, complete: true });
-    expect(doc.violations.map((v: { invariant: string; length: number; minimal: boolean }) => [v.invariant, v.length, v.minimal])).toEqual([
+    expect(
+      doc.violations.map((v: { invariant: string; length: number; minimal: boolean }) => [
+        v.invariant,
+        v.length,
+        v.minimal,
+      ]),
+    ).toEqual([
       ['domain-outlives-users', 2, true],
       ['dmar-removal-clean', 2, true],
     ]);

@@ -46,7 +46,13 @@ describe('catalog faults', () => {
     const missed: string[] = [];
     for (const id of faultIds) {
       const f = faultCatalog[id];
-      const w0 = worldFor({ design: f.target.design, kernel: f.target.kernel, quirks: false, config: f.target.config, faults: [id] });
+      const w0 = worldFor({
+        design: f.target.design,
+        kernel: f.target.kernel,
+        quirks: false,
+        config: f.target.config,
+        faults: [id],
+      });
       const r = firstViolation(w0, { mode: 'legal', seed: SEED, ...defaultBudget });
       if (r) caught.set(id, r.invariant);
       else missed.push(id);
@@ -59,10 +65,21 @@ describe('catalog faults', () => {
     const only = [...new Set(caught.values())].sort();
     for (const id of only) expect(invariantById(id)).toBeDefined();
     // every (kernel, platform) a fault is sought in
-    const targets = [...new Set(faultIds.map((id) => `${faultCatalog[id].target.kernel}|${faultCatalog[id].target.config}`))];
+    const targets = [
+      ...new Set(faultIds.map((id) => `${faultCatalog[id].target.kernel}|${faultCatalog[id].target.config}`)),
+    ];
     for (const t of targets) {
       const [kernel, config] = t.split('|') as ['5.10' | '6.2', string];
-      const r = runCheck({ design: 'kernel', kernel, quirks: false, config, mode: 'legal', seed: SEED, ...defaultBudget, only });
+      const r = runCheck({
+        design: 'kernel',
+        kernel,
+        quirks: false,
+        config,
+        mode: 'legal',
+        seed: SEED,
+        ...defaultBudget,
+        only,
+      });
       expect(r.runs).toBe(defaultBudget.runs);
       expect(r.counterexamples.map((c) => c.invariant)).toEqual([]);
     }
@@ -70,7 +87,16 @@ describe('catalog faults', () => {
 
   it('with no fault on, per-device-msi under its workload holds those invariants with the same budget', () => {
     const only = [...new Set(caught.values())].sort();
-    const r = runCheck({ design: 'per-device-msi', kernel: '6.2', quirks: false, config: 'small', mode: 'workload', seed: SEED, ...defaultBudget, only });
+    const r = runCheck({
+      design: 'per-device-msi',
+      kernel: '6.2',
+      quirks: false,
+      config: 'small',
+      mode: 'workload',
+      seed: SEED,
+      ...defaultBudget,
+      only,
+    });
     expect(r.counterexamples.map((c) => c.invariant)).toEqual([]);
   }, 120_000);
 });

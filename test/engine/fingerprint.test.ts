@@ -23,7 +23,9 @@ import { workloadOpTypes } from '../../src/generate/workload.ts';
 
 type Rec = Record<string, unknown>;
 const hashedKeys = Object.entries(fingerprintDecisions).flatMap(([k, d]) => (d === 'hash' ? [k] : []));
-const counterKeys = Object.entries(fingerprintDecisions).flatMap(([k, d]) => (d !== 'hash' && k.startsWith('next') ? [k] : []));
+const counterKeys = Object.entries(fingerprintDecisions).flatMap(([k, d]) =>
+  d !== 'hash' && k.startsWith('next') ? [k] : [],
+);
 const fixedKeys = ['profile', 'config', 'design'] as const;
 
 /** per id counter: ids from `from` on (allocated after the merge) may be shifted by `by` in the other world */
@@ -35,13 +37,16 @@ const shiftOf = (a: World, b: World): Shift =>
     return { from: x, by: (((b as unknown as Rec)[k] as number | undefined) ?? 0) - x };
   });
 
-const sameNumber = (x: number, y: number, s: Shift) => x === y || s.some((c) => c.by !== 0 && x >= c.from && y - x === c.by);
+const sameNumber = (x: number, y: number, s: Shift) =>
+  x === y || s.some((c) => c.by !== 0 && x >= c.from && y - x === c.by);
 
 function sameString(x: string, y: string, s: Shift): boolean {
   if (x === y) return true;
   const xs = x.split(/(\d+)/);
   const ys = y.split(/(\d+)/);
-  return xs.length === ys.length && xs.every((p, i) => (i % 2 === 0 ? p === ys[i] : sameNumber(Number(p), Number(ys[i]), s)));
+  return (
+    xs.length === ys.length && xs.every((p, i) => (i % 2 === 0 ? p === ys[i] : sameNumber(Number(p), Number(ys[i]), s)))
+  );
 }
 
 /** the first path where @a and @b differ beyond the shift, or null */
@@ -49,7 +54,14 @@ function diff(a: unknown, b: unknown, s: Shift, path = ''): string | null {
   if (a === b) return null;
   if (typeof a === 'number' && typeof b === 'number') return sameNumber(a, b, s) ? null : `${path}: ${a} vs ${b}`;
   if (typeof a === 'string' && typeof b === 'string') return sameString(a, b, s) ? null : `${path}: ${a} vs ${b}`;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return `${path}: ${String(a)} vs ${String(b)}`;
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return `${path}: ${String(a)} vs ${String(b)}`;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return `${path}: keys ${ka.join(',')} vs ${kb.join(',')}`;
@@ -104,7 +116,7 @@ function merges(s: World, types: readonly Op['type'][]): [World, World][] {
         const kept = seen.get(fp);
         if (kept) {
           if (kept !== o.world) out.push([kept, o.world]);
-        } else (seen.set(fp, o.world), next.push(o.world));
+        } else seen.set(fp, o.world), next.push(o.world);
       }
     layer = next;
   }
@@ -134,7 +146,9 @@ function sameFutures(a0: World, b0: World, types: readonly Op['type'][], idx: re
   }
 }
 
-const targets = Object.entries(platformConfigs).flatMap(([name, c]) => (c.gicIts ? (['6.2'] as const) : (['5.10', '6.2'] as const)).map((kernel) => ({ name, kernel })));
+const targets = Object.entries(platformConfigs).flatMap(([name, c]) =>
+  (c.gicIts ? (['6.2'] as const) : (['5.10', '6.2'] as const)).map((kernel) => ({ name, kernel })),
+);
 
 describe('fingerprint', () => {
   it('every World field has a decision, every exclusion a reason (a new field without one fails here)', () => {
@@ -143,9 +157,24 @@ describe('fingerprint', () => {
       const worlds = [w0, walk(w0, opTypes, [1, 2, 3, 4]), walk(w0, opTypes, [7, 0, 5])];
       for (const w of worlds) expect(undecidedKeys(w), `${name} ${kernel}`).toEqual([]);
     }
-    for (const [k, d] of Object.entries(fingerprintDecisions)) if (d !== 'hash') expect(d.exclude.length, k).toBeGreaterThan(20);
+    for (const [k, d] of Object.entries(fingerprintDecisions))
+      if (d !== 'hash') expect(d.exclude.length, k).toBeGreaterThan(20);
     // the fields the issue found missing are hashed
-    for (const k of ['inflight', 'hvChildren', 'hvIntDescs', 'ioapics', 'its', 'vmd', 'vmdIrqs', 'lineIrqs', 'bootBug', 'dmarMsiDomain', 'crash', 'fwnodes']) expect(fingerprintDecisions[k as keyof World], k).toBe('hash');
+    for (const k of [
+      'inflight',
+      'hvChildren',
+      'hvIntDescs',
+      'ioapics',
+      'its',
+      'vmd',
+      'vmdIrqs',
+      'lineIrqs',
+      'bootBug',
+      'dmarMsiDomain',
+      'crash',
+      'fwnodes',
+    ])
+      expect(fingerprintDecisions[k as keyof World], k).toBe('hash');
   });
 
   it('a field the decisions do not know is hashed, not dropped', () => {
@@ -156,24 +185,31 @@ describe('fingerprint', () => {
     expect(fingerprint(a)).not.toBe(fingerprint(b));
   });
 
-  it.each(targets)('$name $kernel: merged states are equal but for the exclusions, and have the same futures', ({ name, kernel }) => {
-    const w0 = worldFor({ design: 'kernel', kernel, quirks: true, config: name });
-    let pairs = 0;
-    fc.assert(
-      fc.property(fc.array(fc.nat(), { maxLength: 3 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (prefix, future) => {
-        const s = walk(w0, opTypes, prefix);
-        for (const k of fixedKeys) expect(s[k]).toBe(w0[k]);
-        const m = merges(s, opTypes);
-        pairs += m.length;
-        // every merge: equal on the hashed fields; a few of them: followed along the continuation
-        for (const [a, b] of m) expect(worldDiff(a, b, [])).toBeNull();
-        for (const [a, b] of m.slice(0, 8)) sameFutures(a, b, opTypes, future);
-      }),
-      { seed: 20, numRuns: name === 'spr' ? 1 : 2, endOnFailure: true },
-    );
-    // the property was exercised: the search does merge states here
-    expect(pairs).toBeGreaterThan(0);
-  });
+  it.each(targets)(
+    '$name $kernel: merged states are equal but for the exclusions, and have the same futures',
+    ({ name, kernel }) => {
+      const w0 = worldFor({ design: 'kernel', kernel, quirks: true, config: name });
+      let pairs = 0;
+      fc.assert(
+        fc.property(
+          fc.array(fc.nat(), { maxLength: 3 }),
+          fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+          (prefix, future) => {
+            const s = walk(w0, opTypes, prefix);
+            for (const k of fixedKeys) expect(s[k]).toBe(w0[k]);
+            const m = merges(s, opTypes);
+            pairs += m.length;
+            // every merge: equal on the hashed fields; a few of them: followed along the continuation
+            for (const [a, b] of m) expect(worldDiff(a, b, [])).toBeNull();
+            for (const [a, b] of m.slice(0, 8)) sameFutures(a, b, opTypes, future);
+          },
+        ),
+        { seed: 20, numRuns: name === 'spr' ? 1 : 2, endOnFailure: true },
+      );
+      // the property was exercised: the search does merge states here
+      expect(pairs).toBeGreaterThan(0);
+    },
+  );
 
   it('a design workload: merged states have the same futures', () => {
     const w0 = worldFor({ design: 'rfc-v2-dev-msi', kernel: '5.10', quirks: true, config: 'small' });
@@ -194,8 +230,27 @@ describe('fingerprint', () => {
 });
 
 /** the fingerprint before issue 20: a hand-picked list of fields */
-const oldParts = ['cpuOnline', 'matrix', 'domains', 'irqs', 'coreAllocs', 'descs', 'devices', 'units', 'dsa', 'mdevs', 'platformDevids', 'designDomains', 'defaultPciMsiDomain', 'freedWithAction'] as const;
-const oldFingerprint = (w: World) => JSON.stringify(oldParts.map((k) => w[k]), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const oldParts = [
+  'cpuOnline',
+  'matrix',
+  'domains',
+  'irqs',
+  'coreAllocs',
+  'descs',
+  'devices',
+  'units',
+  'dsa',
+  'mdevs',
+  'platformDevids',
+  'designDomains',
+  'defaultPciMsiDomain',
+  'freedWithAction',
+] as const;
+const oldFingerprint = (w: World) =>
+  JSON.stringify(
+    oldParts.map((k) => w[k]),
+    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+  );
 
 describe('what the old fingerprint merged', () => {
   // worlds two layers deep on the platform, grouped by the old hash: the groups the new hash splits
@@ -204,7 +259,12 @@ describe('what the old fingerprint merged', () => {
     const all: World[] = [];
     let layer = [w0];
     for (let d = 0; d < depth; d++) {
-      layer = layer.flatMap((w) => enumerateOps(w, opTypes).map((op) => step(w, op)).filter((o) => o.kind !== 'bug' && o.kind !== 'use-after-free').map((o) => o.world));
+      layer = layer.flatMap((w) =>
+        enumerateOps(w, opTypes)
+          .map((op) => step(w, op))
+          .filter((o) => o.kind !== 'bug' && o.kind !== 'use-after-free')
+          .map((o) => o.world),
+      );
       all.push(...layer);
     }
     return all;
@@ -220,7 +280,11 @@ describe('what the old fingerprint merged', () => {
       for (let i = 1; i < group.length && i < 20; i++) {
         const [a, b] = [group[0]!, group[i]!];
         if (fingerprint(a) === fingerprint(b)) continue;
-        if (others.every((k) => diff((a as unknown as Rec)[k], (b as unknown as Rec)[k], []) === null) && diff(a[field], b[field], []) !== null) byField++;
+        if (
+          others.every((k) => diff((a as unknown as Rec)[k], (b as unknown as Rec)[k], []) === null) &&
+          diff(a[field], b[field], []) !== null
+        )
+          byField++;
       }
     return { old: byOld.size, now: new Set(all.map(fingerprint)).size, byField };
   }
@@ -245,7 +309,10 @@ describe('what the old fingerprint merged', () => {
   });
 
   it('explore counts the new states: hyperv-pci at depth 3 (5.10)', () => {
-    const r = explore(worldFor({ design: 'kernel', kernel: '5.10', quirks: true, config: 'hyperv-pci' }), { depth: 3, types: opTypes });
+    const r = explore(worldFor({ design: 'kernel', kernel: '5.10', quirks: true, config: 'hyperv-pci' }), {
+      depth: 3,
+      types: opTypes,
+    });
     // the old fingerprint: 447 distinct states
     expect(r.states).toBe(616);
   });

@@ -25,9 +25,11 @@ describe('the operation registry', () => {
       const def = opDef(type);
       expect(def.type).toBe(type);
       expect(def.args).toBeInstanceOf(z.ZodObject);
-      for (const part of ['step', 'render', 'candidates', 'handle', 'build'] as const) expect(typeof def[part], `${type}.${part}`).toBe('function');
+      for (const part of ['step', 'render', 'candidates', 'handle', 'build'] as const)
+        expect(typeof def[part], `${type}.${part}`).toBe('function');
       expect(def.explore === 'variants' || typeof def.explore === 'function', `${type}.explore`).toBe(true);
-      for (const part of ['prefer', 'recentKeys'] as const) expect(['undefined', 'function'], `${type}.${part}`).toContain(typeof def[part]);
+      for (const part of ['prefer', 'recentKeys'] as const)
+        expect(['undefined', 'function'], `${type}.${part}`).toContain(typeof def[part]);
     }
   });
 
@@ -74,7 +76,12 @@ function generatedOps(): { config: string; kernel: '5.10' | '6.2'; op: Op; w: Pa
     const kernel = w0.profile.version === '5.10' ? '5.10' : '6.2';
     for (const s of generateSequences({ runs: 20, minSteps: 40, maxSteps: 50, seed: 5 })) {
       let w = w0;
-      for (const t of runChoices(w0, s, { mode: 'legal', types: workloadOpTypes, universe: workloadOpTypes, check: false }).trace) {
+      for (const t of runChoices(w0, s, {
+        mode: 'legal',
+        types: workloadOpTypes,
+        universe: workloadOpTypes,
+        check: false,
+      }).trace) {
         out.push({ config: 'small', kernel, op: t.op, w });
         for (const op of enumerateOps(w, workloadOpTypes)) out.push({ config: 'small', kernel, op, w });
         w = opDef(t.op.type).step(w, t.op).world;
@@ -97,7 +104,16 @@ describe('the counterexample schema', () => {
     const bad: string[] = [];
     for (const { config, kernel, op, w } of all()) {
       const file = toCounterexampleFile(
-        { design: KERNEL_DESIGN, kernel, quirks: [], config, mode: 'any', invariant: 'x', category: 'lifetime', message: '' },
+        {
+          design: KERNEL_DESIGN,
+          kernel,
+          quirks: [],
+          config,
+          mode: 'any',
+          invariant: 'x',
+          category: 'lifetime',
+          message: '',
+        },
         [{ op, outcome: 'ok' }],
       );
       const back = parseCounterexample(JSON.stringify(file)).ops[0];

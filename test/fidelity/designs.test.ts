@@ -26,7 +26,8 @@ function bootDesign(name: string): World {
 const openMdev = (w: World, pf: number): World => must(w, ...readyOps(pf), mdevCreate(pf, 1), mdevOpen(0));
 
 const domainNamed = (w: World, name: string) => Object.values(w.domains).find((d) => d.name === name);
-const irOf = (w: World, virq: number): IrChipData => w.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as IrChipData;
+const irOf = (w: World, virq: number): IrChipData =>
+  w.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as IrChipData;
 const chainNames = (w: World, virq: number): string[] => w.irqs[virq]!.levels.map((l) => w.domains[l.domain]!.name);
 
 describe('rfc-v2-dev-msi (a) [RFC v2 02-04/18; spec 2.8, 3.3 (a)]', () => {
@@ -65,12 +66,16 @@ describe('rfc-v2-dev-msi (a) [RFC v2 02-04/18; spec 2.8, 3.3 (a)]', () => {
 });
 
 describe('assign-domain (b) [spec 3.3 (b)]', () => {
-  it('mdev create assigns a DEV-MSI domain under the PF unit\'s INTEL-IR; open allocates there with SID unset', () => {
+  it("mdev create assigns a DEV-MSI domain under the PF unit's INTEL-IR; open allocates there with SID unset", () => {
     const w = openMdev(bootDesign('assign-domain'), DSA1);
     const m = w.mdevs[0]!;
     expect(chainNames(w, m.irqs[0]!)).toEqual(['DEV-MSI-mdev0', 'INTEL-IR-1', 'VECTOR']);
     expect(irOf(w, m.irqs[0]!)).toMatchObject({ unit: 1, svt: 0 });
-    expect(w.domains[w.devices[m.dev]!.msiDomain!]).toMatchObject({ busToken: 'PLATFORM_MSI', creator: 'driver', dev: m.dev });
+    expect(w.domains[w.devices[m.dev]!.msiDomain!]).toMatchObject({
+      busToken: 'PLATFORM_MSI',
+      creator: 'driver',
+      dev: m.dev,
+    });
   });
 
   it('mdev remove (after release) removes the domain it assigned', () => {
@@ -81,11 +86,16 @@ describe('assign-domain (b) [spec 3.3 (b)]', () => {
 });
 
 describe('device-domain (c) [2021 IMS series; spec 3.3 (c)]', () => {
-  it('probe creates IMS-<PF> (DEVICE_MSI) under the PF unit\'s INTEL-IR; the mdev allocates there, hwirq = IMS slot', () => {
+  it("probe creates IMS-<PF> (DEVICE_MSI) under the PF unit's INTEL-IR; the mdev allocates there, hwirq = IMS slot", () => {
     const w = openMdev(bootDesign('device-domain'), DSA1);
     const m = w.mdevs[0]!;
     const ims = domainNamed(w, 'IMS-0000:6f:01.0')!;
-    expect([ims.busToken, ims.parent, ims.dev, ims.msiInfo!.hwsize]).toEqual(['DEVICE_MSI', w.units[1]!.irDomain, DSA1, 16]);
+    expect([ims.busToken, ims.parent, ims.dev, ims.msiInfo!.hwsize]).toEqual([
+      'DEVICE_MSI',
+      w.units[1]!.irDomain,
+      DSA1,
+      16,
+    ]);
     expect(chainNames(w, m.irqs[0]!)).toEqual(['IMS-0000:6f:01.0', 'INTEL-IR-1', 'VECTOR']);
     expect(w.irqs[m.irqs[0]!]!.levels[0]!.hwirq).toBe(m.imsIndex[0]);
     expect(irOf(w, m.irqs[0]!).svt).toBe(0); // x86 msi_prepare of a non-PCI device: DEV_MSI

@@ -5,12 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { boot, DSA0, NIC } from '../helpers.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/world/platform.ts';
 import type { Op } from '../../models/ops.ts';
-import { devVirqs, dom, exhaustVectors, irChip, msi, msiChip, msix, must, req, run, snapshot, totalAllocBits, vecChip } from './util.ts';
+import {
+  devVirqs,
+  dom,
+  exhaustVectors,
+  irChip,
+  msi,
+  msiChip,
+  msix,
+  must,
+  req,
+  run,
+  snapshot,
+  totalAllocBits,
+  vecChip,
+} from './util.ts';
 
 const remove = (domain: number): Op => ({ type: 'irqDomainRemove', domain });
 
 describe('irq_domain_remove', () => {
-  it('5.10: removing INTEL-IR-0 under its live child INTEL-IR-MSI-0 is not refused; the child\'s parent now dangles [irqdomain.c irq_domain_remove]', () => {
+  it("5.10: removing INTEL-IR-0 under its live child INTEL-IR-MSI-0 is not refused; the child's parent now dangles [irqdomain.c irq_domain_remove]", () => {
     const w0 = boot('5.10');
     const ir = dom(w0, 'INTEL-IR-0').id;
     const o = run(w0, remove(ir));
@@ -46,7 +60,11 @@ describe('allocation and activation', () => {
     const w = must(boot('6.2'), msix(DSA0, 1));
     const [v] = devVirqs(w, DSA0);
     const lv = w.irqs[v!]!.levels;
-    expect(lv.map((l) => l.domain)).toEqual([w.devices[DSA0]!.msiData!.domains[0], dom(w, 'INTEL-IR-0').id, w.vectorDomain]);
+    expect(lv.map((l) => l.domain)).toEqual([
+      w.devices[DSA0]!.msiData!.domains[0],
+      dom(w, 'INTEL-IR-0').id,
+      w.vectorDomain,
+    ]);
     expect(lv.map((l) => l.hwirq)).toEqual([0, 0, v]);
   });
 

@@ -5,13 +5,27 @@ import { describe, expect, it } from 'vitest';
 import { boot, NIC } from '../helpers.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/world/platform.ts';
 import type { World } from '../../models/world/types.ts';
-import { coreAlloc, coreFree, devVirqs, fire, msi, msix, must, offline, online, req, run, setAff, vecChip } from './util.ts';
+import {
+  coreAlloc,
+  coreFree,
+  devVirqs,
+  fire,
+  msi,
+  msix,
+  must,
+  offline,
+  online,
+  req,
+  run,
+  setAff,
+  vecChip,
+} from './util.ts';
 
 /** 6.2: NIC MSI-X 4 with PCI_IRQ_AFFINITY: one managed vector per CPU, masks {0},{1},{2},{3} */
 const managedNic = (w: World): World => must(w, msix(NIC, 4, 4, { affinity: true }));
 
 describe('CPU offline', () => {
-  it('offline is refused with -ENOSPC when the other CPUs lack room for this CPU\'s vectors [vector.c lapic_can_unplug_cpu]', () => {
+  it("offline is refused with -ENOSPC when the other CPUs lack room for this CPU's vectors [vector.c lapic_can_unplug_cpu]", () => {
     const w0 = boot('6.2');
     const vd = w0.vectorDomain;
     const w = must(w0, coreAlloc(vd, 8, [0]), coreAlloc(vd, 8, [1]), coreAlloc(vd, 8, [2]), coreAlloc(vd, 1, [3]));

@@ -4,7 +4,25 @@
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, DSA1, NIC } from '../helpers.ts';
 import { pciRid, MANAGED_IRQ_SHUTDOWN_VECTOR, smallConfig } from '../../models/world/platform.ts';
-import { allocBits, coreAlloc, coreFree, devVirqs, dom, freeIrq, irChip, irLevel, msi, msix, must, offline, req, run, setAff, snapshot, vecChip } from './util.ts';
+import {
+  allocBits,
+  coreAlloc,
+  coreFree,
+  devVirqs,
+  dom,
+  freeIrq,
+  irChip,
+  irLevel,
+  msi,
+  msix,
+  must,
+  offline,
+  req,
+  run,
+  setAff,
+  snapshot,
+  vecChip,
+} from './util.ts';
 
 /** 5.10: IRTE 0 taken by one DSA0 MSI-X vector, then a 3-vector multi-MSI on the NIC (same unit) */
 const multiMsi3 = () => must(boot('5.10'), msix(DSA0, 1), msi(NIC, 3));
@@ -106,7 +124,7 @@ describe('Intel IR: refusals', () => {
     expect(snapshot(o.world)).toBe(snapshot(w0));
   });
 
-  it('5.10: a multi-MSI block above the unit\'s max handle mask fails (-ENOSPC from the MSI core) with no trace [irq_remapping.c alloc_irte ecap_max_handle_mask]', () => {
+  it("5.10: a multi-MSI block above the unit's max handle mask fails (-ENOSPC from the MSI core) with no trace [irq_remapping.c alloc_irte ecap_max_handle_mask]", () => {
     const cfg = { ...smallConfig, units: smallConfig.units.map((u) => ({ ...u, maxHandleMask: 1 })) };
     const w0 = boot('5.10', { config: cfg });
     const o = run(w0, msi(NIC, 4));

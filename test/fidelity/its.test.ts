@@ -24,7 +24,15 @@ const itsWorld = (faults: readonly FaultId[] = []): World => {
 };
 
 const probe = (dev: number): Op => ({ type: 'driverProbe', dev, managed: false, fail: false });
-const msix = (n: number): Op => ({ type: 'pciAllocIrqVectors', dev: NVME, min: n, max: n, irqType: 'msix', affinity: false, fail: null });
+const msix = (n: number): Op => ({
+  type: 'pciAllocIrqVectors',
+  dev: NVME,
+  min: n,
+  max: n,
+  irqType: 'msix',
+  affinity: false,
+  fail: null,
+});
 const map = (pin: number): Op => ({ type: 'irqCreateFwspecMapping', dev: MBIGEN, pin });
 const itsChip = (w: World, virq: number): ItsChipData => w.irqs[virq]!.levels.at(-1)!.chip as ItsChipData;
 
@@ -32,11 +40,13 @@ describe('arm-its boot', () => {
   it('has no x86 vector domain: ITS (MSI parent), ITS-pMSI on it, the mbigen device domain on ITS-pMSI [irq-gic-v3-its.c its_init_domain, irq-mbigen.c mbigen_of_create_domain]', () => {
     const w = itsWorld();
     expect(w.domains[w.vectorDomain]).toBeUndefined();
-    expect(Object.values(w.domains).map((d) => [d.name, d.parent === null ? null : w.domains[d.parent]!.name])).toEqual([
-      ['ITS', null],
-      ['ITS-pMSI', 'ITS'],
-      ['mbigen-mbigen0', 'ITS-pMSI'],
-    ]);
+    expect(Object.values(w.domains).map((d) => [d.name, d.parent === null ? null : w.domains[d.parent]!.name])).toEqual(
+      [
+        ['ITS', null],
+        ['ITS-pMSI', 'ITS'],
+        ['mbigen-mbigen0', 'ITS-pMSI'],
+      ],
+    );
     expect(w.devices[NVME]!.msiDomain).toBe(w.its!.domain);
     // platform_msi_create_device_domain() prepared the mbigen once: at least 32 events (its_pmsi_prepare)
     expect(w.its!.devices[MBIGEN]).toMatchObject({ nrEvents: 32, events: [], shared: false });
@@ -63,13 +73,27 @@ describe('ITS per-device state for PCI [kernel/irq/msi.c msi_create_device_irq_d
   });
 
   it('multi-MSI takes an aligned power-of-two region of events; a domain sized for the maximum vectors (9cc82d99b13c)', () => {
-    const w = must(itsWorld(), probe(MSIDEV), { type: 'pciAllocIrqVectors', dev: MSIDEV, min: 3, max: 3, irqType: 'msi', affinity: false, fail: null });
+    const w = must(itsWorld(), probe(MSIDEV), {
+      type: 'pciAllocIrqVectors',
+      dev: MSIDEV,
+      min: 3,
+      max: 3,
+      irqType: 'msi',
+      affinity: false,
+      fail: null,
+    });
     expect(w.its!.devices[MSIDEV]!.nrEvents).toBe(4);
     expect([1, 2, 3].map((v) => itsChip(w, v).event)).toEqual([0, 1, 2]);
   });
 
   it('affinity moves the event to another collection at once (its_set_affinity) and CPU offline migrates it', () => {
-    let w = must(itsWorld(), probe(NVME), msix(1), { type: 'requestIrq', virq: 1, dev: NVME, devm: false }, { type: 'irqSetAffinity', virq: 1, cpus: [3], fromUser: true });
+    let w = must(
+      itsWorld(),
+      probe(NVME),
+      msix(1),
+      { type: 'requestIrq', virq: 1, dev: NVME, devm: false },
+      { type: 'irqSetAffinity', virq: 1, cpus: [3], fromUser: true },
+    );
     expect(itsChip(w, 1).cpu).toBe(3);
     expect(w.irqs[1]!.effective).toEqual([3]);
     w = must(w, { type: 'cpuOffline', cpu: 3 });
@@ -140,7 +164,14 @@ describe('report', () => {
     const { findBroken } = await import('../../src/report/html/broken.ts');
     const w = must(itsWorld(), probe(NVME), msix(2), map(1), { type: 'requestIrq', virq: 1, dev: NVME, devm: false });
     const g = buildHierarchyGraph(w);
-    const dot = toDot(g, findBroken(w, g, { invariant: 'msi-parent-device-state', message: 'the its_device of 0000:00:01.0 outlives every MSI domain of the device on ITS: leaked' }), 'arm-its');
+    const dot = toDot(
+      g,
+      findBroken(w, g, {
+        invariant: 'msi-parent-device-state',
+        message: 'the its_device of 0000:00:01.0 outlives every MSI domain of the device on ITS: leaked',
+      }),
+      'arm-its',
+    );
     expect(dot).toContain('ITS-PCI-MSIX-0000:00:01.0');
     expect(dot).toContain('mbigen-mbigen0');
   });

@@ -5,7 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { apply, boot, DSA0, NIC } from '../helpers.ts';
 import { pciRid } from '../../models/world/platform.ts';
 import type { Op } from '../../models/ops.ts';
-import { chainNames, coreAlloc, coreFree, devVirqs, dom, fire, freeIrq, freeVectors, msi, msiChip, msix, must, noIrConfig, req, run, setAff, value, vecChip } from './util.ts';
+import {
+  chainNames,
+  coreAlloc,
+  coreFree,
+  devVirqs,
+  dom,
+  fire,
+  freeIrq,
+  freeVectors,
+  msi,
+  msiChip,
+  msix,
+  must,
+  noIrConfig,
+  req,
+  run,
+  setAff,
+  value,
+  vecChip,
+} from './util.ts';
 
 describe('5.10 PCI/MSI domains', () => {
   it('5.10: a PCI device under an IR unit gets INTEL-IR-MSI-<n>, whose chain is INTEL-IR-<n> -> VECTOR [irq_remapping.c intel_irq_remap_add_device]', () => {
@@ -89,7 +108,7 @@ describe('core misuse reactions', () => {
 });
 
 describe('stale frees', () => {
-  it('a stale irq_domain_free_irqs of a re-allocated virq tears down the new owner\'s interrupt without any kernel reaction (ABA) [irqdomain.c irq_domain_free_irqs, spec 2.2, I15]', () => {
+  it("a stale irq_domain_free_irqs of a re-allocated virq tears down the new owner's interrupt without any kernel reaction (ABA) [irqdomain.c irq_domain_free_irqs, spec 2.2, I15]", () => {
     const w0 = boot('6.2');
     const vd = w0.vectorDomain;
     const w1 = must(w0, coreAlloc(vd, 1), coreFree(1, 1));

@@ -7,10 +7,34 @@ import { pciRid, smallConfig } from '../../models/world/platform.ts';
 import type { Op } from '../../models/ops.ts';
 import type { Virq } from '../../models/world/types.ts';
 import type { FailPoint } from '../../models/kernel/irq/hierarchy.ts';
-import { allocBits, chainNames, devVirqs, dom, freeIrq, freeVectors, hasDomain, irChip, msi, msix, must, noIrConfig, req, run, snapshot, totalAllocBits, value, vecChip } from './util.ts';
+import {
+  allocBits,
+  chainNames,
+  devVirqs,
+  dom,
+  freeIrq,
+  freeVectors,
+  hasDomain,
+  irChip,
+  msi,
+  msix,
+  must,
+  noIrConfig,
+  req,
+  run,
+  snapshot,
+  totalAllocBits,
+  value,
+  vecChip,
+} from './util.ts';
 
 const createIms = (hwsize = 16): Op => ({ type: 'pciCreateImsDomain', dev: DSA0, hwsize });
-const imsAlloc = (icookie: number, fail: FailPoint | null = null): Op => ({ type: 'pciImsAllocIrq', dev: DSA0, icookie, fail });
+const imsAlloc = (icookie: number, fail: FailPoint | null = null): Op => ({
+  type: 'pciImsAllocIrq',
+  dev: DSA0,
+  icookie,
+  fail,
+});
 type Map = { index: number; virq: Virq };
 
 describe('6.2 per-device MSI domains', () => {
@@ -167,10 +191,13 @@ describe('6.2 index stores', () => {
     expect(Object.keys(o.world.domains)).toEqual(Object.keys(w.domains));
   });
 
-  it('6.2: an IMS message is in remappable format pointing at the PF unit\'s IRTE [irq_remapping.c intel_ir_compose_msi_msg]', () => {
+  it("6.2: an IMS message is in remappable format pointing at the PF unit's IRTE [irq_remapping.c intel_ir_compose_msi_msg]", () => {
     const a = run(must(boot('6.2'), createIms()), imsAlloc(1));
     const { virq } = value<Map>(a);
     const w = must(a.world, req(virq));
-    expect(w.irqs[virq]!.levels[0]!.chip).toEqual({ kind: 'msi', msg: { format: 'remappable', unit: 0, index: irChip(w, virq).irteIndex, sub: 0 } });
+    expect(w.irqs[virq]!.levels[0]!.chip).toEqual({
+      kind: 'msi',
+      msg: { format: 'remappable', unit: 0, index: irChip(w, virq).irteIndex, sub: 0 },
+    });
   });
 });

@@ -9,7 +9,12 @@ import type { DevId, World } from '../../models/world/types.ts';
 import type { Op } from '../../models/ops.ts';
 import { dom, devVirqs, freeIrq, msiChip, must, probe, req, run, totalAllocBits, value, vecChip } from './util.ts';
 
-const alloc = (dev: DevId, nvec: number, fail: FailPoint | null = null): Op => ({ type: 'platformMsiDomainAllocIrqs', dev, nvec, fail });
+const alloc = (dev: DevId, nvec: number, fail: FailPoint | null = null): Op => ({
+  type: 'platformMsiDomainAllocIrqs',
+  dev,
+  nvec,
+  fail,
+});
 const free = (dev: DevId): Op => ({ type: 'platformMsiDomainFreeIrqs', dev });
 
 /** a PLATFORM_MSI domain on VECTOR, assigned to plat0, driver bound */
@@ -83,7 +88,7 @@ describe('platform-MSI', () => {
     expect(w2.matrix.globalReserved).toBe(1);
   });
 
-  it('5.10 (quirk): a platform-MSI allocation failing on the second desc leaks the first desc\'s virq [msi.c msi_domain_alloc_irqs 5.10, platform-msi.c]', () => {
+  it("5.10 (quirk): a platform-MSI allocation failing on the second desc leaks the first desc's virq [msi.c msi_domain_alloc_irqs 5.10, platform-msi.c]", () => {
     const w = platWorld('5.10', true).w;
     const o = run(w, alloc(PLAT, 2, { site: 'vector', index: 1 }));
     expect(o.kind).toBe('err');

@@ -19,7 +19,8 @@ function races(v: KernelVersion, faults: FaultId[] = []): World {
 }
 
 describe('sysfs readers of msi_irqs/ (5.10)', () => {
-  const enabled = (faults: FaultId[] = [], managed = false) => must(races('5.10', faults), probe(NIC, managed), msix(NIC, 2));
+  const enabled = (faults: FaultId[] = [], managed = false) =>
+    must(races('5.10', faults), probe(NIC, managed), msix(NIC, 2));
 
   it('a reader enters show() as one step and returns as another; a read of a live entry is fine [drivers/pci/msi.c msi_mode_show()]', () => {
     const w = enabled();
@@ -164,7 +165,10 @@ describe('hwirq mappings of a wired controller (irq_create_fwspec_mapping)', () 
     const a = apply(w, [map(NIC), map(PLAT)]);
     const [t0, t1] = tasksOf(a.world);
     expect([t0?.kind, t1?.kind]).toEqual(['fwspec-mapping', 'fwspec-mapping']);
-    const r = apply(a.world, [{ type: 'taskResume', task: t1!.id }, { type: 'taskResume', task: t0!.id }]);
+    const r = apply(a.world, [
+      { type: 'taskResume', task: t1!.id },
+      { type: 'taskResume', task: t0!.id },
+    ]);
     expect(r.violations.map((v) => v.invariant)).toContain('parent-chain');
     expect(Object.values(r.world.lineIrqs ?? {}).sort()).toEqual([1, 2]);
   });

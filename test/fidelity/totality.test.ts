@@ -27,7 +27,11 @@ describe('a total model', () => {
       expect(o.kind, op.type).toBe('ok');
       w = o.world;
     }
-    const virq = Math.min(...Object.values(w.irqs).filter((d) => d.owner?.kind === 'msi').map((d) => d.virq));
+    const virq = Math.min(
+      ...Object.values(w.irqs)
+        .filter((d) => d.owner?.kind === 'msi')
+        .map((d) => d.virq),
+    );
     const o = step(w, { type: 'requestIrq', virq, dev: plat, devm: false });
     expect(o.kind).toBe('ok');
     // the platform-MSI level's message is the vector's, composed below the PCI-MSI level
@@ -45,7 +49,19 @@ describe('a total model', () => {
   );
 
   it.each(targets)('misuse campaigns on %s / %s run to their end without an exception', (kernel, config) => {
-    const run = () => runCheck({ design: 'kernel', kernel, quirks: true, config, mode: 'any', runs: 25, seed: 11, minSteps: 25, maxSteps: 50, certify: 0 });
+    const run = () =>
+      runCheck({
+        design: 'kernel',
+        kernel,
+        quirks: true,
+        config,
+        mode: 'any',
+        runs: 25,
+        seed: 11,
+        minSteps: 25,
+        maxSteps: 50,
+        certify: 0,
+      });
     expect(run).not.toThrow();
   });
 });

@@ -4,7 +4,24 @@
 import { describe, expect, it } from 'vitest';
 import { boot, DSA0, NIC } from '../helpers.ts';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../../models/world/platform.ts';
-import { allocBits, coreAlloc, coreFree, devVirqs, exhaustVectors, freeIrq, msix, must, offline, req, run, setAff, snapshot, totalAllocBits, value, vecChip } from './util.ts';
+import {
+  allocBits,
+  coreAlloc,
+  coreFree,
+  devVirqs,
+  exhaustVectors,
+  freeIrq,
+  msix,
+  must,
+  offline,
+  req,
+  run,
+  setAff,
+  snapshot,
+  totalAllocBits,
+  value,
+  vecChip,
+} from './util.ts';
 
 describe('x86 vector domain', () => {
   it('the vector level hwirq equals the virq [vector.c x86_vector_alloc_irqs]', () => {
@@ -137,4 +154,3 @@ describe('x86 vector domain', () => {
     expect(snapshot(o.world)).toBe(snapshot(w1));
   });
 });
-

@@ -68,20 +68,45 @@ describe('failed-op-atomic (I8)', () => {
   it('an error whose world gained an IRTE, a vector or a virq is reported with the resource (hand-built)', () => {
     const s = busyWorld('6.2');
     const before = s.world;
-    const op: Op = { type: 'pciAllocIrqVectors', dev: DSA1, min: 2, max: 2, irqType: 'msix', affinity: false, fail: { site: 'irte', index: 0 } };
-    const failed = (world: World): StepOutcome => ({ kind: 'err', world, errno: 'ENOMEM', why: 'injected: alloc_irte on DRHD1' });
+    const op: Op = {
+      type: 'pciAllocIrqVectors',
+      dev: DSA1,
+      min: 2,
+      max: 2,
+      irqType: 'msix',
+      affinity: false,
+      fail: { site: 'irte', index: 0 },
+    };
+    const failed = (world: World): StepOutcome => ({
+      kind: 'err',
+      world,
+      errno: 'ENOMEM',
+      why: 'injected: alloc_irte on DRHD1',
+    });
 
     const u1 = before.units[1]!;
     const irte: World = { ...before, units: [before.units[0]!, { ...u1, irteBitmap: [0] }] };
-    expect(inv.check(before, op, failed(irte))).toBe('pciAllocIrqVectors failed (-ENOMEM: injected: alloc_irte on DRHD1) but changed the IRTEs');
+    expect(inv.check(before, op, failed(irte))).toBe(
+      'pciAllocIrqVectors failed (-ENOMEM: injected: alloc_irte on DRHD1) but changed the IRTEs',
+    );
 
     const cm = before.matrix.maps[3]!;
-    const vector: World = { ...before, matrix: { ...before.matrix, maps: before.matrix.maps.map((m, c) => (c === 3 ? { ...cm, allocMap: [...cm.allocMap, 0x28] } : m)) } };
-    expect(inv.check(before, op, failed(vector))).toBe('pciAllocIrqVectors failed (-ENOMEM: injected: alloc_irte on DRHD1) but changed the vector matrix');
+    const vector: World = {
+      ...before,
+      matrix: {
+        ...before.matrix,
+        maps: before.matrix.maps.map((m, c) => (c === 3 ? { ...cm, allocMap: [...cm.allocMap, 0x28] } : m)),
+      },
+    };
+    expect(inv.check(before, op, failed(vector))).toBe(
+      'pciAllocIrqVectors failed (-ENOMEM: injected: alloc_irte on DRHD1) but changed the vector matrix',
+    );
 
     const next = Math.max(...Object.keys(before.irqs).map(Number)) + 1;
     const virq: World = { ...before, irqs: { ...before.irqs, [next]: { ...before.irqs[1]!, virq: next } } };
-    expect(inv.check(before, op, failed(virq))).toBe(`pciAllocIrqVectors failed (-ENOMEM: injected: alloc_irte on DRHD1) but changed the virqs: irq ${next} left allocated`);
+    expect(inv.check(before, op, failed(virq))).toBe(
+      `pciAllocIrqVectors failed (-ENOMEM: injected: alloc_irte on DRHD1) but changed the virqs: irq ${next} left allocated`,
+    );
 
     // an unchanged world, or a success, is never reported
     expect(inv.check(before, op, failed(before))).toBeNull();

@@ -16,7 +16,20 @@ import type { Mdev } from '../../models/drivers/dma/idxd/types.ts';
 import type { World } from '../../models/world/types.ts';
 import { session, type Session } from './fixtures.ts';
 import {
-  deviceEnable, dmarAdd, dmarRemove, engineConfig, idxdProbe, imsFire, mdevCreate, mdevOpen, mdevRelease, mdevRemove, readyOps, wqConfig, wqDisable, wqEnable,
+  deviceEnable,
+  dmarAdd,
+  dmarRemove,
+  engineConfig,
+  idxdProbe,
+  imsFire,
+  mdevCreate,
+  mdevOpen,
+  mdevRelease,
+  mdevRemove,
+  readyOps,
+  wqConfig,
+  wqDisable,
+  wqEnable,
 } from '../fidelity/dsa/util.ts';
 
 export { DSA0, DSA1 };
@@ -101,7 +114,13 @@ export function dsaLifecycle(version: KernelVersion): Session {
 /* ---------------------------------------------------------------- hand edits ---- */
 
 /** a copy of @w with mdev @id replaced by f(mdev) */
-export const withMdev = (w: World, id: number, f: (m: Mdev) => Mdev): World => ({ ...w, mdevs: { ...w.mdevs, [id]: f(w.mdevs[id]!) } });
+export const withMdev = (w: World, id: number, f: (m: Mdev) => Mdev): World => ({
+  ...w,
+  mdevs: { ...w.mdevs, [id]: f(w.mdevs[id]!) },
+});
 
 /** a copy of @w with PF @pf's DSA state replaced */
-export const withPf = (w: World, pf: number, f: (p: World['dsa'][number]) => World['dsa'][number]): World => ({ ...w, dsa: { ...w.dsa, [pf]: f(w.dsa[pf]!) } });
+export const withPf = (w: World, pf: number, f: (p: World['dsa'][number]) => World['dsa'][number]): World => ({
+  ...w,
+  dsa: { ...w.dsa, [pf]: f(w.dsa[pf]!) },
+});

@@ -15,7 +15,13 @@ import type { Op } from '../../models/ops.ts';
 import type { VectorChipData, World } from '../../models/world/types.ts';
 import type { KernelVersion } from '../../models/world/profile.ts';
 import type { FailSite } from '../../models/kernel/irq/hierarchy.ts';
-import { checkStep, invariantById, type StateInvariant, type StepInvariant, type Violation } from '../../properties/index.ts';
+import {
+  checkStep,
+  invariantById,
+  type StateInvariant,
+  type StepInvariant,
+  type Violation,
+} from '../../properties/index.ts';
 
 export const versions: readonly KernelVersion[] = ['5.10', '6.2'];
 
@@ -139,9 +145,27 @@ export function cleanLifecycle(version: KernelVersion): Session {
   s.ok({ type: 'driverProbe', dev: DSA0, managed: true, fail: false });
   // injected failures first: each must roll back (failed-op-atomic) before anything is live
   for (const [i, site] of failSites.entries()) {
-    s.fails({ type: 'pciAllocIrqVectors', dev: DSA0, min: 8, max: 8, irqType: 'msix', affinity: i % 2 === 0, fail: { site, index: site === 'irq-desc' || site === 'irte' ? 3 : 2 } });
+    s.fails({
+      type: 'pciAllocIrqVectors',
+      dev: DSA0,
+      min: 8,
+      max: 8,
+      irqType: 'msix',
+      affinity: i % 2 === 0,
+      fail: { site, index: site === 'irq-desc' || site === 'irte' ? 3 : 2 },
+    });
   }
-  expect(s.ok<number>({ type: 'pciAllocIrqVectors', dev: DSA0, min: 1, max: 8, irqType: 'msix', affinity: false, fail: null })).toBe(8);
+  expect(
+    s.ok<number>({
+      type: 'pciAllocIrqVectors',
+      dev: DSA0,
+      min: 1,
+      max: 8,
+      irqType: 'msix',
+      affinity: false,
+      fail: null,
+    }),
+  ).toBe(8);
   const dsa0 = Object.values(s.world.irqs).map((d) => d.virq);
   s.ok({ type: 'requestIrq', virq: dsa0[0]!, dev: DSA0, devm: false });
   s.ok({ type: 'requestIrq', virq: dsa0[1]!, dev: DSA0, devm: true });
@@ -151,14 +175,20 @@ export function cleanLifecycle(version: KernelVersion): Session {
 
   // NIC: unmanaged probe, multi-MSI with managed affinity (one IRTE block of 4 on DRHD0)
   s.ok({ type: 'driverProbe', dev: NIC, managed: false, fail: false });
-  expect(s.ok<number>({ type: 'pciAllocIrqVectors', dev: NIC, min: 1, max: 4, irqType: 'msi', affinity: true, fail: null })).toBe(4);
-  const nic = Object.values(s.world.irqs).filter((d) => d.managed).map((d) => d.virq);
+  expect(
+    s.ok<number>({ type: 'pciAllocIrqVectors', dev: NIC, min: 1, max: 4, irqType: 'msi', affinity: true, fail: null }),
+  ).toBe(4);
+  const nic = Object.values(s.world.irqs)
+    .filter((d) => d.managed)
+    .map((d) => d.virq);
   for (const v of nic) s.ok({ type: 'requestIrq', virq: v, dev: NIC, devm: false });
 
   // DSA1: 2 MSI-X vectors through DRHD1
   s.ok({ type: 'driverProbe', dev: DSA1, managed: false, fail: false });
   s.ok({ type: 'pciAllocIrqVectors', dev: DSA1, min: 2, max: 2, irqType: 'msix', affinity: false, fail: null });
-  const dsa1 = Object.values(s.world.irqs).filter((d) => !dsa0.includes(d.virq) && !nic.includes(d.virq)).map((d) => d.virq);
+  const dsa1 = Object.values(s.world.irqs)
+    .filter((d) => !dsa0.includes(d.virq) && !nic.includes(d.virq))
+    .map((d) => d.virq);
   s.ok({ type: 'requestIrq', virq: dsa1[0]!, dev: DSA1, devm: false });
 
   // CPU hotplug: CPU3 carries one managed NIC vector (shut down, then restarted) and whatever
@@ -171,8 +201,22 @@ export function cleanLifecycle(version: KernelVersion): Session {
   for (const v of [...dsa0.slice(0, 2), ...nic, dsa1[0]!]) s.ok({ type: 'deviceFireIrq', virq: v });
 
   // a direct user of the hierarchy (like the DMAR fault irq): fixed vectors on CPU1
-  const core = s.ok<number>({ type: 'irqDomainAllocIrqs', client: 'client0', domain: s.world.vectorDomain, n: 2, cpus: [1], fail: null });
-  s.fails({ type: 'irqDomainAllocIrqs', client: 'client1', domain: s.world.vectorDomain, n: 2, cpus: null, fail: { site: 'vector', index: 1 } });
+  const core = s.ok<number>({
+    type: 'irqDomainAllocIrqs',
+    client: 'client0',
+    domain: s.world.vectorDomain,
+    n: 2,
+    cpus: [1],
+    fail: null,
+  });
+  s.fails({
+    type: 'irqDomainAllocIrqs',
+    client: 'client1',
+    domain: s.world.vectorDomain,
+    n: 2,
+    cpus: null,
+    fail: { site: 'vector', index: 1 },
+  });
   s.ok({ type: 'requestIrq', virq: core, dev: null, devm: false });
 
   // platform-MSI: a PLATFORM_MSI domain on the vector domain, two MSIs for plat0
@@ -181,7 +225,9 @@ export function cleanLifecycle(version: KernelVersion): Session {
   s.ok({ type: 'devSetMsiDomain', dev: PLAT, domain: platDomain });
   s.fails({ type: 'platformMsiDomainAllocIrqs', dev: PLAT, nvec: 3, fail: { site: 'vector', index: 1 } });
   s.ok({ type: 'platformMsiDomainAllocIrqs', dev: PLAT, nvec: 2, fail: null });
-  const plat = Object.values(s.world.irqs).filter((d) => d.owner?.kind === 'msi' && s.world.descs[d.owner.desc]?.dev === PLAT).map((d) => d.virq);
+  const plat = Object.values(s.world.irqs)
+    .filter((d) => d.owner?.kind === 'msi' && s.world.descs[d.owner.desc]?.dev === PLAT)
+    .map((d) => d.virq);
   expect(plat).toHaveLength(2);
   s.ok({ type: 'requestIrq', virq: plat[0]!, dev: PLAT, devm: false });
   // no IRQ_MOVE_PCNTXT without IR: the new affinity waits for the next interrupt, which moves

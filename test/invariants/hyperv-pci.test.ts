@@ -17,8 +17,17 @@ import { reported, Session, stateInvariant } from './fixtures.ts';
 const VF0 = 0; // 7870:00:02.0
 const VF1 = 1; // 7870:00:03.0
 
-const hv = (faults: readonly 'B14'[] = []) => new Session(bootWorld({ ...kernelProfile('5.10', { quirks: false }), faults }, hypervPciConfig));
-const msix = (dev: number, n: number) => ({ type: 'pciAllocIrqVectors' as const, dev, min: 1, max: n, irqType: 'msix' as const, affinity: false, fail: null });
+const hv = (faults: readonly 'B14'[] = []) =>
+  new Session(bootWorld({ ...kernelProfile('5.10', { quirks: false }), faults }, hypervPciConfig));
+const msix = (dev: number, n: number) => ({
+  type: 'pciAllocIrqVectors' as const,
+  dev,
+  min: 1,
+  max: n,
+  irqType: 'msix' as const,
+  affinity: false,
+  fail: null,
+});
 
 describe('host-int-desc-accounting (Hyper-V PCI)', () => {
   const inv = stateInvariant('host-int-desc-accounting');
@@ -58,8 +67,19 @@ describe('host-int-desc-accounting (Hyper-V PCI)', () => {
     s.ok(msix(VF0, 1));
     const d = Object.values(s.world.irqs)[0]!;
     const chip = d.levels[0]!.chip as MsiChipData;
-    const w: World = { ...s.world, irqs: { ...s.world.irqs, [d.virq]: { ...d, levels: d.levels.map((l, i) => (i === 0 ? { ...l, chip: { kind: 'msi', msg: chip.msg } } : l)) } } };
-    expect(reported(checkState(w), 'host-int-desc-accounting')).toBe(`host interrupt descriptor #${chip.intDesc} (made for irq ${d.virq}) is held by no live irq: it leaked`);
+    const w: World = {
+      ...s.world,
+      irqs: {
+        ...s.world.irqs,
+        [d.virq]: {
+          ...d,
+          levels: d.levels.map((l, i) => (i === 0 ? { ...l, chip: { kind: 'msi', msg: chip.msg } } : l)),
+        },
+      },
+    };
+    expect(reported(checkState(w), 'host-int-desc-accounting')).toBe(
+      `host interrupt descriptor #${chip.intDesc} (made for irq ${d.virq}) is held by no live irq: it leaked`,
+    );
   });
 
   it('5.10 with B14 (0c6e617f656e): freeing the vectors of an ejected VF leaks their descriptors', () => {

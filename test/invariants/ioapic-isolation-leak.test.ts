@@ -14,27 +14,39 @@ import type { FaultId } from '../../models/faults/catalog.ts';
 import { Session, reported, stateInvariant } from './fixtures.ts';
 import { describeCall } from '../../src/report/call.ts';
 
-const world = (config: string, faults: FaultId[] = [], kernel: '5.10' | '6.2' = '5.10'): World => worldFor({ design: 'kernel', kernel, quirks: false, config, faults });
+const world = (config: string, faults: FaultId[] = [], kernel: '5.10' | '6.2' = '5.10'): World =>
+  worldFor({ design: 'kernel', kernel, quirks: false, config, faults });
 const parentName = (w: World, idx: number): string => w.domains[w.domains[w.ioapics![idx]!.domain!]!.parent!]!.name;
-const irChip = (w: World, virq: number): IrChipData => w.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as IrChipData;
+const irChip = (w: World, virq: number): IrChipData =>
+  w.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as IrChipData;
 
 describe('I/O APIC domains and their parents (mp_irqdomain_create, select())', () => {
-  it.each(['5.10', '6.2'] as const)('%s: each I/O APIC sits on the DRHD whose scope lists its APIC id; pins get IRTEs there with the IOAPIC SID', (k) => {
-    const s = new Session(world('ioapic', [], k));
-    expect(parentName(s.world, 0)).toBe('INTEL-IR-1');
-    expect(parentName(s.world, 1)).toBe('INTEL-IR-0');
-    const v = s.ok<number>({ type: 'mpMapPinToIrq', ioapic: 0, pin: 2 });
-    expect(irChip(s.world, v).unit).toBe(1);
-    s.ok({ type: 'requestIrq', virq: v, dev: null, devm: false });
-    const c = irChip(s.world, v);
-    expect(s.world.units[1]!.irtes[c.irteIndex]).toMatchObject({ present: true, sid: s.world.ioapics![0]!.sid, svt: 1 });
-    expect(s.world.irqs[v]!.levels[0]!.chip).toEqual({ kind: 'msi', msg: { format: 'remappable', unit: 1, index: c.irteIndex, sub: 0 } });
-    s.ok({ type: 'irqSetAffinity', virq: v, cpus: [3], fromUser: false });
-    s.ok({ type: 'freeIrq', virq: v });
-    s.ok({ type: 'mpUnmapIrq', virq: v });
-    expect(s.world.units[1]!.irteBitmap).toEqual([]);
-    expect(s.violations).toEqual([]);
-  });
+  it.each(['5.10', '6.2'] as const)(
+    '%s: each I/O APIC sits on the DRHD whose scope lists its APIC id; pins get IRTEs there with the IOAPIC SID',
+    (k) => {
+      const s = new Session(world('ioapic', [], k));
+      expect(parentName(s.world, 0)).toBe('INTEL-IR-1');
+      expect(parentName(s.world, 1)).toBe('INTEL-IR-0');
+      const v = s.ok<number>({ type: 'mpMapPinToIrq', ioapic: 0, pin: 2 });
+      expect(irChip(s.world, v).unit).toBe(1);
+      s.ok({ type: 'requestIrq', virq: v, dev: null, devm: false });
+      const c = irChip(s.world, v);
+      expect(s.world.units[1]!.irtes[c.irteIndex]).toMatchObject({
+        present: true,
+        sid: s.world.ioapics![0]!.sid,
+        svt: 1,
+      });
+      expect(s.world.irqs[v]!.levels[0]!.chip).toEqual({
+        kind: 'msi',
+        msg: { format: 'remappable', unit: 1, index: c.irteIndex, sub: 0 },
+      });
+      s.ok({ type: 'irqSetAffinity', virq: v, cpus: [3], fromUser: false });
+      s.ok({ type: 'freeIrq', virq: v });
+      s.ok({ type: 'mpUnmapIrq', virq: v });
+      expect(s.world.units[1]!.irteBitmap).toEqual([]);
+      expect(s.violations).toEqual([]);
+    },
+  );
 
   it('hot remove: -EBUSY while a pin is in use, then the domain and its named fwnode go; hot add builds them again', () => {
     const s = new Session(world('ioapic'));
@@ -67,7 +79,9 @@ describe('I/O APIC domains and their parents (mp_irqdomain_create, select())', (
     const s = new Session(world('ioapic', ['B27']));
     expect(parentName(s.world, 0)).toBe('INTEL-IR-0');
     const v = s.ok<number>({ type: 'mpMapPinToIrq', ioapic: 0, pin: 0 });
-    expect(reported(s.last.violations, 'correct-ir-unit')).toBe(`irq ${v} of IOAPIC[0] (id 1) has its IRTE in DRHD0, but that I/O APIC is behind DRHD1`);
+    expect(reported(s.last.violations, 'correct-ir-unit')).toBe(
+      `irq ${v} of IOAPIC[0] (id 1) has its IRTE in DRHD0, but that I/O APIC is behind DRHD1`,
+    );
   });
 
   it('AMD: the init check turns remapping off, the I/O APICs sit on the vector domain', () => {
@@ -121,7 +135,9 @@ describe('the invariants on I/O APIC interrupts', () => {
     const { s, v } = mapped('ioapic');
     expect(inv.check(s.world)).toBeNull();
     const off: World = { ...s.world, units: s.world.units.map((u) => (u.id === 1 ? { ...u, irEnabled: false } : u)) };
-    expect(inv.check(off)).toBe(`irq ${v} is remapped through INTEL-IR-1 of DRHD1, whose interrupt remapping is disabled`);
+    expect(inv.check(off)).toBe(
+      `irq ${v} is remapped through INTEL-IR-1 of DRHD1, whose interrupt remapping is disabled`,
+    );
   });
 
   it('irte-source-id: an I/O APIC IRTE with another SID is reported (hand-built)', () => {
@@ -129,7 +145,12 @@ describe('the invariants on I/O APIC interrupts', () => {
     const { s, v } = mapped('ioapic');
     expect(inv.check(s.world)).toBeNull();
     const c = irChip(s.world, v);
-    const bad: World = { ...s.world, units: s.world.units.map((u) => (u.id === 1 ? { ...u, irtes: { ...u.irtes, [c.irteIndex]: { ...u.irtes[c.irteIndex]!, sid: 0x1234 } } } : u)) };
+    const bad: World = {
+      ...s.world,
+      units: s.world.units.map((u) =>
+        u.id === 1 ? { ...u, irtes: { ...u.irtes, [c.irteIndex]: { ...u.irtes[c.irteIndex]!, sid: 0x1234 } } } : u,
+      ),
+    };
     expect(inv.check(bad)).toBe(`IRTE ${c.irteIndex} of DRHD1 (irq ${v}) has SID 0x1234, but IOAPIC[0] (id 1) is 0xf1`);
   });
 
@@ -137,14 +158,39 @@ describe('the invariants on I/O APIC interrupts', () => {
     const inv = stateInvariant('virq-ownership');
     const { s, v } = mapped('ioapic');
     expect(inv.check(s.world)).toBeNull();
-    const lost: World = { ...s.world, ioapics: s.world.ioapics!.map((a) => (a.index === 0 ? { ...a, pinIrq: {} } : a)) };
+    const lost: World = {
+      ...s.world,
+      ioapics: s.world.ioapics!.map((a) => (a.index === 0 ? { ...a, pinIrq: {} } : a)),
+    };
     expect(inv.check(lost)).toBe(`irq ${v} belongs to pin 0 of IOAPIC[0], which no longer maps it: the virq leaked`);
   });
 
-  it.each(['ioapic', 'amd', 'hyperv'])('a legal caller on %s breaks none of them (50 runs, both kernels)', (config) => {
-    for (const kernel of ['5.10', '6.2'] as const) {
-      const r = runCheck({ design: 'kernel', kernel, quirks: false, config, mode: 'legal', seed: 7, runs: 50, minSteps: 25, maxSteps: 50, only: ['correct-ir-unit', 'ir-unit-enabled', 'irte-source-id', 'virq-ownership', 'fwnode-ownership', 'parent-chain'] });
-      expect(r.counterexamples.map((c) => c.invariant)).toEqual([]);
-    }
-  }, 60_000);
+  it.each(['ioapic', 'amd', 'hyperv'])(
+    'a legal caller on %s breaks none of them (50 runs, both kernels)',
+    (config) => {
+      for (const kernel of ['5.10', '6.2'] as const) {
+        const r = runCheck({
+          design: 'kernel',
+          kernel,
+          quirks: false,
+          config,
+          mode: 'legal',
+          seed: 7,
+          runs: 50,
+          minSteps: 25,
+          maxSteps: 50,
+          only: [
+            'correct-ir-unit',
+            'ir-unit-enabled',
+            'irte-source-id',
+            'virq-ownership',
+            'fwnode-ownership',
+            'parent-chain',
+          ],
+        });
+        expect(r.counterexamples.map((c) => c.invariant)).toEqual([]);
+      }
+    },
+    60_000,
+  );
 });

@@ -8,7 +8,7 @@
  * must accept, and the B37 sequence checked end to end against its-command-valid.
  */
 import { describe, expect, it } from 'vitest';
-import { holdsThroughout, reported, Session, stateInvariant } from './fixtures.ts';
+import { holdsThroughout, reported, type Session, stateInvariant } from './fixtures.ts';
 import { checkState } from '../helpers.ts';
 import { itsSession, NVME, MSIDEV, MBIGEN } from './its-fixtures.ts';
 
@@ -57,7 +57,9 @@ describe('managed-affinity on the GIC-ITS', () => {
     const d = s.world.irqs[2]!;
     const other = [0, 1, 2, 3].find((c) => !d.affinity.includes(c))!;
     const bad = { ...s.world, irqs: { ...s.world.irqs, 2: { ...d, effective: [other] } } };
-    expect(reported(checkState(bad), 'managed-affinity')).toMatch(new RegExp(`managed irq 2 targets CPU${other}, outside its mask`));
+    expect(reported(checkState(bad), 'managed-affinity')).toMatch(
+      new RegExp(`managed irq 2 targets CPU${other}, outside its mask`),
+    );
   });
 });
 

@@ -8,10 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { World } from '../../models/world/types.ts';
-import { holdsThroughout, reported, Session, stateInvariant } from './fixtures.ts';
+import { holdsThroughout, reported, type Session, stateInvariant } from './fixtures.ts';
 import { checkState } from '../helpers.ts';
 import { itsSession, withIts, NVME, MSIDEV, MBIGEN } from './its-fixtures.ts';
-
 
 const mbigenVirq = (w: World): number =>
   Number(Object.keys(w.irqs).find((v) => w.domains[w.irqs[Number(v)]!.levels[0]!.domain]!.kind === 'mbigen'));
@@ -32,7 +31,15 @@ function translationRun(): Session {
   s.ok({ type: 'pciAllocIrqVectors', dev: NVME, min: 1, max: 8, irqType: 'msix', affinity: true, fail: null });
   s.ok({ type: 'cpuOnline', cpu: 2 });
   s.ok({ type: 'driverProbe', dev: MSIDEV, managed: false, fail: false });
-  s.fails({ type: 'pciAllocIrqVectors', dev: MSIDEV, min: 4, max: 4, irqType: 'msi', affinity: false, fail: { site: 'irq-desc', index: 0 } });
+  s.fails({
+    type: 'pciAllocIrqVectors',
+    dev: MSIDEV,
+    min: 4,
+    max: 4,
+    irqType: 'msi',
+    affinity: false,
+    fail: { site: 'irq-desc', index: 0 },
+  });
   s.ok({ type: 'pciAllocIrqVectors', dev: MSIDEV, min: 3, max: 4, irqType: 'msi', affinity: false, fail: null });
   s.ok({ type: 'irqCreateFwspecMapping', dev: MBIGEN, pin: 0 });
   const pin = mbigenVirq(s.world);
@@ -69,20 +76,31 @@ describe('its-event-translation', () => {
     s.ok({ type: 'driverProbe', dev: NVME, managed: false, fail: false });
     s.ok({ type: 'pciAllocIrqVectors', dev: NVME, min: 2, max: 2, irqType: 'msix', affinity: false, fail: null });
     s.ok({ type: 'pciFreeIrqVectors', dev: NVME });
-    const stale = withIts(s.world, (its) => ({ ...its, devices: { ...its.devices, [NVME]: { ...its.devices[NVME]!, mapped: [1] } } }));
-    expect(reported(checkState(stale), 'its-event-translation')).toMatch(/the ITS still translates event 1 of 0000:00:01\.0 \(LPI \d+\), but no activated interrupt is mapped through it: a stale translation/);
+    const stale = withIts(s.world, (its) => ({
+      ...its,
+      devices: { ...its.devices, [NVME]: { ...its.devices[NVME]!, mapped: [1] } },
+    }));
+    expect(reported(checkState(stale), 'its-event-translation')).toMatch(
+      /the ITS still translates event 1 of 0000:00:01\.0 \(LPI \d+\), but no activated interrupt is mapped through it: a stale translation/,
+    );
     const t = itsSession();
     t.ok({ type: 'driverProbe', dev: NVME, managed: false, fail: false });
     t.ok({ type: 'pciAllocIrqVectors', dev: NVME, min: 2, max: 2, irqType: 'msix', affinity: false, fail: null });
-    const lost = withIts(t.world, (its) => ({ ...its, devices: { ...its.devices, [NVME]: { ...its.devices[NVME]!, mapped: [0] } } }));
-    expect(inv.check(lost)).toMatch(/irq 2 is activated through event 1 of 0000:00:01\.0, which the ITS does not translate/);
+    const lost = withIts(t.world, (its) => ({
+      ...its,
+      devices: { ...its.devices, [NVME]: { ...its.devices[NVME]!, mapped: [0] } },
+    }));
+    expect(inv.check(lost)).toMatch(
+      /irq 2 is activated through event 1 of 0000:00:01\.0, which the ITS does not translate/,
+    );
   });
 });
 
 describe('its-command-valid', () => {
   const inv = stateInvariant('its-command-valid');
 
-  it('holds through a clean arm-its run (affinity set while deactivated is kept for activation)', () => holdsThroughout(translationRun(), inv));
+  it('holds through a clean arm-its run (affinity set while deactivated is kept for activation)', () =>
+    holdsThroughout(translationRun(), inv));
 
   it('reports an ITS command error', () => {
     const s = itsSession();

@@ -15,7 +15,17 @@ import { kernelProfile } from '../../models/world/profile.ts';
 import { smallConfig } from '../../models/world/platform.ts';
 import type { World } from '../../models/world/types.ts';
 import type { KernelVersion } from '../../models/world/profile.ts';
-import { cleanLifecycle, holdsOnEveryStep, holdsThroughout, ids, reported, session, stateInvariant, stepInvariant, versions } from './fixtures.ts';
+import {
+  cleanLifecycle,
+  holdsOnEveryStep,
+  holdsThroughout,
+  ids,
+  reported,
+  session,
+  stateInvariant,
+  stepInvariant,
+  versions,
+} from './fixtures.ts';
 
 function dsa0WithVectors(version: KernelVersion, n = 8, quirks = false) {
   const s = session(version, quirks);
@@ -25,10 +35,14 @@ function dsa0WithVectors(version: KernelVersion, n = 8, quirks = false) {
 }
 
 /** the domain a PCI device of @unit points at (5.10 INTEL-IR-MSI-n, 6.2 INTEL-IR-n) */
-const irMsiDomain = (w: World, unit: number): number => (w.profile.version === '5.10' ? w.units[unit]!.irMsiDomain! : w.units[unit]!.irDomain!);
+const irMsiDomain = (w: World, unit: number): number =>
+  w.profile.version === '5.10' ? w.units[unit]!.irMsiDomain! : w.units[unit]!.irDomain!;
 
 /** DMAR unit @unit hot-removed (not an operation of the model: only the unit's flag changes) */
-const removeUnit = (w: World, unit: number): World => ({ ...w, units: w.units.map((u) => (u.id === unit ? { ...u, present: false } : u)) });
+const removeUnit = (w: World, unit: number): World => ({
+  ...w,
+  units: w.units.map((u) => (u.id === unit ? { ...u, present: false } : u)),
+});
 
 describe('domain-outlives-users (I13)', () => {
   const inv = stateInvariant('domain-outlives-users');
@@ -37,27 +51,36 @@ describe('domain-outlives-users (I13)', () => {
     const s = dsa0WithVectors('5.10');
     s.do({ type: 'irqDomainRemove', domain: irMsiDomain(s.world, 0) });
     expect(s.last.outcome.kind).toBe('warned'); // the kernel only WARNs about the revmap tree
-    expect(reported(checkState(s.world), 'domain-outlives-users')).toBe('0000:6a:01.0: dev->msi_domain points at removed domain INTEL-IR-MSI-0 (removed)');
+    expect(reported(checkState(s.world), 'domain-outlives-users')).toBe(
+      '0000:6a:01.0: dev->msi_domain points at removed domain INTEL-IR-MSI-0 (removed)',
+    );
   });
 
   it('6.2: irqDomainRemove of INTEL-IR-0 under a live device domain leaves its parent pointer dangling', () => {
     const s = dsa0WithVectors('6.2');
     s.do({ type: 'irqDomainRemove', domain: irMsiDomain(s.world, 0) });
-    expect(reported(checkState(s.world), 'domain-outlives-users')).toBe("IR-PCI-MSIX-0000:6a:01.0's parent INTEL-IR-0 (removed) is gone: dangling parent pointer");
+    expect(reported(checkState(s.world), 'domain-outlives-users')).toBe(
+      "IR-PCI-MSIX-0000:6a:01.0's parent INTEL-IR-0 (removed) is gone: dangling parent pointer",
+    );
   });
 
   it('6.2: msiRemoveDeviceIrqDomain with MSI-X vectors still allocated leaves irqs mapping through it', () => {
     const s = dsa0WithVectors('6.2');
     s.do({ type: 'msiRemoveDeviceIrqDomain', dev: DSA0, domid: 0 });
     expect(s.last.outcome.kind).toBe('warned');
-    expect(reported(checkState(s.world), 'domain-outlives-users')).toBe('irq 1 still maps through removed domain IR-PCI-MSIX-0000:6a:01.0 (removed)');
+    expect(reported(checkState(s.world), 'domain-outlives-users')).toBe(
+      'irq 1 still maps through removed domain IR-PCI-MSIX-0000:6a:01.0 (removed)',
+    );
   });
 
   it('5.10: a device left pointing at the removed global PCI-MSI domain is reported (hand-built pointer)', () => {
     const w = boot('5.10');
     const r = apply(w, [{ type: 'irqDomainRemove', domain: w.defaultPciMsiDomain! }]);
     expect(r.outcomes[0]!.kind).toBe('ok');
-    const pointing: World = { ...r.world, devices: { ...r.world.devices, [NIC]: { ...r.world.devices[NIC]!, msiDomain: w.defaultPciMsiDomain } } };
+    const pointing: World = {
+      ...r.world,
+      devices: { ...r.world.devices, [NIC]: { ...r.world.devices[NIC]!, msiDomain: w.defaultPciMsiDomain } },
+    };
     expect(inv.check(pointing)).toBe('0000:17:00.0: dev->msi_domain points at removed domain PCI-MSI (removed)');
   });
 
@@ -81,37 +104,61 @@ describe('domain-outlives-users (I13)', () => {
     // nothing sits on the domain, so only the static pointer is left dangling
     const r = apply(w, [{ type: 'irqDomainRemove', domain: def }]);
     expect(r.outcomes[0]!.kind).toBe('ok');
-    expect(reported(r.violations, 'domain-outlives-users')).toMatch(/^(dev_msi_default_domain|iommu0->ir_dev_msi_domain) points at removed domain INTEL-IR-DEV-MSI-0 \(removed\)$/);
+    expect(reported(r.violations, 'domain-outlives-users')).toMatch(
+      /^(dev_msi_default_domain|iommu0->ir_dev_msi_domain) points at removed domain INTEL-IR-DEV-MSI-0 \(removed\)$/,
+    );
   });
 
-  it.each(versions)('%s: holds through the clean lifecycle, which removes its platform-MSI (and 6.2 IMS) domain when unused', (v) => {
-    const s = cleanLifecycle(v);
-    expect(s.trace.filter((t) => t.op.type === 'irqDomainRemove' || t.op.type === 'msiRemoveDeviceIrqDomain')).toHaveLength(v === '6.2' ? 2 : 1);
-    expect(Object.keys(s.world.domains).length).toBeLessThan(s.world.nextDomainId);
-    holdsThroughout(s, inv);
-  });
+  it.each(versions)(
+    '%s: holds through the clean lifecycle, which removes its platform-MSI (and 6.2 IMS) domain when unused',
+    (v) => {
+      const s = cleanLifecycle(v);
+      expect(
+        s.trace.filter((t) => t.op.type === 'irqDomainRemove' || t.op.type === 'msiRemoveDeviceIrqDomain'),
+      ).toHaveLength(v === '6.2' ? 2 : 1);
+      expect(Object.keys(s.world.domains).length).toBeLessThan(s.world.nextDomainId);
+      holdsThroughout(s, inv);
+    },
+  );
 });
 
 describe('device-outlives-pointers (I14)', () => {
   const inv = stateInvariant('device-outlives-pointers');
 
-  it.each(versions)('%s: deviceUnregister with vectors still allocated leaves descs pointing at the freed device', (v) => {
-    const s = dsa0WithVectors(v);
-    s.do({ type: 'deviceUnregister', dev: DSA0 });
-    expect(reported(checkState(s.world), 'device-outlives-pointers')).toBe('msi_desc #0 points at released device #0');
-  });
+  it.each(versions)(
+    '%s: deviceUnregister with vectors still allocated leaves descs pointing at the freed device',
+    (v) => {
+      const s = dsa0WithVectors(v);
+      s.do({ type: 'deviceUnregister', dev: DSA0 });
+      expect(reported(checkState(s.world), 'device-outlives-pointers')).toBe(
+        'msi_desc #0 points at released device #0',
+      );
+    },
+  );
 
   it.each(versions)('%s: a handler whose dev_id is a device unregistered under it', (v) => {
     const s = session(v);
-    const virq = s.ok<number>({ type: 'irqDomainAllocIrqs', client: 'client0', domain: s.world.vectorDomain, n: 1, cpus: null, fail: null });
+    const virq = s.ok<number>({
+      type: 'irqDomainAllocIrqs',
+      client: 'client0',
+      domain: s.world.vectorDomain,
+      n: 1,
+      cpus: null,
+      fail: null,
+    });
     s.ok({ type: 'requestIrq', virq, dev: NIC, devm: false });
     s.ok({ type: 'deviceUnregister', dev: NIC });
-    expect(reported(checkState(s.world), 'device-outlives-pointers')).toBe(`irq ${virq}'s handler has dev_id of released device #2`);
+    expect(reported(checkState(s.world), 'device-outlives-pointers')).toBe(
+      `irq ${virq}'s handler has dev_id of released device #2`,
+    );
   });
 
   it('6.2: a device domain whose device was released is reported (hand-built)', () => {
     const s = dsa0WithVectors('6.2', 1);
-    const w: World = { ...s.world, devices: { ...s.world.devices, [DSA0]: { ...s.world.devices[DSA0]!, released: true } } };
+    const w: World = {
+      ...s.world,
+      devices: { ...s.world.devices, [DSA0]: { ...s.world.devices[DSA0]!, released: true } },
+    };
     expect(inv.check(w)).toBe('IR-PCI-MSIX-0000:6a:01.0 belongs to released device #0');
   });
 
@@ -135,7 +182,9 @@ describe('no-double-free (I15)', () => {
     expect(s.last.violations).toEqual([]);
     s.do({ type: 'freeIrq', virq: 1 });
     expect(s.last.outcome.kind).toBe('warned');
-    expect(reported(s.last.violations, 'no-double-free')).toBe('free_irq(1) with no handler installed: double free_irq');
+    expect(reported(s.last.violations, 'no-double-free')).toBe(
+      'free_irq(1) with no handler installed: double free_irq',
+    );
   });
 
   it.each(versions)('%s: irqDomainFreeIrqs twice, and of a virq owned by an MSI desc', (v) => {
@@ -158,7 +207,12 @@ describe('no-double-free (I15)', () => {
 
   it('6.2: pciMsixFreeIrq and pciImsFreeIrq of an msi_map already freed', () => {
     const s = dsa0WithVectors('6.2', 4);
-    const at = s.ok<{ index: number; virq: number }>({ type: 'pciMsixAllocIrqAt', dev: DSA0, index: 'any', fail: null });
+    const at = s.ok<{ index: number; virq: number }>({
+      type: 'pciMsixAllocIrqAt',
+      dev: DSA0,
+      index: 'any',
+      fail: null,
+    });
     expect(at.index).toBe(4);
     s.ok({ type: 'pciMsixFreeIrq', dev: DSA0, index: at.index, virq: at.virq });
     s.do({ type: 'pciMsixFreeIrq', dev: DSA0, index: at.index, virq: at.virq });
@@ -173,7 +227,9 @@ describe('no-double-free (I15)', () => {
     const before = s.world;
     const op = { type: 'pciImsFreeIrq', dev: DSA0, index: ims.index, virq: ims.virq + 100 } as const;
     const o = s.do(op);
-    expect(inv.check(before, op, o)).toBe(`stale msi_map {index 0, irq ${ims.virq + 100}}: index 0 now belongs to irq ${again.virq}, which gets freed`);
+    expect(inv.check(before, op, o)).toBe(
+      `stale msi_map {index 0, irq ${ims.virq + 100}}: index 0 now belongs to irq ${again.virq}, which gets freed`,
+    );
     expect(s.world.descs).not.toHaveProperty(String(before.devices[DSA0]!.msiData!.stores[1][0]));
   });
 
@@ -199,7 +255,14 @@ describe('no-double-free (I15)', () => {
     const frees = new Set(s.trace.map((t) => t.op.type).filter((t) => /Free|free/.test(t)));
     expect([...frees].sort()).toEqual(
       v === '6.2'
-        ? ['freeIrq', 'irqDomainFreeIrqs', 'pciFreeIrqVectors', 'pciImsFreeIrq', 'pciMsixFreeIrq', 'platformMsiDomainFreeIrqs']
+        ? [
+            'freeIrq',
+            'irqDomainFreeIrqs',
+            'pciFreeIrqVectors',
+            'pciImsFreeIrq',
+            'pciMsixFreeIrq',
+            'platformMsiDomainFreeIrqs',
+          ]
         : ['freeIrq', 'irqDomainFreeIrqs', 'pciFreeIrqVectors', 'platformMsiDomainFreeIrqs'],
     );
     holdsOnEveryStep(s, inv);
@@ -213,7 +276,9 @@ describe('no-free-with-handler (I16)', () => {
     const s = dsa0WithVectors('6.2');
     s.ok({ type: 'requestIrq', virq: 3, dev: DSA0, devm: false });
     s.ok({ type: 'pciFreeIrqVectors', dev: DSA0 });
-    expect(reported(checkState(s.world), 'no-free-with-handler')).toBe('irq 3 freed while a handler was still installed (the irqaction leaks)');
+    expect(reported(checkState(s.world), 'no-free-with-handler')).toBe(
+      'irq 3 freed while a handler was still installed (the irqaction leaks)',
+    );
   });
 
   it.each(versions)('%s: a direct user freeing its irq before free_irq', (v) => {
@@ -224,48 +289,64 @@ describe('no-free-with-handler (I16)', () => {
       { type: 'irqDomainFreeIrqs', client: 'client0', virq: 1, n: 2 },
     ]);
     expect(r.outcomes.map((o) => o.kind)).toEqual(['ok', 'ok', 'ok']);
-    expect(reported(r.violations, 'no-free-with-handler')).toBe('irq 2 freed while a handler was still installed (the irqaction leaks)');
+    expect(reported(r.violations, 'no-free-with-handler')).toBe(
+      'irq 2 freed while a handler was still installed (the irqaction leaks)',
+    );
   });
 
-  it.each(versions)('%s: holds through the clean lifecycle, where devres frees a devm handler before the vectors', (v) => {
-    const s = cleanLifecycle(v);
-    const unbind = s.trace.find((t) => t.op.type === 'deviceReleaseDriver' && t.op.dev === DSA0)!;
-    expect(Object.values(unbind.before.irqs).some((d) => d.action?.devm)).toBe(true);
-    holdsThroughout(s, inv);
-  });
+  it.each(versions)(
+    '%s: holds through the clean lifecycle, where devres frees a devm handler before the vectors',
+    (v) => {
+      const s = cleanLifecycle(v);
+      const unbind = s.trace.find((t) => t.op.type === 'deviceReleaseDriver' && t.op.dev === DSA0)!;
+      expect(Object.values(unbind.before.irqs).some((d) => d.action?.devm)).toBe(true);
+      holdsThroughout(s, inv);
+    },
+  );
 });
 
 describe('dmar-removal-clean (I17)', () => {
   const inv = stateInvariant('dmar-removal-clean');
 
-  it.each(versions)('%s: a DMAR unit removed while DSA0\'s IRTEs are allocated (hand-built)', (v) => {
+  it.each(versions)("%s: a DMAR unit removed while DSA0's IRTEs are allocated (hand-built)", (v) => {
     const s = dsa0WithVectors(v);
     expect(inv.check(s.world)).toBeNull();
-    expect(reported(checkState(removeUnit(s.world, 0)), 'dmar-removal-clean')).toBe('DRHD0 was removed with 8 IRTEs allocated');
+    expect(reported(checkState(removeUnit(s.world, 0)), 'dmar-removal-clean')).toBe(
+      'DRHD0 was removed with 8 IRTEs allocated',
+    );
   });
 
   it('5.10: removing DRHD1 at boot leaves INTEL-IR-MSI-1 on its IR domain (hand-built)', () => {
-    expect(reported(checkState(removeUnit(boot('5.10'), 1)), 'dmar-removal-clean')).toBe('INTEL-IR-MSI-1 still sits on the IR domain of removed DRHD1');
+    expect(reported(checkState(removeUnit(boot('5.10'), 1)), 'dmar-removal-clean')).toBe(
+      'INTEL-IR-MSI-1 still sits on the IR domain of removed DRHD1',
+    );
   });
 
   it('6.2: removing DRHD1 with no IRTEs but DSA1 (and its device domain) still on it (hand-built)', () => {
-    expect(reported(checkState(removeUnit(boot('6.2'), 1)), 'dmar-removal-clean')).toBe('0000:6f:01.0 still points at the IR domain of removed DRHD1');
+    expect(reported(checkState(removeUnit(boot('6.2'), 1)), 'dmar-removal-clean')).toBe(
+      '0000:6f:01.0 still points at the IR domain of removed DRHD1',
+    );
     const s = session('6.2');
     s.ok({ type: 'driverProbe', dev: DSA1, managed: false, fail: false });
     s.ok({ type: 'pciAllocIrqVectors', dev: DSA1, min: 2, max: 2, irqType: 'msix', affinity: false, fail: null });
     s.ok({ type: 'pciFreeIrqVectors', dev: DSA1 });
     expect(s.world.units[1]!.irteBitmap).toEqual([]);
-    expect(inv.check(removeUnit(s.world, 1))).toBe('IR-PCI-MSIX-0000:6f:01.0 still sits on the IR domain of removed DRHD1');
+    expect(inv.check(removeUnit(s.world, 1))).toBe(
+      'IR-PCI-MSIX-0000:6f:01.0 still sits on the IR domain of removed DRHD1',
+    );
   });
 
-  it.each(versions)('%s: holds when DRHD1 goes after the clean lifecycle unregistered DSA1 (and 5.10 removed INTEL-IR-MSI-1)', (v) => {
-    const s = cleanLifecycle(v);
-    holdsThroughout(s, inv);
-    if (v === '5.10') s.ok({ type: 'irqDomainRemove', domain: s.world.units[1]!.irMsiDomain! });
-    const w = removeUnit(s.world, 1);
-    expect(w.units[1]!.present).toBe(false);
-    expect(inv.check(w)).toBeNull();
-  });
+  it.each(versions)(
+    '%s: holds when DRHD1 goes after the clean lifecycle unregistered DSA1 (and 5.10 removed INTEL-IR-MSI-1)',
+    (v) => {
+      const s = cleanLifecycle(v);
+      holdsThroughout(s, inv);
+      if (v === '5.10') s.ok({ type: 'irqDomainRemove', domain: s.world.units[1]!.irMsiDomain! });
+      const w = removeUnit(s.world, 1);
+      expect(w.units[1]!.present).toBe(false);
+      expect(inv.check(w)).toBeNull();
+    },
+  );
 });
 
 describe('no-kernel-bug (kernel BUG_ON)', () => {
@@ -309,13 +390,15 @@ describe('no-kernel-bug (kernel BUG_ON)', () => {
 describe('no-use-after-free', () => {
   const inv = stepInvariant('no-use-after-free');
 
-  it('5.10: pciAllocIrqVectors after the device\'s INTEL-IR-MSI domain was removed', () => {
+  it("5.10: pciAllocIrqVectors after the device's INTEL-IR-MSI domain was removed", () => {
     const s = session('5.10');
     s.ok({ type: 'irqDomainRemove', domain: irMsiDomain(s.world, 0) });
     s.ok({ type: 'driverProbe', dev: DSA0, managed: false, fail: false });
     s.do({ type: 'pciAllocIrqVectors', dev: DSA0, min: 1, max: 4, irqType: 'msix', affinity: false, fail: null });
     expect(s.last.outcome.kind).toBe('use-after-free');
-    expect(reported(s.last.violations, 'no-use-after-free')).toBe('0000:6a:01.0: msi_domain INTEL-IR-MSI-0 (removed) was freed');
+    expect(reported(s.last.violations, 'no-use-after-free')).toBe(
+      '0000:6a:01.0: msi_domain INTEL-IR-MSI-0 (removed) was freed',
+    );
   });
 
   it('6.2: request_irq on a vector whose device domain was removed under it', () => {

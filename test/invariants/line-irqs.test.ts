@@ -27,7 +27,9 @@ describe('virq-ownership (I1): hwirq mappings', () => {
 
   it('a driver holding a virq disposed of behind its back is reported (any caller: the first user disposes)', () => {
     const a = apply(mapped(), [{ type: 'irqDisposeLineMapping', dev: NIC }]);
-    expect(a.violations.map((v) => v.message).join('\n')).toMatch(/the driver of plat0 holds irq 1 of its interrupt line, which was freed behind its back/);
+    expect(a.violations.map((v) => v.message).join('\n')).toMatch(
+      /the driver of plat0 holds irq 1 of its interrupt line, which was freed behind its back/,
+    );
   });
 
   it('a shared mapping mapped, requested, moved and freed holds every invariant; a sole user disposes of its own', () => {

@@ -12,7 +12,7 @@ import type { KernelVersion } from '../../models/world/profile.ts';
 import { ids, reported, stateInvariant, versions } from './fixtures.ts';
 
 const DRHD2 = 2;
-const hp = (version: KernelVersion, faults: readonly ('B12')[] = []): World => {
+const hp = (version: KernelVersion, faults: readonly 'B12'[] = []): World => {
   const w = boot(version, { config: smallDmarHotplugConfig });
   return faults.length ? { ...w, profile: { ...w.profile, faults } } : w;
 };
@@ -25,10 +25,18 @@ describe('ir-domain-unit', () => {
     const up = apply(w0, [{ type: 'dmarHotAdd', unit: DRHD2 }]);
     expect(up.outcomes[0]!.kind).toBe('ok');
     // the unit is released again but its INTEL-IR-2 stays registered
-    const bad: World = { ...up.world, units: up.world.units.map((u) => (u.id === DRHD2 ? { ...u, present: false } : u)) };
-    expect(inv.check(bad)).toBe('INTEL-IR-2 is still registered, but its DMAR unit DRHD2 is not present (its host_data is gone)');
+    const bad: World = {
+      ...up.world,
+      units: up.world.units.map((u) => (u.id === DRHD2 ? { ...u, present: false } : u)),
+    };
+    expect(inv.check(bad)).toBe(
+      'INTEL-IR-2 is still registered, but its DMAR unit DRHD2 is not present (its host_data is gone)',
+    );
     // or the unit came back with a new IR domain and the old one is nobody's
-    const again: World = { ...up.world, units: up.world.units.map((u) => (u.id === DRHD2 ? { ...u, irDomain: 99 } : u)) };
+    const again: World = {
+      ...up.world,
+      units: up.world.units.map((u) => (u.id === DRHD2 ? { ...u, irDomain: 99 } : u)),
+    };
     expect(inv.check(again)).toMatch(/^INTEL-IR-2 is registered, but DRHD2's IR domain is .*: leaked$/);
   });
 

@@ -19,7 +19,11 @@ export const VMD_OTHER = 3;
 export type VmdFault = 'B05' | 'B25';
 
 export const vmdSession = (v: KernelVersion, faults: readonly VmdFault[] = []): Session =>
-  new Session(faults.length ? bootWorld({ ...kernelProfile(v, { quirks: false }), faults }, vmdPlatformConfig) : boot(v, { config: vmdPlatformConfig }));
+  new Session(
+    faults.length
+      ? bootWorld({ ...kernelProfile(v, { quirks: false }), faults }, vmdPlatformConfig)
+      : boot(v, { config: vmdPlatformConfig }),
+  );
 
 /** VMD bound, the NVMe child bound (managed) with 2 MSI-X vectors */
 export function nvmeRunning(v: KernelVersion, faults: readonly VmdFault[] = []): Session {
@@ -31,4 +35,5 @@ export function nvmeRunning(v: KernelVersion, faults: readonly VmdFault[] = []):
 }
 
 /** the MSI irqs of @dev */
-export const devIrqs = (w: World, dev: number) => Object.values(w.irqs).filter((d) => d.owner?.kind === 'msi' && w.descs[d.owner.desc]?.dev === dev);
+export const devIrqs = (w: World, dev: number) =>
+  Object.values(w.irqs).filter((d) => d.owner?.kind === 'msi' && w.descs[d.owner.desc]?.dev === dev);

@@ -38,7 +38,9 @@ describe('escapeDot', () => {
 
 describe('safeFileName', () => {
   it('keeps safe names, and maps unsafe ones to distinct safe names', () => {
-    expect(safeFileName('rfc-v2-dev-msi-5.10-workload-correct-ir-unit')).toBe('rfc-v2-dev-msi-5.10-workload-correct-ir-unit');
+    expect(safeFileName('rfc-v2-dev-msi-5.10-workload-correct-ir-unit')).toBe(
+      'rfc-v2-dev-msi-5.10-workload-correct-ir-unit',
+    );
     const a = safeFileName('../../etc/passwd');
     const b = safeFileName('__.._etc_passwd');
     expect(a).toMatch(/^[A-Za-z0-9._-]+$/);

@@ -46,24 +46,31 @@ const openMdevOnDsa1: Op[] = [
 const redLines = (dot: string) => dot.split('\n').filter((l) => l.includes('#d00000'));
 
 describe('healthy hierarchies', () => {
-  it.each(builtinDesigns().map((d) => d.name))('%s: every call of the healthy path succeeds and nothing is red', (name) => {
-    const h = healthyRun(designWorld(name));
-    expect(h.steps.map((s) => s.outcome)).toEqual(Array(7).fill('ok'));
-    expect(h.steps.at(-1)!.call).toContain('idxd_vdcm_open(mdev0)');
-    const g = buildHierarchyGraph(h.world);
-    const hl = findBroken(h.world, g, null);
-    expect(hl.reasons).toEqual([]);
-    expect(redLines(toDot(g, hl, name))).toEqual([]);
-    // the open mdev, its IMS slot, and the slot's IRTE are in the graph
-    const mdev = Object.values(h.world.mdevs)[0]!;
-    expect(g.nodes.find((n) => n.id === nodeId.device(mdev.dev))!.label).toContain(`PASID ${mdev.pasid}, open`);
-    expect(g.edges.some((e) => e.from === nodeId.device(mdev.dev) && e.kind === 'ims')).toBe(true);
-  });
+  it.each(builtinDesigns().map((d) => d.name))(
+    '%s: every call of the healthy path succeeds and nothing is red',
+    (name) => {
+      const h = healthyRun(designWorld(name));
+      expect(h.steps.map((s) => s.outcome)).toEqual(Array(7).fill('ok'));
+      expect(h.steps.at(-1)!.call).toContain('idxd_vdcm_open(mdev0)');
+      const g = buildHierarchyGraph(h.world);
+      const hl = findBroken(h.world, g, null);
+      expect(hl.reasons).toEqual([]);
+      expect(redLines(toDot(g, hl, name))).toEqual([]);
+      // the open mdev, its IMS slot, and the slot's IRTE are in the graph
+      const mdev = Object.values(h.world.mdevs)[0]!;
+      expect(g.nodes.find((n) => n.id === nodeId.device(mdev.dev))!.label).toContain(`PASID ${mdev.pasid}, open`);
+      expect(g.edges.some((e) => e.from === nodeId.device(mdev.dev) && e.kind === 'ims')).toBe(true);
+    },
+  );
 
   it('the designs build visibly different hierarchies (domain names differ)', () => {
     const domains = (name: string) => {
       const g = buildHierarchyGraph(healthyRun(designWorld(name)).world);
-      return g.nodes.filter((n) => n.kind === 'domain').map((n) => n.label[0]).sort().join(',');
+      return g.nodes
+        .filter((n) => n.kind === 'domain')
+        .map((n) => n.label[0])
+        .sort()
+        .join(',');
     };
     const all = builtinDesigns().map((d) => domains(d.name));
     expect(new Set(all).size).toBe(all.length);
@@ -95,7 +102,11 @@ describe('what is drawn in red', () => {
     const hl = findBroken(world, g, null);
     const mdev = Object.values(world.mdevs)[0]!;
     const virq = mdev.irqs[0]!;
-    const ir = world.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as { unit: number; irteIndex: number; subHandle: number };
+    const ir = world.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as {
+      unit: number;
+      irteIndex: number;
+      subHandle: number;
+    };
     expect(ir.unit).toBe(0);
     expect(hl.nodes.has(nodeId.irte(0, ir.irteIndex + ir.subHandle))).toBe(true);
     expect(hl.nodes.has(nodeId.virq(virq))).toBe(true);
@@ -108,8 +119,16 @@ describe('what is drawn in red', () => {
   it('a vector nobody holds is red (leaked)', () => {
     const w = healthyRun(designWorld('per-device-msi')).world;
     const m = w.matrix.maps[0]!;
-    const free = [...Array(256).keys()].find((v) => v >= w.matrix.allocStart && v < w.matrix.allocEnd && !m.allocMap.includes(v))!;
-    const leaked: World = { ...w, matrix: { ...w.matrix, maps: [{ ...m, allocMap: [...m.allocMap, free].sort((a, b) => a - b) }, ...w.matrix.maps.slice(1)] } };
+    const free = [...Array(256).keys()].find(
+      (v) => v >= w.matrix.allocStart && v < w.matrix.allocEnd && !m.allocMap.includes(v),
+    )!;
+    const leaked: World = {
+      ...w,
+      matrix: {
+        ...w.matrix,
+        maps: [{ ...m, allocMap: [...m.allocMap, free].sort((a, b) => a - b) }, ...w.matrix.maps.slice(1)],
+      },
+    };
     const g = buildHierarchyGraph(leaked);
     const hl = findBroken(leaked, g, null);
     expect([...hl.nodes]).toEqual([nodeId.vector(0, free)]);
@@ -119,7 +138,10 @@ describe('what is drawn in red', () => {
   it('the entities the message names are red, matched as whole words', async () => {
     const { world, violation } = run(designWorld('rfc-v2-dev-msi'), openMdevOnDsa1);
     const g = buildHierarchyGraph(world);
-    const hl = findBroken(world, g, { invariant: 'x', message: `irq ${Object.values(world.mdevs)[0]!.irqs[0]} of mdev0 is wrong` });
+    const hl = findBroken(world, g, {
+      invariant: 'x',
+      message: `irq ${Object.values(world.mdevs)[0]!.irqs[0]} of mdev0 is wrong`,
+    });
     expect(hl.nodes.has(nodeId.device(Object.values(world.mdevs)[0]!.dev))).toBe(true);
     expect(mentions('irq 10 of mdev0', 'irq 1')).toBe(false);
     expect(mentions('irq 10 of mdev0', 'irq 10')).toBe(true);

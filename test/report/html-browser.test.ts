@@ -19,7 +19,10 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script>';
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['bin/irqcheck.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -41,7 +44,9 @@ const bench = {
 /** every file under @dir, relative, sorted */
 const filesUnder = (dir: string, base = dir): string[] =>
   readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name), base) : [join(dir, e.name).slice(base.length + 1)]))
+    .flatMap((e) =>
+      e.isDirectory() ? filesUnder(join(dir, e.name), base) : [join(dir, e.name).slice(base.length + 1)],
+    )
     .sort();
 
 describe('the HTML report', () => {
@@ -50,7 +55,10 @@ describe('the HTML report', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH; the browser tests never download one`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH; the browser tests never download one`,
+      );
     const design = hostileDesign(root);
     for (const out of [a, b]) {
       mkdirSync(out, { recursive: true });
@@ -79,7 +87,8 @@ describe('the HTML report', () => {
     const fa = filesUnder(join(a, 'html'));
     expect(fa.length).toBeGreaterThan(2);
     expect(filesUnder(join(b, 'html'))).toEqual(fa);
-    for (const f of ['index.html', ...fa.map((x) => join('html', x))]) expect(readFileSync(join(b, f), 'utf8'), f).toBe(readFileSync(join(a, f), 'utf8'));
+    for (const f of ['index.html', ...fa.map((x) => join('html', x))])
+      expect(readFileSync(join(b, f), 'utf8'), f).toBe(readFileSync(join(a, f), 'utf8'));
   });
 
   it('the index loads with no console error, shows the matrix, the bench and the coverage; every link resolves', async () => {
@@ -113,14 +122,19 @@ describe('the HTML report', () => {
 
   it('every counterexample page: the trace table, two SVG diagrams, something red, working links', async () => {
     const dir = join(a, 'html');
-    const ce = readdirSync(dir).filter((f) => f !== 'hierarchies.html').sort();
+    const ce = readdirSync(dir)
+      .filter((f) => f !== 'hierarchies.html')
+      .sort();
     expect(ce.length).toBeGreaterThan(0);
     for (const f of ce) {
       const { page, problems } = await open(join(dir, f));
       expect(await page.locator('table tbody tr').count(), f).toBeGreaterThan(0);
       expect(await page.locator('.diagram svg').count(), f).toBe(2);
       expect(await page.locator('.diagram svg [stroke="#d00000"]').count(), f).toBeGreaterThan(0);
-      for (const href of await page.locator('a[href]').evaluateAll((as) => as.map((x) => (x as HTMLAnchorElement).href))) expect(existsSync(fileURLToPath(new URL(href))), href).toBe(true);
+      for (const href of await page
+        .locator('a[href]')
+        .evaluateAll((as) => as.map((x) => (x as HTMLAnchorElement).href)))
+        expect(existsSync(fileURLToPath(new URL(href))), href).toBe(true);
       if (f === ce[0]) await page.screenshot({ path: 'reports/screenshot-counterexample.png', fullPage: true });
       expect(problems, f).toEqual([]);
       await page.close();
@@ -136,11 +150,18 @@ describe('the HTML report', () => {
   });
 
   it('markup from a design file and from bench.json is shown as text: no element, no script, no dialog', async () => {
-    for (const file of [join(a, 'index.html'), join(a, 'html', 'hierarchies.html'), ...readdirSync(join(a, 'html')).filter((f) => f.startsWith('hostile-rfc')).map((f) => join(a, 'html', f))]) {
+    for (const file of [
+      join(a, 'index.html'),
+      join(a, 'html', 'hierarchies.html'),
+      ...readdirSync(join(a, 'html'))
+        .filter((f) => f.startsWith('hostile-rfc'))
+        .map((f) => join(a, 'html', f)),
+    ]) {
       const { page, problems } = await open(file);
       expect(await page.locator('img').count(), file).toBe(0);
       expect(await page.locator('script').count(), file).toBe(0);
       if (file.endsWith('index.html')) {
+        // biome-ignore lint/performance/useDomNodeTextContent: the text a reader sees is the point
         const text = await page.locator('body').innerText();
         expect(text).toContain(HOSTILE);
         expect(text).toContain(SCRIPT);
@@ -154,14 +175,26 @@ describe('the HTML report', () => {
 
   it('compare --kernel-model: an index and a page per counterexample, every relative link resolving (no healthy hierarchies: no design)', () => {
     const out = join(root, 'km');
-    const r = cli('compare', '--kernel-model', '--runs', '3', '--steps', '20', '--only', 'lifetime,isolation', '--out', out);
+    const r = cli(
+      'compare',
+      '--kernel-model',
+      '--runs',
+      '3',
+      '--steps',
+      '20',
+      '--only',
+      'lifetime,isolation',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(0);
     const pages = ['index.html', ...readdirSync(join(out, 'html')).map((f) => join('html', f))];
     expect(pages.length).toBeGreaterThan(1);
     expect(pages).not.toContain(join('html', 'hierarchies.html'));
     for (const p of pages) {
       const html = readFileSync(join(out, p), 'utf8');
-      for (const [, href] of html.matchAll(/href="([^"#]+)/g)) expect(existsSync(join(out, p, '..', href!)), `${p}: ${href}`).toBe(true);
+      for (const [, href] of html.matchAll(/href="([^"#]+)/g))
+        expect(existsSync(join(out, p, '..', href!)), `${p}: ${href}`).toBe(true);
     }
   });
 
@@ -174,4 +207,3 @@ describe('the HTML report', () => {
     expect(r.err).toContain('kebab-case');
   });
 });
-

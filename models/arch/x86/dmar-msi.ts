@@ -94,7 +94,13 @@ export function dmarSetInterrupt(w: World, unitId: UnitId): Outcome<void> {
   if (!u.present) return err(w, 'ENODEV', `${u.name} is not present`);
   if (u.faultIrq) return okVoid(w); // if (iommu->irq) return 0
   const g = dmarGetIrqDomain(w);
-  const a = irqDomainAllocIrqs(g.w, g.id, 1, { ...noArg, hwirqBase: unitId }, { owner: { kind: 'dmar', unit: unitId }, affinity: null, managed: false });
+  const a = irqDomainAllocIrqs(
+    g.w,
+    g.id,
+    1,
+    { ...noArg, hwirqBase: unitId },
+    { owner: { kind: 'dmar', unit: unitId }, affinity: null, managed: false },
+  );
   // dmar_set_interrupt(): irq <= 0 -> pr_err("No free IRQ vectors"), -EINVAL
   if (a.kind === 'err') return err(w, 'EINVAL', `${u.name}: no free IRQ vectors (${a.why})`);
   if (a.kind !== 'ok') return a;

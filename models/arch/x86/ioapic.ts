@@ -27,7 +27,15 @@ import { hasFault } from '../../world/profile.ts';
 
 /** the I/O APICs of a platform as the MADT registers them at boot (mp_register_ioapic()) */
 export const ioapicsAtBoot = (config: PlatformConfig): IoApic[] =>
-  (config.ioapics ?? []).map((c, index) => ({ index, id: c.id, sid: c.sid, pins: c.pins, present: true, domain: null, pinIrq: {} }));
+  (config.ioapics ?? []).map((c, index) => ({
+    index,
+    id: c.id,
+    sid: c.sid,
+    pins: c.pins,
+    present: true,
+    domain: null,
+    pinIrq: {},
+  }));
 
 const putIoapic = (w: World, a: IoApic): World => ({ ...w, ioapics: arrSet(w.ioapics ?? [], a.index, a) });
 
@@ -42,7 +50,12 @@ export function mpIrqdomainCreate(w: World, idx: number): Outcome<void> {
   // the fwspec (and the fwnode name) carried the index in ioapics[], not mpc_ioapic_id()
   const key = hasFault(w.profile, 'B27') ? idx : a.id;
   const parent = irqFindIoapicParent(w, key);
-  if (parent === null) return err(w, 'ENODEV', `mp_irqdomain_create: no parent irqdomain claims IO-APIC-${key} (IOAPIC[${idx}], id ${a.id})`);
+  if (parent === null)
+    return err(
+      w,
+      'ENODEV',
+      `mp_irqdomain_create: no parent irqdomain claims IO-APIC-${key} (IOAPIC[${idx}], id ${a.id})`,
+    );
   const d = irqDomainCreateNamed(w, {
     name: `IO-APIC-${key}`,
     kind: 'ioapic',
@@ -90,7 +103,7 @@ export function acpiIoapicAdd(w: World, idx: number): Outcome<void> {
  */
 export function mpUnregisterIoapic(w: World, idx: number): Outcome<void> {
   const a = w.ioapics?.[idx];
-  if (!a || !a.present) return err(w, 'ENODEV', `mp_unregister_ioapic: IOAPIC[${idx}] is not registered`);
+  if (!a?.present) return err(w, 'ENODEV', `mp_unregister_ioapic: IOAPIC[${idx}] is not registered`);
   const busy = Object.entries(a.pinIrq).find(([, m]) => m.count > 0);
   if (busy) return err(w, 'EBUSY', `pin${busy[0]} on IOAPIC${idx} is still in use`);
   let out = w;
@@ -113,11 +126,18 @@ export function mpUnregisterIoapic(w: World, idx: number): Outcome<void> {
  */
 export function mpMapPinToIrq(w: World, idx: number, pin: number): Outcome<Virq> {
   const a = w.ioapics?.[idx];
-  if (!a || !a.present || a.domain === null) return err(w, 'ENOSYS', `mp_map_pin_to_irq: IOAPIC[${idx}] has no irqdomain`);
+  if (!a?.present || a.domain === null) return err(w, 'ENOSYS', `mp_map_pin_to_irq: IOAPIC[${idx}] has no irqdomain`);
   if (pin < 0 || pin >= a.pins) return err(w, 'EINVAL', `IOAPIC[${idx}] has no pin ${pin}`);
   const m = a.pinIrq[pin];
-  if (m && w.irqs[m.virq]) return ok(putIoapic(w, { ...a, pinIrq: recPut(a.pinIrq, pin, { ...m, count: m.count + 1 }) }), m.virq);
-  const r = irqDomainAllocIrqs(w, a.domain, 1, { ...noArg, type: 'ioapic', ioapicId: a.id, hwirqBase: pin }, { owner: { kind: 'ioapic', ioapic: idx, pin }, affinity: null, managed: false });
+  if (m && w.irqs[m.virq])
+    return ok(putIoapic(w, { ...a, pinIrq: recPut(a.pinIrq, pin, { ...m, count: m.count + 1 }) }), m.virq);
+  const r = irqDomainAllocIrqs(
+    w,
+    a.domain,
+    1,
+    { ...noArg, type: 'ioapic', ioapicId: a.id, hwirqBase: pin },
+    { owner: { kind: 'ioapic', ioapic: idx, pin }, affinity: null, managed: false },
+  );
   if (r.kind !== 'ok') return r;
   const after = r.world.ioapics![idx]!;
   return ok(putIoapic(r.world, { ...after, pinIrq: recPut(after.pinIrq, pin, { virq: r.value, count: 1 }) }), r.value);
@@ -130,7 +150,7 @@ export function mpMapPinToIrq(w: World, idx: number, pin: number): Outcome<Virq>
  */
 export function mpUnmapIrq(w: World, virq: Virq): Outcome<void> {
   const d = w.irqs[virq];
-  if (!d || d.owner?.kind !== 'ioapic') return okVoid(w);
+  if (d?.owner?.kind !== 'ioapic') return okVoid(w);
   const { ioapic: idx, pin } = d.owner;
   const a = w.ioapics?.[idx];
   const m = a?.pinIrq[pin];
@@ -147,18 +167,31 @@ function composeIoapicMsg(w: World, virq: Virq, lvl: number): MsiMsg {
   const levels = w.irqs[virq]!.levels;
   for (let i = lvl + 1; i < levels.length; i++) {
     const c = levels[i]!.chip;
-    if (c?.kind === 'ir') return { format: 'remappable', unit: (c as IrChipData).unit, index: c.irteIndex, sub: c.subHandle };
+    if (c?.kind === 'ir')
+      return { format: 'remappable', unit: (c as IrChipData).unit, index: c.irteIndex, sub: c.subHandle };
   }
   const v = levels[levels.length - 1]!.chip as VectorChipData;
   return { format: 'direct', vector: v.cfgVector, cpu: v.cfgCpu };
 }
 
 /** mp_irqdomain_alloc(): one I/O APIC interrupt, parent first; the pin is the hwirq */
-function mpIrqdomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Parameters<DomainOps['alloc']>[4]): Outcome<void> {
+function mpIrqdomainAlloc(
+  w: World,
+  lvl: number,
+  virq: Virq,
+  n: number,
+  arg: Parameters<DomainOps['alloc']>[4],
+): Outcome<void> {
   if (n > 1 || arg.type !== 'ioapic') return err(w, 'EINVAL', 'mp_irqdomain_alloc: one I/O APIC interrupt per call');
   const p = irqDomainAllocIrqsParent(w, lvl, virq, n, arg);
   if (p.kind !== 'ok') return p;
-  return okVoid(putLevel(p.world, virq, lvl, { ...levelOf(p.world, virq, lvl), hwirq: arg.hwirqBase, chip: { kind: 'msi', msg: null } }));
+  return okVoid(
+    putLevel(p.world, virq, lvl, {
+      ...levelOf(p.world, virq, lvl),
+      hwirq: arg.hwirqBase,
+      chip: { kind: 'msi', msg: null },
+    }),
+  );
 }
 
 /** mp_irqdomain_free(): irq_domain_free_irqs_top() */
@@ -173,7 +206,13 @@ function mpIrqdomainFree(w: World, lvl: number, virq: Virq, n: number): World {
 
 /** mp_irqdomain_activate() -> ioapic_configure_entry(): the RTE from the composed message */
 const mpIrqdomainActivate = (w: World, lvl: number, virq: Virq): Outcome<void> =>
-  okVoid(putLevel(w, virq, lvl, { ...levelOf(w, virq, lvl), programmed: true, chip: { kind: 'msi', msg: composeIoapicMsg(w, virq, lvl) } }));
+  okVoid(
+    putLevel(w, virq, lvl, {
+      ...levelOf(w, virq, lvl),
+      programmed: true,
+      chip: { kind: 'msi', msg: composeIoapicMsg(w, virq, lvl) },
+    }),
+  );
 
 /** mp_irqdomain_deactivate() -> ioapic_mask_entry() */
 const mpIrqdomainDeactivate = (w: World, lvl: number, virq: Virq): World =>
@@ -199,7 +238,9 @@ export function ioapicSetAffinity(w: World, virq: Virq, lvl: number, dest: reado
   if (r.kind !== 'ok') return r;
   const l = levelOf(r.world, virq, lvl);
   if (!l.programmed) return r;
-  return okVoid(putLevel(r.world, virq, lvl, { ...l, chip: { kind: 'msi', msg: composeIoapicMsg(r.world, virq, lvl) } }));
+  return okVoid(
+    putLevel(r.world, virq, lvl, { ...l, chip: { kind: 'msi', msg: composeIoapicMsg(r.world, virq, lvl) } }),
+  );
 }
 
 /** a dead kernel stays dead (used by step() for a boot that hit BUG()) */

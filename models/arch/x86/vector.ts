@@ -85,7 +85,10 @@ function apicUpdateVector(w: World, virq: Virq, lvl: number, newvec: number, new
   }
   const owner = out.matrix.vectorIrq[newcpu]![newvec];
   if (owner !== undefined) {
-    return bug(w, `BUG_ON in apic_update_vector: vector 0x${newvec.toString(16)} on CPU${newcpu} already belongs to irq ${owner}`);
+    return bug(
+      w,
+      `BUG_ON in apic_update_vector: vector 0x${newvec.toString(16)} on CPU${newcpu} already belongs to irq ${owner}`,
+    );
   }
   c = { ...c, vector: newvec, cpu: newcpu };
   out = putChip(out, virq, lvl, c);
@@ -172,9 +175,13 @@ export function vectorFreeMovedVector(w: World, virq: Virq, lvl: number): World 
   const c = chipOf(w, virq, lvl);
   if (c.prevVector === 0) return c.moveInProgress ? putChip(w, virq, lvl, { ...c, moveInProgress: false }) : w;
   // B01: before a6c11c0a5235 __vector_schedule_cleanup() only zeroed prev_vector of an offline CPU
-  if (!w.cpuOnline[c.prevCpu] && hasFault(w.profile, 'B01')) return putChip(w, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
+  if (!w.cpuOnline[c.prevCpu] && hasFault(w.profile, 'B01'))
+    return putChip(w, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
   let out = setVectorIrq(w, c.prevCpu, c.prevVector, null);
-  out = { ...out, matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, w.irqs[virq]!.managed, w.profile.version) };
+  out = {
+    ...out,
+    matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, w.irqs[virq]!.managed, w.profile.version),
+  };
   return putChip(out, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
 }
 
@@ -197,11 +204,16 @@ function x86VectorAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Alloc
   for (let i = 0; i < n; i++) {
     const v = virq + i;
     const fail = (errno: 'ENOMEM' | 'ENOSPC', why: string) => err(x86VectorFree(out, lvl, virq, i), errno, why);
-    if (failsAt(arg, 'vector', arg.virqOffset + i)) return fail('ENOMEM', `injected: alloc_apic_chip_data for irq ${v}`);
+    if (failsAt(arg, 'vector', arg.virqOffset + i))
+      return fail('ENOMEM', `injected: alloc_apic_chip_data for irq ${v}`);
     out = putLevel(out, v, lvl, { ...levelOf(out, v, lvl), hwirq: v, chip: blankApicData });
     const desc = out.irqs[v]!;
     if (desc.managed) {
-      const m = irqMatrixReserveManaged(out.matrix, desc.affinity, hasQuirk(out.profile, 'matrix-offline-managed-available'));
+      const m = irqMatrixReserveManaged(
+        out.matrix,
+        desc.affinity,
+        hasQuirk(out.profile, 'matrix-offline-managed-available'),
+      );
       out = putChip(out, v, lvl, { ...chipOf(out, v, lvl), isManaged: true });
       if (!m) {
         out = putLevel(out, v, lvl, { ...levelOf(out, v, lvl), chip: null });
@@ -228,11 +240,19 @@ function x86VectorFree(w: World, lvl: number, virq: Virq, n: number): World {
   for (let i = 0; i < n; i++) {
     const v = virq + i;
     const l = out.irqs[v]?.levels[lvl];
-    if (!l || !l.chip) continue;
+    if (!l?.chip) continue;
     out = clearIrqVector(out, v, lvl);
     const c = chipOf(out, v, lvl);
     if (c.hasReserved) out = { ...out, matrix: irqMatrixRemoveReserved(out.matrix) };
-    if (c.isManaged) out = { ...out, matrix: irqMatrixRemoveManaged(out.matrix, out.irqs[v]!.affinity, hasQuirk(out.profile, 'matrix-offline-managed-available')) };
+    if (c.isManaged)
+      out = {
+        ...out,
+        matrix: irqMatrixRemoveManaged(
+          out.matrix,
+          out.irqs[v]!.affinity,
+          hasQuirk(out.profile, 'matrix-offline-managed-available'),
+        ),
+      };
     out = putLevel(out, v, lvl, { ...l, chip: null, programmed: false });
   }
   return out;
@@ -270,7 +290,8 @@ function x86VectorActivate(w: World, lvl: number, virq: Virq, reserve: boolean, 
   const d = w.irqs[virq]!;
   const mark = (o: Outcome<void>): Outcome<void> =>
     o.kind === 'ok' ? okVoid(putLevel(o.world, virq, lvl, { ...levelOf(o.world, virq, lvl), programmed: true })) : o;
-  if (!reserve && failsAt(arg, 'activate', arg.virqOffset)) return err(w, 'ENOSPC', `injected: vector activation of irq ${virq}`);
+  if (!reserve && failsAt(arg, 'activate', arg.virqOffset))
+    return err(w, 'ENOSPC', `injected: vector activation of irq ${virq}`);
   if (!c.canReserve && !c.isManaged) {
     const r = assignIrqVectorAnyLocked(w, virq, lvl);
     // the kernel ignores the result: with no free vector on any online CPU, an irq whose vector

@@ -30,7 +30,7 @@ function pciDefaultMsiDomain(w: World, dev: DevId): DomainId | null {
   if (w.its) return w.its.domain;
   const unit = unitForDevice(w, dev);
   const u = unit === null ? null : w.units[unit]!;
-  if (u && u.irEnabled) {
+  if (u?.irEnabled) {
     const ir = w.profile.version === '5.10' ? u.irMsiDomain : u.irDomain;
     if (ir !== null) return ir;
   }
@@ -102,7 +102,11 @@ export function driverProbe(w: World, dev: DevId, managed: boolean, fail: boolea
   if (!fail) return okVoid(out);
   const r = devresReleaseAll(out, dev);
   if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
-  return err(updDevice(r.world, dev, (x) => ({ ...x, driver: null })), 'ENODEV', `probe of ${d.name} failed (injected)`);
+  return err(
+    updDevice(r.world, dev, (x) => ({ ...x, driver: null })),
+    'ENODEV',
+    `probe of ${d.name} failed (injected)`,
+  );
 }
 
 /**
@@ -138,5 +142,7 @@ export function deviceUnregister(w: World, dev: DevId): Outcome<void> {
   const left = devresReleaseAll(r.world, dev);
   if (left.kind === 'bug' || left.kind === 'use-after-free') return left;
   const out = updDevice(left.world, dev, (x) => ({ ...x, present: false, released: true }));
-  return r.kind === 'warned' || left.kind === 'warned' ? warned(out, [r, left].flatMap((o) => (o.kind === 'warned' ? [o.why] : [])).join('; ')) : okVoid(out);
+  return r.kind === 'warned' || left.kind === 'warned'
+    ? warned(out, [r, left].flatMap((o) => (o.kind === 'warned' ? [o.why] : [])).join('; '))
+    : okVoid(out);
 }

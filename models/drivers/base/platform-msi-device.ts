@@ -27,8 +27,15 @@ const allocDevid = (w: World): number => {
   return id;
 };
 
-const setStore0 = (w: World, dev: DevId, f: (s: Readonly<Record<number, number>>) => Readonly<Record<number, number>>): World =>
-  updDevice(w, dev, (d) => ({ ...d, msiData: { ...d.msiData!, stores: [f(d.msiData!.stores[0]), d.msiData!.stores[1]] as const } }));
+const setStore0 = (
+  w: World,
+  dev: DevId,
+  f: (s: Readonly<Record<number, number>>) => Readonly<Record<number, number>>,
+): World =>
+  updDevice(w, dev, (d) => ({
+    ...d,
+    msiData: { ...d.msiData!, stores: [f(d.msiData!.stores[0]), d.msiData!.stores[1]] as const },
+  }));
 
 /**
  * platformMsiCreateDeviceDomain() - the device domain of @dev (kind @kind: whose level ops it
@@ -38,13 +45,20 @@ const setStore0 = (w: World, dev: DevId, f: (s: Readonly<Record<number, number>>
  * prepare for @nvec.
  * Kernel: drivers/base/platform-msi.c __platform_msi_create_device_domain() (6.2)
  */
-export function platformMsiCreateDeviceDomain(w: World, dev: DevId, nvec: number, kind: 'mbigen', name: string): Outcome<DomainId> {
+export function platformMsiCreateDeviceDomain(
+  w: World,
+  dev: DevId,
+  nvec: number,
+  kind: 'mbigen',
+  name: string,
+): Outcome<DomainId> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `platform_msi_create_device_domain on released device #${dev}`);
   if (d.msiDomain === null) return err(w, 'EINVAL', `${d.name} has no msi_domain`);
   const parent = w.domains[d.msiDomain];
   if (!parent) return uaf(w, `${d.name}: msi_domain ${domainName(w, d.msiDomain)} was freed`);
-  if (parent.busToken !== 'PLATFORM_MSI') return err(w, 'EINVAL', `${d.name}: Incompatible msi_domain ${parent.name}, giving up`);
+  if (parent.busToken !== 'PLATFORM_MSI')
+    return err(w, 'EINVAL', `${d.name}: Incompatible msi_domain ${parent.name}, giving up`);
   if (nvec < 1 || nvec > MAX_DEV_MSIS) return err(w, 'EINVAL', `nvec ${nvec} out of range`);
   if ((d.msiData?.platformDevid ?? null) !== null) return err(w, 'EBUSY', `${d.name} already has platform MSIs`);
   const devid = allocDevid(w);
@@ -75,15 +89,35 @@ export function platformMsiCreateDeviceDomain(w: World, dev: DevId, nvec: number
  * Kernel: drivers/base/platform-msi.c platform_msi_device_domain_alloc(), kernel/irq/msi.c
  * msi_domain_populate_irqs(), msi_domain_add_simple_msi_descs(), platform_msi_calc_hwirq()
  */
-export function platformMsiDeviceDomainAlloc(w: World, lvl: number, virq: Virq, n: number, dev: DevId, arg: AllocArg): Outcome<void> {
+export function platformMsiDeviceDomainAlloc(
+  w: World,
+  lvl: number,
+  virq: Virq,
+  n: number,
+  dev: DevId,
+  arg: AllocArg,
+): Outcome<void> {
   const d = w.devices[dev];
-  if (!d || d.released || !d.msiData) return uaf(w, `platform_msi_device_domain_alloc: the device of the domain was released`);
+  if (!d || d.released || !d.msiData)
+    return uaf(w, `platform_msi_device_domain_alloc: the device of the domain was released`);
   const devid = d.msiData.platformDevid ?? 0;
-  for (let i = 0; i < n; i++) if (d.msiData.stores[0][virq + i] !== undefined) return err(w, 'EBUSY', `${d.name}: an msi_desc already sits at index ${virq + i}`);
+  for (let i = 0; i < n; i++)
+    if (d.msiData.stores[0][virq + i] !== undefined)
+      return err(w, 'EBUSY', `${d.name}: an msi_desc already sits at index ${virq + i}`);
   let out = w;
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const desc: MsiDesc = { id: out.nextDescId, dev, irq: 0, nvecUsed: 1, msiIndex: virq + i, domid: 0, isMsix: false, affinity: null, icookie: null };
+    const desc: MsiDesc = {
+      id: out.nextDescId,
+      dev,
+      irq: 0,
+      nvecUsed: 1,
+      msiIndex: virq + i,
+      domid: 0,
+      isMsix: false,
+      affinity: null,
+      icookie: null,
+    };
     out = setStore0({ ...putDesc(out, desc), nextDescId: desc.id + 1 }, dev, (s) => recPut(s, virq + i, desc.id));
     ids.push(desc.id);
   }
@@ -91,7 +125,12 @@ export function platformMsiDeviceDomainAlloc(w: World, lvl: number, virq: Virq, 
   for (let i = 0; i < n; i++) {
     const desc = out.descs[ids[i]!]!;
     out = putDesc(out, { ...desc, irq: virq + i });
-    const r = irqDomainAllocIrqsParent(out, lvl, virq + i, 1, { ...arg, dev, desc: desc.id, hwirqBase: (devid << 11) | desc.msiIndex });
+    const r = irqDomainAllocIrqsParent(out, lvl, virq + i, 1, {
+      ...arg,
+      dev,
+      desc: desc.id,
+      hwirqBase: (devid << 11) | desc.msiIndex,
+    });
     if (r.kind !== 'ok') {
       if (r.kind !== 'err') return r;
       // fail: depopulate and free the parents of the virqs done so far, then the descs
@@ -131,7 +170,11 @@ export function irqDomainFreeIrqsCommon(w: World, lvl: number, virq: Virq, n: nu
   for (let i = 0; i < n; i++) {
     const x = out.irqs[virq + i];
     const l = x?.levels[lvl];
-    if (x && l) out = updIrq(out, virq + i, (y) => ({ ...y, levels: y.levels.map((z, k) => (k === lvl ? { ...z, chip: null, programmed: false } : z)) }));
+    if (x && l)
+      out = updIrq(out, virq + i, (y) => ({
+        ...y,
+        levels: y.levels.map((z, k) => (k === lvl ? { ...z, chip: null, programmed: false } : z)),
+      }));
   }
   return irqDomainFreeIrqsParent(out, lvl, virq, n);
 }

@@ -9,7 +9,15 @@ import type { DevId, DomainId, World } from '../../world/types.ts';
 import type { FailPoint } from '../../kernel/irq/hierarchy.ts';
 import { err, okVoid, uaf, type Failure, type Outcome } from '../../world/outcome.ts';
 import { irqDomainCreateHierarchy, type CreateOpts } from '../../kernel/irq/irqdomain.ts';
-import { addMsiListDescs, freeMsiListDescs, msiDomainAllocIrqs510, msiDomainAllocLocked, msiDomainFreeIrqs510, msiDomainFreeLocked, msiSetupDeviceData } from '../../kernel/irq/msi.ts';
+import {
+  addMsiListDescs,
+  freeMsiListDescs,
+  msiDomainAllocIrqs510,
+  msiDomainAllocLocked,
+  msiDomainFreeIrqs510,
+  msiDomainFreeLocked,
+  msiSetupDeviceData,
+} from '../../kernel/irq/msi.ts';
 import { hasQuirk } from '../../world/profile.ts';
 import { updDevice, domainName } from '../../world/world.ts';
 import { setAdd, setDel } from '../../world/util.ts';
@@ -21,32 +29,41 @@ export const MAX_DEV_MSIS = 2048;
  * The parent pointer is stored unchecked (a freed parent is found only when used).
  * Kernel: drivers/base/platform-msi.c platform_msi_create_irq_domain()
  */
-export function platformMsiCreateIrqDomain(w: World, parent: DomainId, name: string, opts: CreateOpts = {}): { w: World; id: DomainId } {
-  return irqDomainCreateHierarchy(w, {
-    name,
-    kind: 'msi',
-    parent,
-    busToken: 'PLATFORM_MSI',
-    msiParent: false,
-    msiDevice: false,
-    isolatedMsi: false,
-    dev: null,
-    unit: null,
-    msiInfo: {
-      activateEarly: false,
-      mustReactivate: false,
-      // 6.2: the core owns the descs of platform-MSI domains
-      allocSimpleDescs: w.profile.version !== '5.10',
-      freeDescs: w.profile.version !== '5.10',
-      multiPciMsi: false,
-      pciMsix: false,
-      allocDyn: false,
-      pciIms: false,
-      hwsize: MAX_DEV_MSIS,
-      chip: 'platform',
+export function platformMsiCreateIrqDomain(
+  w: World,
+  parent: DomainId,
+  name: string,
+  opts: CreateOpts = {},
+): { w: World; id: DomainId } {
+  return irqDomainCreateHierarchy(
+    w,
+    {
+      name,
+      kind: 'msi',
+      parent,
+      busToken: 'PLATFORM_MSI',
+      msiParent: false,
+      msiDevice: false,
+      isolatedMsi: false,
+      dev: null,
+      unit: null,
+      msiInfo: {
+        activateEarly: false,
+        mustReactivate: false,
+        // 6.2: the core owns the descs of platform-MSI domains
+        allocSimpleDescs: w.profile.version !== '5.10',
+        freeDescs: w.profile.version !== '5.10',
+        multiPciMsi: false,
+        pciMsix: false,
+        allocDyn: false,
+        pciIms: false,
+        hwsize: MAX_DEV_MSIS,
+        chip: 'platform',
+      },
+      creator: 'caller',
     },
-    creator: 'caller',
-  }, opts);
+    opts,
+  );
 }
 
 /** ida_simple_get(&platform_msi_devid_ida): lowest free devid */
@@ -70,7 +87,8 @@ export function platformMsiDomainAllocIrqs(w: World, dev: DevId, nvec: number, f
   if (d.msiDomain === null) return err(w, 'EINVAL', `${d.name} has no msi_domain`);
   const domain = w.domains[d.msiDomain];
   if (!domain) return uaf(w, `${d.name}: msi_domain ${domainName(w, d.msiDomain)} was freed`);
-  if (domain.busToken !== 'PLATFORM_MSI') return err(w, 'EINVAL', `${d.name}: Incompatible msi_domain ${domain.name}, giving up`);
+  if (domain.busToken !== 'PLATFORM_MSI')
+    return err(w, 'EINVAL', `${d.name}: Incompatible msi_domain ${domain.name}, giving up`);
   if (nvec < 1 || nvec > MAX_DEV_MSIS) return err(w, 'EINVAL', `nvec ${nvec} out of range`);
   const busy = w.profile.version === '5.10' ? d.msiList.length > 0 : (d.msiData?.platformDevid ?? null) !== null;
   if (busy) return err(w, 'EBUSY', `${d.name} already has platform MSIs`);
@@ -96,7 +114,10 @@ export function platformMsiDomainAllocIrqs(w: World, dev: DevId, nvec: number, f
   if (r.kind === 'ok') return r;
   if (r.kind !== 'err' && r.kind !== 'warned') return r;
   // platform_msi_free_priv_data()
-  const back = updDevice(r.world, dev, (x) => ({ ...x, msiData: x.msiData ? { ...x.msiData, platformDevid: null } : null }));
+  const back = updDevice(r.world, dev, (x) => ({
+    ...x,
+    msiData: x.msiData ? { ...x.msiData, platformDevid: null } : null,
+  }));
   return { ...r, world: { ...back, platformDevids: setDel(back.platformDevids, devid) } } as Failure;
 }
 

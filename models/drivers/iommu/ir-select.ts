@@ -61,10 +61,13 @@ export function irqRemappingSelect(w: World, u: DmarUnit, d: DomainId, param0: n
  * newest domain whose select() claims it, or null
  */
 export function irqFindIoapicParent(w: World, param0: number): DomainId | null {
-  const ids = Object.keys(w.domains).map(Number).sort((a, b) => b - a);
+  const ids = Object.keys(w.domains)
+    .map(Number)
+    .sort((a, b) => b - a);
   for (const id of ids) {
     const d = w.domains[id]!;
-    if (d.kind === 'ir' && d.unit !== null && w.units[d.unit] && irqRemappingSelect(w, w.units[d.unit]!, id, param0)) return id;
+    if (d.kind === 'ir' && d.unit !== null && w.units[d.unit] && irqRemappingSelect(w, w.units[d.unit]!, id, param0))
+      return id;
     if (id === w.vectorDomain && !irqRemappingEnabled(w)) return id; // x86_vector_select()
   }
   return null;

@@ -17,7 +17,18 @@
  * released), because the model frees an allocation one virq at a time.
  */
 import { bootPlainDomain } from '../../kernel/irq/fwnode.ts';
-import type { ChipData, CpuId, DevId, DomainId, ItsChipData, ItsDevice, ItsState, MsiMsg, Virq, World } from '../../world/types.ts';
+import type {
+  ChipData,
+  CpuId,
+  DevId,
+  DomainId,
+  ItsChipData,
+  ItsDevice,
+  ItsState,
+  MsiMsg,
+  Virq,
+  World,
+} from '../../world/types.ts';
 import type { AllocArg, DomainOps } from '../../kernel/irq/hierarchy.ts';
 import { err, okVoid, uaf, warned, type Outcome } from '../../world/outcome.ts';
 import { irqDomainCreateHierarchy } from '../../kernel/irq/irqdomain.ts';
@@ -86,7 +97,11 @@ export function itsMsiTeardown(w: World, dev: DevId): Outcome<void> {
   const its = w.its!;
   const d = its.devices[dev];
   if (!d || d.shared) return okVoid(w);
-  if (d.events.length > 0) return warned(w, `its_msi_teardown: ${w.devices[dev]?.name ?? `device #${dev}`} still has events ${d.events.join(',')} mapped`);
+  if (d.events.length > 0)
+    return warned(
+      w,
+      `its_msi_teardown: ${w.devices[dev]?.name ?? `device #${dev}`} still has events ${d.events.join(',')} mapped`,
+    );
   return okVoid(putIts(w, { ...its, devices: recDel(its.devices, dev) }));
 }
 
@@ -139,11 +154,19 @@ function itsIrqDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Al
   const devId = arg.dev;
   const d = devId === null ? undefined : its.devices[devId];
   if (devId === null) return err(w, 'EINVAL', 'its_irq_domain_alloc without a prepared device');
-  if (!d) return uaf(w, `its_irq_domain_alloc: the its_device of ${w.devices[devId]?.name ?? `device #${devId}`} named by msi_alloc_info was freed`);
+  if (!d)
+    return uaf(
+      w,
+      `its_irq_domain_alloc: the its_device of ${w.devices[devId]?.name ?? `device #${devId}`} named by msi_alloc_info was freed`,
+    );
   const base = findFreeRegion(d, n);
-  if (base === null) return err(w, 'ENOSPC', `${w.devices[devId]?.name}: no ${n} free events in an ITT of ${d.nrEvents}`);
+  if (base === null)
+    return err(w, 'ENOSPC', `${w.devices[devId]?.name}: no ${n} free events in an ITT of ${d.nrEvents}`);
   const events = Array.from({ length: n }, (_, i) => base + i);
-  let out = putIts(w, { ...its, devices: recPut(its.devices, devId, { ...d, events: [...d.events, ...events].sort((a, b) => a - b) }) });
+  let out = putIts(w, {
+    ...its,
+    devices: recPut(its.devices, devId, { ...d, events: [...d.events, ...events].sort((a, b) => a - b) }),
+  });
   for (let i = 0; i < n; i++) {
     const chip: ItsChipData = { kind: 'its', itsDev: devId, event: base + i, cpu: selectCpu(out, virq + i) };
     out = putLevel(out, virq + i, lvl, { ...levelOf(out, virq + i, lvl), hwirq: d.lpiBase + base + i, chip });
@@ -220,8 +243,13 @@ function itsIrqDomainDeactivate(w: World, lvl: number, virq: Virq): World {
   const e = eventOf(out, virq, lvl);
   if (!e) return out;
   const name = w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`;
-  if (!(e.d.mapped ?? []).includes(e.c.event)) out = cmdError(out, `DISCARD of unmapped event ${e.c.event} of ${name} (irq ${virq})`);
-  return putMapped(out, e.d, (e.d.mapped ?? []).filter((x) => x !== e.c.event));
+  if (!(e.d.mapped ?? []).includes(e.c.event))
+    out = cmdError(out, `DISCARD of unmapped event ${e.c.event} of ${name} (irq ${virq})`);
+  return putMapped(
+    out,
+    e.d,
+    (e.d.mapped ?? []).filter((x) => x !== e.c.event),
+  );
 }
 
 /**
@@ -236,7 +264,10 @@ export function itsSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly
   const e = eventOf(out, virq, lvl);
   // MOVI only when the collection changes (cpu != col_map[id])
   if (e && cpu !== prev && !(e.d.mapped ?? []).includes(e.c.event)) {
-    out = cmdError(out, `MOVI of unmapped event ${e.c.event} of ${w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`} (irq ${virq})`);
+    out = cmdError(
+      out,
+      `MOVI of unmapped event ${e.c.event} of ${w.devices[e.c.itsDev]?.name ?? `device #${e.c.itsDev}`} (irq ${virq})`,
+    );
   }
   return okVoid(updIrq(out, virq, (x) => ({ ...x, effective: [cpu] })));
 }

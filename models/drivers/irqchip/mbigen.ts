@@ -11,7 +11,12 @@ import type { CpuId, DevId, DomainId, MbigenChipData, Virq, World } from '../../
 import { noArg, type AllocArg, type DomainOps } from '../../kernel/irq/hierarchy.ts';
 import { err, ok, okVoid, type Outcome } from '../../world/outcome.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from '../../kernel/irq/irqdomain.ts';
-import { irqDomainFreeIrqsCommon, platformMsiCreateDeviceDomain, platformMsiDeviceDomainAlloc, platformMsiDeviceDomainFree } from '../base/platform-msi-device.ts';
+import {
+  irqDomainFreeIrqsCommon,
+  platformMsiCreateDeviceDomain,
+  platformMsiDeviceDomainAlloc,
+  platformMsiDeviceDomainFree,
+} from '../base/platform-msi-device.ts';
 import { levelOf, putLevel, updDevice } from '../../world/world.ts';
 import { recValues } from '../../world/util.ts';
 import { hasFault } from '../../world/profile.ts';
@@ -95,11 +100,18 @@ export const mbigenDomainOps: DomainOps = {
  */
 export function irqCreateFwspecMapping(w: World, dev: DevId, pin: number): Outcome<Virq> {
   const domain = mbigenDomainOf(w, dev);
-  if (domain === null) return err(w, 'ENODEV', `no irq domain for the fwspec of ${w.devices[dev]?.name ?? `device #${dev}`}`);
+  if (domain === null)
+    return err(w, 'ENODEV', `no irq domain for the fwspec of ${w.devices[dev]?.name ?? `device #${dev}`}`);
   if (pin < 0 || pin >= mbigenPins(w, dev)) return err(w, 'EINVAL', `mbigen_domain_translate: pin ${pin} out of range`);
   const have = mbigenMapping(w, domain, pin);
   if (have !== null) return ok(w, have);
-  return irqDomainAllocIrqs(w, domain, 1, { ...noArg, dev, hwirqBase: pin }, { owner: null, affinity: null, managed: false });
+  return irqDomainAllocIrqs(
+    w,
+    domain,
+    1,
+    { ...noArg, dev, hwirqBase: pin },
+    { owner: null, affinity: null, managed: false },
+  );
 }
 
 /**

@@ -95,15 +95,26 @@ export function pciAllocIrqVectors(
       ? err(w, 'EINVAL', `${d.name}: can't enable MSI-X (MSI-X already enabled)`)
       : warned(w, `${d.name}: WARN_ON_ONCE(dev->msix_enabled)`, 'EINVAL');
   }
-  if (d.msiEnabled !== null) return err(w, 'EINVAL', `${d.name}: can't enable ${type} (${d.msiEnabled} already enabled)`);
+  if (d.msiEnabled !== null)
+    return err(w, 'EINVAL', `${d.name}: can't enable ${type} (${d.msiEnabled} already enabled)`);
   const cap = type === 'msix' ? d.msixTableSize : d.msiVectors;
   if (cap === 0) return err(w, 'EINVAL', `${d.name} has no ${type} capability`);
   if (cap < min) return err(w, 'ENOSPC', `${d.name}: ${type} table has ${cap} entries, ${min} asked`);
   const n = Math.min(max, cap);
-  return w.profile.version === '5.10' ? enable510(w, dev, min, n, type, managed, fail) : enable62(w, dev, min, n, type, managed, fail);
+  return w.profile.version === '5.10'
+    ? enable510(w, dev, min, n, type, managed, fail)
+    : enable62(w, dev, min, n, type, managed, fail);
 }
 
-function enable510(w: World, dev: DevId, min: number, n: number, type: PciIrqType, managed: boolean, fail: FailPoint | null): Outcome<number> {
+function enable510(
+  w: World,
+  dev: DevId,
+  min: number,
+  n: number,
+  type: PciIrqType,
+  managed: boolean,
+  fail: FailPoint | null,
+): Outcome<number> {
   const domId = domain510(w, dev);
   if (domId === null) return err(w, 'ENOSYS', 'no PCI/MSI domain');
   const domain = w.domains[domId];
@@ -117,7 +128,12 @@ function enable510(w: World, dev: DevId, min: number, n: number, type: PciIrqTyp
   const masks = managed ? spreadAffinity(nvec, allCpus(w)) : null;
   const descs =
     type === 'msix'
-      ? Array.from({ length: nvec }, (_, i) => ({ nvecUsed: 1, msiIndex: i, isMsix: true, affinity: masks ? [masks[i]!] : null }))
+      ? Array.from({ length: nvec }, (_, i) => ({
+          nvecUsed: 1,
+          msiIndex: i,
+          isMsix: true,
+          affinity: masks ? [masks[i]!] : null,
+        }))
       : [{ nvecUsed: nvec, msiIndex: 0, isMsix: false, affinity: masks }];
   const a = addMsiListDescs(w, dev, descs, fail);
   if (a.kind !== 'ok') return a as Failure;
@@ -128,7 +144,10 @@ function enable510(w: World, dev: DevId, min: number, n: number, type: PciIrqTyp
     const back = freeMsiListDescs(msiDomainFreeIrqs510(r.world, dev), dev);
     return { ...r, world: back } as Failure;
   }
-  return ok(updDevice(r.world, dev, (x) => ({ ...x, msiEnabled: type })), nvec);
+  return ok(
+    updDevice(r.world, dev, (x) => ({ ...x, msiEnabled: type })),
+    nvec,
+  );
 }
 
 /** pci_setup_msi_context(): msi data devres, and for managed devices pcim_msi_release */
@@ -198,7 +217,15 @@ function pciSetupDeviceDomain(w: World, dev: DevId, type: PciIrqType): Outcome<v
   return okVoid(out);
 }
 
-function enable62(w: World, dev: DevId, min: number, n: number, type: PciIrqType, managed: boolean, fail: FailPoint | null): Outcome<number> {
+function enable62(
+  w: World,
+  dev: DevId,
+  min: number,
+  n: number,
+  type: PciIrqType,
+  managed: boolean,
+  fail: FailPoint | null,
+): Outcome<number> {
   let out = pciSetupMsiContext(w, dev);
   const s = pciSetupDeviceDomain(out, dev, type);
   if (s.kind !== 'ok') return s as Failure;
@@ -215,9 +242,10 @@ function enable62(w: World, dev: DevId, min: number, n: number, type: PciIrqType
   // msix_setup_msi_descs() / msi_setup_msi_desc(): descs first, then all of them allocated
   const descCount = type === 'msix' ? nvec : 1;
   for (let i = 0; i < descCount; i++) {
-    const fieldsFor = type === 'msix'
-      ? { nvecUsed: 1, isMsix: true, affinity: masks ? [masks[i]!] : null, icookie: null }
-      : { nvecUsed: nvec, isMsix: false, affinity: masks, icookie: null };
+    const fieldsFor =
+      type === 'msix'
+        ? { nvecUsed: 1, isMsix: true, affinity: masks ? [masks[i]!] : null, icookie: null }
+        : { nvecUsed: nvec, isMsix: false, affinity: masks, icookie: null };
     if (fail?.site === 'msi-desc' && fail.index === i) {
       return err(msiDomainFreeLocked(out, dev, 0, 0, 65535).world, 'ENOMEM', `injected: msi_alloc_desc #${i}`);
     }
@@ -231,10 +259,17 @@ function enable62(w: World, dev: DevId, min: number, n: number, type: PciIrqType
     // __pci_enable_msix_range() error path: msi_domain_free_irqs_all_locked() frees descs too
     const back = msiDomainFreeLocked(r.world, dev, 0, 0, 65535).world;
     // B19: before 9eee5330656b msi_capability_init() unmasked through the desc freed just now
-    if (type === 'msi' && hasFault(w.profile, 'B19')) return uaf(back, `msi_capability_init(${w.devices[dev]!.name}): pci_msi_unmask() through the msi_desc freed by msi_domain_free_locked()`);
+    if (type === 'msi' && hasFault(w.profile, 'B19'))
+      return uaf(
+        back,
+        `msi_capability_init(${w.devices[dev]!.name}): pci_msi_unmask() through the msi_desc freed by msi_domain_free_locked()`,
+      );
     return { ...r, world: back } as Failure;
   }
-  return ok(updDevice(r.world, dev, (x) => ({ ...x, msiEnabled: type })), nvec);
+  return ok(
+    updDevice(r.world, dev, (x) => ({ ...x, msiEnabled: type })),
+    nvec,
+  );
 }
 
 /**
@@ -276,7 +311,12 @@ export function pciFreeIrqVectors(w: World, dev: DevId): Outcome<void> {
  * pciMsixAllocIrqAt() - dynamic MSI-X: one more vector at @index (or any free one)
  * Kernel: drivers/pci/msi/api.c pci_msix_alloc_irq_at() (6.2)
  */
-export function pciMsixAllocIrqAt(w: World, dev: DevId, index: number | 'any', fail: FailPoint | null): Outcome<{ index: number; virq: Virq }> {
+export function pciMsixAllocIrqAt(
+  w: World,
+  dev: DevId,
+  index: number | 'any',
+  fail: FailPoint | null,
+): Outcome<{ index: number; virq: Virq }> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `pci_msix_alloc_irq_at on released device #${dev}`);
   const domId = d.msiData?.domains[0] ?? null;
@@ -295,7 +335,8 @@ export function pciMsixFreeIrq(w: World, dev: DevId, index: number, virq: Virq):
   if (d.msiEnabled !== 'msix') return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
   // pci_msix_can_alloc_dyn(): the device domain must have MSI_FLAG_PCI_MSIX_ALLOC_DYN (not on the ITS)
   const dom = w.domains[d.msiData?.domains[0] ?? -1];
-  if (dom?.msiInfo && !dom.msiInfo.allocDyn) return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
+  if (dom?.msiInfo && !dom.msiInfo.allocDyn)
+    return warned(w, `pci_msix_free_irq: ${d.name} cannot allocate dynamically`);
   return msiDomainFreeLocked(w, dev, 0, index, index);
 }
 
@@ -313,9 +354,12 @@ export function pciCreateImsDomain(w: World, dev: DevId, hwsize: number): Outcom
   const parent = w.domains[d.msiDomain];
   if (!parent) return uaf(w, `${d.name}: dev->msi.domain ${domainName(w, d.msiDomain)} was freed`);
   if (!parent.msiParent) return err(w, 'ENODEV', `${parent.name} is not an MSI parent`);
-  if (parent.kind !== 'ir') return err(w, 'ENOTSUPP', `${parent.name} does not support PCI/IMS (needs interrupt remapping)`);
-  if (w.units[parent.unit!]!.cachingMode) return err(w, 'ENOTSUPP', `${parent.name}: no IMS on a caching-mode (virtual) IOMMU`);
-  if ((d.msiData?.domains[1] ?? null) !== null) return warned(w, `${d.name}: MSI_SECONDARY_DOMAIN already populated`, 'EEXIST');
+  if (parent.kind !== 'ir')
+    return err(w, 'ENOTSUPP', `${parent.name} does not support PCI/IMS (needs interrupt remapping)`);
+  if (w.units[parent.unit!]!.cachingMode)
+    return err(w, 'ENOTSUPP', `${parent.name}: no IMS on a caching-mode (virtual) IOMMU`);
+  if ((d.msiData?.domains[1] ?? null) !== null)
+    return warned(w, `${d.name}: MSI_SECONDARY_DOMAIN already populated`, 'EEXIST');
   if (hwsize > 65536) return err(w, 'EINVAL', 'hwsize above 65536');
   const out = msiSetupDeviceData(w, dev);
   const c = irqDomainCreateNamed(out, {
@@ -350,7 +394,12 @@ export function pciCreateImsDomain(w: World, dev: DevId, hwsize: number): Outcom
  * against the PF in any free slot
  * Kernel: drivers/pci/msi/api.c pci_ims_alloc_irq() (6.2-6.9)
  */
-export function pciImsAllocIrq(w: World, dev: DevId, icookie: number, fail: FailPoint | null): Outcome<{ index: number; virq: Virq }> {
+export function pciImsAllocIrq(
+  w: World,
+  dev: DevId,
+  icookie: number,
+  fail: FailPoint | null,
+): Outcome<{ index: number; virq: Virq }> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `pci_ims_alloc_irq on released device #${dev}`);
   if (w.profile.version === '5.10') return err(w, 'ENOSYS', 'pci_ims_alloc_irq does not exist before 6.2');

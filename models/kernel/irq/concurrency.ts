@@ -59,6 +59,9 @@ export function describeTask(w: World, t: InFlight): string {
   return match(t)
     .with({ kind: 'sysfs-read' }, (x) => `msi_irqs/${x.virq} reader of ${w.devices[x.dev]?.name ?? `device #${x.dev}`}`)
     .with({ kind: 'domain-create' }, (x) => `irq_domain_create_hierarchy(${w.domainNames[x.domain] ?? `#${x.domain}`})`)
-    .with({ kind: 'fwspec-mapping' }, (x) => `irq_create_fwspec_mapping(${w.devices[x.dev]?.name ?? `device #${x.dev}`}, hwirq ${x.hwirq})`)
+    .with(
+      { kind: 'fwspec-mapping' },
+      (x) => `irq_create_fwspec_mapping(${w.devices[x.dev]?.name ?? `device #${x.dev}`}, hwirq ${x.hwirq})`,
+    )
     .exhaustive();
 }

@@ -31,7 +31,9 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
   const avl = irqMatrixAvailableWithout(w.matrix, cpu);
   if (avl < tomove) return err(w, 'ENOSPC', `CPU ${cpu} has ${tomove} vectors, ${avl} available. Cannot disable CPU`);
   let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, false) };
-  const virqs = Object.keys(out.irqs).map(Number).sort((a, b) => a - b);
+  const virqs = Object.keys(out.irqs)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const virq of virqs) {
     const d0 = out.irqs[virq]!;
     if (d0.levels.some((l) => !out.domains[l.domain])) continue; // chip torn down: nothing to do
@@ -43,11 +45,13 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
     // irq_force_complete_move(): for every visited irq (a6c11c0a5235); before that fix only
     // after irq_needs_fixup(), i.e. for started irqs whose effective mask has the dying CPU
     const needsFixup = d0.started && d0.effective.includes(cpu);
-    if (c.kind === 'vector' && (c.prevVector !== 0 || c.moveInProgress) && (needsFixup || !hasFault(w.profile, 'B01'))) out = archIrqHooks().irqForceCompleteMove(out, virq, lvl);
+    if (c.kind === 'vector' && (c.prevVector !== 0 || c.moveInProgress) && (needsFixup || !hasFault(w.profile, 'B01')))
+      out = archIrqHooks().irqForceCompleteMove(out, virq, lvl);
     const d = out.irqs[virq]!;
     if (!d.started || !d.effective.includes(cpu)) {
       // irq_fixup_move_pending(desc, false)
-      if (d.pendingAffinity && intersect(d.pendingAffinity, onlineCpus(out)).length === 0) out = putIrq(out, { ...d, pendingAffinity: null });
+      if (d.pendingAffinity && intersect(d.pendingAffinity, onlineCpus(out)).length === 0)
+        out = putIrq(out, { ...d, pendingAffinity: null });
       continue;
     }
     let affinity = d.affinity;
@@ -88,21 +92,33 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
  */
 export function cpuOnline(w: World, cpu: CpuId): Outcome<void> {
   if (w.cpuOnline[cpu]) return okVoid(w);
-  let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, true), matrix: irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02')) };
+  let out: World = {
+    ...w,
+    cpuOnline: arrSet(w.cpuOnline, cpu, true),
+    matrix: irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02')),
+  };
   // lapic_online(): every non-legacy vector_irq entry is cleared; without the quirk the entries
   // of dormant irqs that still hold a vector here are kept
   const table = out.matrix.vectorIrq[cpu]!;
   const kept: Record<number, number> = {};
   if (!hasQuirk(w.profile, 'lapic-online-clears-vector-irq')) {
-    for (const [vec, virq] of Object.entries(table)) if (out.matrix.maps[cpu]!.allocMap.includes(Number(vec))) kept[Number(vec)] = virq;
+    for (const [vec, virq] of Object.entries(table))
+      if (out.matrix.maps[cpu]!.allocMap.includes(Number(vec))) kept[Number(vec)] = virq;
   }
   out = { ...out, matrix: { ...out.matrix, vectorIrq: arrSet(out.matrix.vectorIrq, cpu, kept) } };
-  const virqs = Object.keys(out.irqs).map(Number).sort((a, b) => a - b);
+  const virqs = Object.keys(out.irqs)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const virq of virqs) {
     const d = out.irqs[virq]!;
     if (!d.managed || !d.action || !d.managedShutdown || !d.affinity.includes(cpu)) continue;
     if (d.levels.some((l) => !out.domains[l.domain])) continue;
-    const a = irqDomainActivateIrq(updIrq(out, virq, (x) => ({ ...x, managedShutdown: false })), virq, false, noArg);
+    const a = irqDomainActivateIrq(
+      updIrq(out, virq, (x) => ({ ...x, managedShutdown: false })),
+      virq,
+      false,
+      noArg,
+    );
     if (a.kind === 'ok') out = updIrq(a.world, virq, (x) => ({ ...x, started: true }));
   }
   return okVoid(out);

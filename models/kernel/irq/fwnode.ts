@@ -19,12 +19,20 @@ export function irqDomainAllocNamedFwnode(w: World, name: string): { w: World; i
 
 /** irq_domain_free_fwnode(): kfree of the irqchip_fwid; a second free is a double free */
 export function irqDomainFreeFwnode(w: World, id: FwnodeId): Outcome<void> {
-  if (w.fwnodes[id] === undefined) return uaf(w, `irq_domain_free_fwnode: fwnode #${id} was already freed (double free)`);
+  if (w.fwnodes[id] === undefined)
+    return uaf(w, `irq_domain_free_fwnode: fwnode #${id} was already freed (double free)`);
   return okVoid({ ...w, fwnodes: recDel(w.fwnodes, id) });
 }
 
 /** the fields of a domain created at boot that is neither an MSI domain nor an IR domain */
-export const bootPlainDomain = { msiDevice: false, isolatedMsi: false, dev: null, unit: null, msiInfo: null, creator: 'boot' } as const;
+export const bootPlainDomain = {
+  msiDevice: false,
+  isolatedMsi: false,
+  dev: null,
+  unit: null,
+  msiInfo: null,
+  creator: 'boot',
+} as const;
 
 /** a named fwnode, then the domain on it (the pattern of every non-firmware domain creator) */
 export function irqDomainCreateNamed(w: World, spec: NewDomain): { w: World; id: number } {

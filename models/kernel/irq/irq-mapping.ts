@@ -49,7 +49,7 @@ export function wiredSetup(w: World): World {
 
 /** the wired domain (irq_find_matching_fwspec() with DOMAIN_BUS_WIRED), if it exists */
 export const wiredDomain = (w: World): DomainId | null =>
-  (Object.values(w.domains).find((d) => d.kind === 'wired')?.id ?? null);
+  Object.values(w.domains).find((d) => d.kind === 'wired')?.id ?? null;
 
 /** the pin of @dev's interrupt line, if it has one */
 export const irqLineOf = (w: World, dev: DevId): number | null => w.config.devices[dev]?.irqLine ?? null;
@@ -120,7 +120,11 @@ const hold = (w: World, dev: DevId, virq: Virq): World => ({ ...w, lineIrqs: rec
 /** irq_domain_alloc_irqs(domain, 1, NUMA_NO_NODE, fwspec): a new virq for @hwirq, held by @dev */
 function createMapping(w: World, dev: DevId, domain: DomainId, hwirq: number): Outcome<Virq> {
   const arg: AllocArg = { ...noArg, hwirqBase: hwirq };
-  const r = irqDomainAllocIrqs(w, domain, 1, arg, { owner: { kind: 'mapping', domain, hwirq }, affinity: null, managed: false });
+  const r = irqDomainAllocIrqs(w, domain, 1, arg, {
+    owner: { kind: 'mapping', domain, hwirq },
+    affinity: null,
+    managed: false,
+  });
   if (r.kind !== 'ok') return r;
   return ok(hold(r.world, dev, r.value), r.value);
 }

@@ -32,7 +32,11 @@ export function irqDomainCreateHierarchy(w: World, spec: NewDomain, opts: Create
   // irq_domain_create_hierarchy() set domain->parent and the flags: other tasks could find it
   // with no parent in between (a task in flight, models/kernel/irq/concurrency.ts)
   if (opts.lastStep && w.config.concurrency && hasFault(w.profile, 'B30')) {
-    const t = beginTask(putDomain(named, { ...d, parent: null }), { kind: 'domain-create', domain: id, parent: spec.parent });
+    const t = beginTask(putDomain(named, { ...d, parent: null }), {
+      kind: 'domain-create',
+      domain: id,
+      parent: spec.parent,
+    });
     return { w: t.w, id };
   }
   return { w: putDomain(named, d), id };
@@ -53,7 +57,8 @@ export interface CreateOpts {
 export function irqDomainCreateFinish(w: World, t: Extract<InFlight, { kind: 'domain-create' }>): Outcome<void> {
   const out = endTask(w, t.id);
   const d = out.domains[t.domain];
-  if (!d) return uaf(out, `irq_domain_create_hierarchy: sets the parent of ${domainName(w, t.domain)}, which was removed`);
+  if (!d)
+    return uaf(out, `irq_domain_create_hierarchy: sets the parent of ${domainName(w, t.domain)}, which was removed`);
   return okVoid(putDomain(out, { ...d, parent: t.parent }));
 }
 
@@ -73,7 +78,11 @@ export function irqDomainRemove(w: World, id: DomainId): Outcome<void> {
   // x86_pci_msi_default_domain (5.10) is a plain pointer: it is left dangling, as in the kernel
   const out = dropDomain(w, id);
   const inTree = virqsMappedIn(w, id).filter((v) => v.levels.some((l) => l.domain === id && l.hwirq >= revmapSize(d)));
-  if (inTree.length > 0) return warned(out, `irq_domain_remove(${d.name}): revmap tree not empty (irq ${inTree.map((v) => v.virq).join(',')})`);
+  if (inTree.length > 0)
+    return warned(
+      out,
+      `irq_domain_remove(${d.name}): revmap tree not empty (irq ${inTree.map((v) => v.virq).join(',')})`,
+    );
   return okVoid(out);
 }
 
@@ -99,17 +108,27 @@ export interface AllocRequest {
  * A failure leaves no trace: every level undoes its own and its parents' work.
  * Kernel: kernel/irq/irqdomain.c __irq_domain_alloc_irqs()
  */
-export function irqDomainAllocIrqs(w: World, domain: DomainId, n: number, arg: AllocArg, req: AllocRequest): Outcome<Virq> {
+export function irqDomainAllocIrqs(
+  w: World,
+  domain: DomainId,
+  n: number,
+  arg: AllocArg,
+  req: AllocRequest,
+): Outcome<Virq> {
   if (!w.domains[domain]) return uaf(w, `__irq_domain_alloc_irqs on freed domain ${domainName(w, domain)}`);
   const { chain, dangling } = parentChain(w, domain);
   if (dangling !== null) {
-    return uaf(w, `irq_domain_alloc_irq_data: ${w.domains[chain[chain.length - 1]!]!.name}'s parent ${domainName(w, dangling)} was freed`);
+    return uaf(
+      w,
+      `irq_domain_alloc_irq_data: ${w.domains[chain[chain.length - 1]!]!.name}'s parent ${domainName(w, dangling)} was freed`,
+    );
   }
   if (failsAt(arg, 'irq-desc', arg.callIndex)) return err(w, 'ENOMEM', 'injected: irq_domain_alloc_descs');
   const base = irqAllocDescsRange(w, n);
   if (base === null) return err(w, 'ENOMEM', `no ${n} contiguous free virqs below nr_irqs=${w.config.nrIrqs}`);
   for (let i = 0; i < n; i++) {
-    if (failsAt(arg, 'irq-data', arg.virqOffset + i)) return err(w, 'ENOMEM', `injected: irq_domain_alloc_irq_data for irq ${base + i}`);
+    if (failsAt(arg, 'irq-data', arg.virqOffset + i))
+      return err(w, 'ENOMEM', `injected: irq_domain_alloc_irq_data for irq ${base + i}`);
   }
   let out = w;
   const all = allCpus(w);
@@ -191,7 +210,8 @@ export function irqDomainActivateIrq(w: World, virq: Virq, reserve: boolean, arg
       if (r.kind !== 'err' && r.kind !== 'warned') return r;
       // rollback: deactivate the parents that were activated
       let back = r.world;
-      for (let p = lvl + 1; p < d.levels.length; p++) back = domainOps(back.domains[d.levels[p]!.domain]!.kind).deactivate(back, p, virq);
+      for (let p = lvl + 1; p < d.levels.length; p++)
+        back = domainOps(back.domains[d.levels[p]!.domain]!.kind).deactivate(back, p, virq);
       return { ...r, world: back };
     }
     out = r.world;
@@ -209,6 +229,7 @@ export function irqDomainDeactivateIrq(w: World, virq: Virq): Outcome<void> {
   const gone = d.levels.find((l) => !w.domains[l.domain]);
   if (gone) return uaf(w, `irq_domain_deactivate_irq(${virq}): level in freed domain ${domainName(w, gone.domain)}`);
   let out = w;
-  for (let lvl = 0; lvl < d.levels.length; lvl++) out = domainOps(out.domains[d.levels[lvl]!.domain]!.kind).deactivate(out, lvl, virq);
+  for (let lvl = 0; lvl < d.levels.length; lvl++)
+    out = domainOps(out.domains[d.levels[lvl]!.domain]!.kind).deactivate(out, lvl, virq);
   return okVoid(putIrq(out, { ...out.irqs[virq]!, activated: false }));
 }

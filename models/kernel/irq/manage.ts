@@ -52,7 +52,8 @@ export function requestIrq(w: World, virq: Virq, dev: DevId | null, devm: boolea
   if (d.action) return err(w, 'EBUSY', `request_irq(${virq}): handler already installed`);
   const gone = freedLevel(w, d);
   if (gone) return uaf(w, `request_irq(${virq}): level in freed domain ${domainName(w, gone.domain)}`);
-  if (dev !== null && (!w.devices[dev] || w.devices[dev]!.released)) return uaf(w, `request_irq(${virq}): dev_id is released device #${dev}`);
+  if (dev !== null && (!w.devices[dev] || w.devices[dev]!.released))
+    return uaf(w, `request_irq(${virq}): dev_id is released device #${dev}`);
   let out = w;
   if (!d.managed) {
     // irq_activate()
@@ -66,8 +67,14 @@ export function requestIrq(w: World, virq: Virq, dev: DevId | null, devm: boolea
     if (intersect(x.affinity, onlineCpus(out)).length === 0) {
       out = updIrq(out, virq, (y) => ({ ...y, managedShutdown: true })); // IRQ_STARTUP_ABORT
     } else {
-      const a = irqDomainActivateIrq(updIrq(out, virq, (y) => ({ ...y, managedShutdown: false })), virq, false, noArg);
-      if (a.kind !== 'ok') return a.kind === 'err' ? warned(w, `request_irq(${virq}): managed activation failed: ${a.why}`, a.errno) : a;
+      const a = irqDomainActivateIrq(
+        updIrq(out, virq, (y) => ({ ...y, managedShutdown: false })),
+        virq,
+        false,
+        noArg,
+      );
+      if (a.kind !== 'ok')
+        return a.kind === 'err' ? warned(w, `request_irq(${virq}): managed activation failed: ${a.why}`, a.errno) : a;
       out = updIrq(a.world, virq, (y) => ({ ...y, started: true }));
     }
   } else {
@@ -80,7 +87,8 @@ export function requestIrq(w: World, virq: Virq, dev: DevId | null, devm: boolea
     if (r.kind === 'ok') out = r.world;
     else if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
   }
-  if (devm && dev !== null) out = updDevice(out, dev, (x) => ({ ...x, devres: [...x.devres, { kind: 'devm-irq', virq }] }));
+  if (devm && dev !== null)
+    out = updDevice(out, dev, (x) => ({ ...x, devres: [...x.devres, { kind: 'devm-irq', virq }] }));
   return okVoid(out);
 }
 
@@ -91,7 +99,7 @@ export function requestIrq(w: World, virq: Virq, dev: DevId | null, devm: boolea
  */
 export function freeIrq(w: World, virq: Virq): Outcome<void> {
   const d = w.irqs[virq];
-  if (!d || !d.action) return warned(w, `Trying to free already-free IRQ ${virq}`);
+  if (!d?.action) return warned(w, `Trying to free already-free IRQ ${virq}`);
   const gone = freedLevel(w, d);
   if (gone) return uaf(w, `free_irq(${virq}): level in freed domain ${domainName(w, gone.domain)}`);
   const out = updIrq(w, virq, (x) => ({ ...x, action: null, started: false }));
@@ -113,7 +121,10 @@ export function irqSetAffinity(w: World, virq: Virq, mask: readonly CpuId[], fro
   if (mask.length === 0) return err(w, 'EINVAL', 'empty mask');
   // a VMD child has no affinity of its own (vmd.c); only an x86 vector level below it would
   // store the mask while deactivated (IRQD_AFFINITY_ON_ACTIVATE)
-  if (d.levels.some((l) => w.domains[l.domain]?.kind === 'vmd') && (d.activated || !d.levels.some((l) => w.domains[l.domain]?.kind === 'vector'))) {
+  if (
+    d.levels.some((l) => w.domains[l.domain]?.kind === 'vmd') &&
+    (d.activated || !d.levels.some((l) => w.domains[l.domain]?.kind === 'vector'))
+  ) {
     return err(w, 'EINVAL', `irq_set_affinity(${virq}): a VMD child interrupt cannot be moved`);
   }
   // B37: before baedb87d1b53 (genirq/affinity: Handle affinity setting on inactive interrupts
@@ -136,7 +147,7 @@ const vectorLevel = (d: IrqDesc) => d.levels.length - 1;
  */
 export function deviceFireIrq(w: World, virq: Virq): Outcome<void> {
   const d = w.irqs[virq];
-  if (!d || !d.activated) return okVoid(w); // zero message: the write goes nowhere
+  if (!d?.activated) return okVoid(w); // zero message: the write goes nowhere
   const gone = freedLevel(w, d);
   if (gone) return uaf(w, `irq ${virq} fired through freed domain ${domainName(w, gone.domain)}`);
   // the device writes what its message says: to a VMD MSI-X entry, the VMD raises its own

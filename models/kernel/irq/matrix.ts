@@ -23,7 +23,14 @@ function findFreeBit(m: VectorMatrix, cm: CpuMap): number {
 export function irqMatrixOnline(m: VectorMatrix, cpu: CpuId, wipe = false): VectorMatrix {
   let cm = m.maps[cpu]!;
   // B02: before 651ca2c00405 every online zeroed alloc_map and allocated and recomputed available
-  if (wipe) cm = { ...cm, allocMap: [], allocated: 0, available: m.allocSize - cm.managed - m.systembitsInalloc, initialized: true };
+  if (wipe)
+    cm = {
+      ...cm,
+      allocMap: [],
+      allocated: 0,
+      available: m.allocSize - cm.managed - m.systembitsInalloc,
+      initialized: true,
+    };
   if (!cm.initialized) {
     cm = { ...cm, available: m.allocSize - cm.managed - m.systembitsInalloc, initialized: true };
   }
@@ -34,7 +41,11 @@ export function irqMatrixOnline(m: VectorMatrix, cpu: CpuId, wipe = false): Vect
 /** irq_matrix_offline(): the CPU's bits stay (dormant allocations survive, fix 651ca2c00405) */
 export function irqMatrixOffline(m: VectorMatrix, cpu: CpuId): VectorMatrix {
   const cm = m.maps[cpu]!;
-  return { ...putMap(m, cpu, { ...cm, online: false }), globalAvailable: m.globalAvailable - cm.available, onlineMaps: m.onlineMaps - 1 };
+  return {
+    ...putMap(m, cpu, { ...cm, online: false }),
+    globalAvailable: m.globalAvailable - cm.available,
+    onlineMaps: m.onlineMaps - 1,
+  };
 }
 
 /** irq_matrix_reserve(): a global reservation only - never fails, may overcommit */
@@ -130,7 +141,12 @@ export function irqMatrixAlloc(
   const cm = m.maps[cpu]!;
   const bit = findFreeBit(m, cm);
   if (bit < 0) return null;
-  const next: CpuMap = { ...cm, allocMap: setAdd(cm.allocMap, bit), allocated: cm.allocated + 1, available: cm.available - 1 };
+  const next: CpuMap = {
+    ...cm,
+    allocMap: setAdd(cm.allocMap, bit),
+    allocated: cm.allocated + 1,
+    available: cm.available - 1,
+  };
   return {
     m: {
       ...putMap(m, cpu, next),

@@ -29,7 +29,9 @@ const afterCompose = (w: World, before: World, virq: Virq, lvl: number): World =
 /** irq_find_mapping(domain, hwirq): another live virq already maps @hwirq in this domain */
 function hwirqTaken(w: World, domain: number, hwirq: number, exclude: Virq, n: number): boolean {
   return recValues(w.irqs).some(
-    (d) => (d.virq < exclude || d.virq >= exclude + n) && d.levels.some((l) => l.domain === domain && l.chip !== null && l.hwirq === hwirq),
+    (d) =>
+      (d.virq < exclude || d.virq >= exclude + n) &&
+      d.levels.some((l) => l.domain === domain && l.chip !== null && l.hwirq === hwirq),
   );
 }
 
@@ -41,9 +43,14 @@ function msiDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Alloc
   const domain = levelOf(w, virq, lvl).domain;
   const info = w.domains[domain]!.msiInfo;
   // hwirq = ops->get_hwirq(info, arg): a domain built without the callback calls NULL
-  if (info?.ops && !info.ops.includes('get_hwirq')) return bug(w, `msi_domain_alloc(${w.domains[domain]!.name}): ops->get_hwirq is NULL (the domain info lacks MSI_FLAG_USE_DEF_DOM_OPS): NULL pointer dereference`);
+  if (info?.ops && !info.ops.includes('get_hwirq'))
+    return bug(
+      w,
+      `msi_domain_alloc(${w.domains[domain]!.name}): ops->get_hwirq is NULL (the domain info lacks MSI_FLAG_USE_DEF_DOM_OPS): NULL pointer dereference`,
+    );
   // an IMS array hands out slots below its size (ims_array_alloc_msi_store: -ENOSPC)
-  if (info?.chip === 'ims-array' && arg.hwirqBase + n > info.hwsize) return err(w, 'ENOSPC', `${w.domains[domain]!.name}: all ${info.hwsize} IMS slots in use`);
+  if (info?.chip === 'ims-array' && arg.hwirqBase + n > info.hwsize)
+    return err(w, 'ENOSPC', `${w.domains[domain]!.name}: all ${info.hwsize} IMS slots in use`);
   for (let i = 0; i < n; i++) {
     if (hwirqTaken(w, domain, arg.hwirqBase + i, virq, n)) {
       return err(w, 'EEXIST', `hwirq ${arg.hwirqBase + i} already mapped in ${w.domains[domain]!.name}`);
@@ -99,17 +106,29 @@ function writeMsg(w: World, lvl: number, virq: Virq, msg: MsiMsg | null): World 
 /** msi_domain_activate(): compose and write the message to the device */
 function msiDomainActivate(w: World, lvl: number, virq: Virq): Outcome<void> {
   // no parent level composes a message: BUG_ON(irq_chip_compose_msi_msg()) (-ENOSYS)
-  if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_activate(${virq}): no parent composes the MSI message: BUG_ON(irq_chip_compose_msi_msg())`);
+  if (!w.irqs[virq]!.levels[lvl + 1])
+    return bug(
+      w,
+      `msi_domain_activate(${virq}): no parent composes the MSI message: BUG_ON(irq_chip_compose_msi_msg())`,
+    );
   const msg = composeMsiMsg(w, virq, lvl);
   const out = writeMsg(w, lvl, virq, msg);
-  const activated = putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: true, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg } });
+  const activated = putLevel(out, virq, lvl, {
+    ...levelOf(out, virq, lvl),
+    programmed: true,
+    chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg },
+  });
   return okVoid(afterCompose(activated, w, virq, lvl));
 }
 
 /** msi_domain_deactivate(): write a zero message */
 function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
   const out = writeMsg(w, lvl, virq, null);
-  return putLevel(out, virq, lvl, { ...levelOf(out, virq, lvl), programmed: false, chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg: null } });
+  return putLevel(out, virq, lvl, {
+    ...levelOf(out, virq, lvl),
+    programmed: false,
+    chip: { ...(levelOf(out, virq, lvl).chip as MsiChipData | null), kind: 'msi', msg: null },
+  });
 }
 
 /**
@@ -118,14 +137,18 @@ function msiDomainDeactivate(w: World, lvl: number, virq: Virq): World {
  * Kernel: kernel/irq/msi.c msi_domain_set_affinity()
  */
 export function msiDomainSetAffinity(w: World, virq: Virq, lvl: number, dest: readonly CpuId[]): Outcome<void> {
-  if (!w.irqs[virq]!.levels[lvl + 1]) return bug(w, `msi_domain_set_affinity(${virq}): irq_data->parent_data is NULL: NULL pointer dereference`);
+  if (!w.irqs[virq]!.levels[lvl + 1])
+    return bug(w, `msi_domain_set_affinity(${virq}): irq_data->parent_data is NULL: NULL pointer dereference`);
   const parent = msiParentChipOf(w.domains[levelOf(w, virq, lvl + 1).domain]!.kind);
   const r = parent.setAffinity(w, virq, lvl + 1, dest);
   // IRQ_SET_MASK_OK_DONE (IR, ITS): the parent moved it, the device keeps its message
   if (r.kind !== 'ok' || parent.done) return r;
   const l = levelOf(r.world, virq, lvl);
   if (!l.programmed) return r;
-  const moved = putLevel(r.world, virq, lvl, { ...l, chip: { ...(l.chip as MsiChipData | null), kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) } });
+  const moved = putLevel(r.world, virq, lvl, {
+    ...l,
+    chip: { ...(l.chip as MsiChipData | null), kind: 'msi', msg: composeMsiMsg(r.world, virq, lvl) },
+  });
   return okVoid(afterCompose(moved, moved, virq, lvl));
 }
 

@@ -46,7 +46,8 @@ export function msiIrqsShow(w: World, dev: DevId, virq: Virq): Outcome<TaskId> {
  */
 export function msiIrqsShowFinish(w: World, t: Extract<InFlight, { kind: 'sysfs-read' }>): Outcome<void> {
   const out = endTask(w, t.id);
-  if (!w.descs[t.desc]) return uaf(out, `msi_mode_show(${t.virq}) of ${deviceName(w, t.dev)}: reads msi_desc #${t.desc}, which was freed`);
+  if (!w.descs[t.desc])
+    return uaf(out, `msi_mode_show(${t.virq}) of ${deviceName(w, t.dev)}: reads msi_desc #${t.desc}, which was freed`);
   return okVoid(out);
 }
 

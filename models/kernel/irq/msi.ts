@@ -9,7 +9,13 @@
 import type { CpuId, DevId, DomainId, IrqDomain, MsiDesc, MsiDeviceData, Virq, World } from '../../world/types.ts';
 import { failsAt, noArg, type AllocArg, type FailPoint } from './hierarchy.ts';
 import { err, okVoid, ok, uaf, warned, type Failure, type Outcome } from '../../world/outcome.ts';
-import { irqDomainActivateIrq, irqDomainDeactivateIrq, irqDomainFreeIrqs, irqDomainAllocIrqs, irqDomainRemove } from './irqdomain.ts';
+import {
+  irqDomainActivateIrq,
+  irqDomainDeactivateIrq,
+  irqDomainFreeIrqs,
+  irqDomainAllocIrqs,
+  irqDomainRemove,
+} from './irqdomain.ts';
 import { dropDesc, onlineCpus, putDesc, putDevice, updDevice, updIrq, domainName } from '../../world/world.ts';
 import { intersect, recDel, recPut, recValues } from '../../world/util.ts';
 import { hasFault, hasFeature, hasQuirk } from '../../world/profile.ts';
@@ -22,24 +28,42 @@ import { msiHooks } from './registry.ts';
  */
 function imsArrayFreeSlot(w: World, domain: IrqDomain): number {
   const used = new Set<number>();
-  for (const d of recValues(w.irqs)) for (const l of d.levels) if (l.domain === domain.id && l.chip !== null) used.add(l.hwirq);
+  for (const d of recValues(w.irqs))
+    for (const l of d.levels) if (l.domain === domain.id && l.chip !== null) used.add(l.hwirq);
   let slot = 0;
   while (used.has(slot)) slot++;
   return slot;
 }
 
 /** x86 alloc type and hwirq of an MSI level for @desc */
-function allocArgFor(w: World, domain: IrqDomain, desc: MsiDesc, fail: FailPoint | null, virqOffset: number, callIndex: number): AllocArg {
+function allocArgFor(
+  w: World,
+  domain: IrqDomain,
+  desc: MsiDesc,
+  fail: FailPoint | null,
+  virqOffset: number,
+  callIndex: number,
+): AllocArg {
   const dev = w.devices[desc.dev]!;
   const pci = dev.bus === 'pci';
   let hwirqBase: number;
-  if (domain.msiDevice) hwirqBase = desc.msiIndex; // 6.2 per-device domains: hwirq = index
-  else if (domain.msiInfo?.chip === 'ims-array') hwirqBase = imsArrayFreeSlot(w, domain); // the array's slot
-  else if (domain.msiInfo?.chip === 'platform') hwirqBase = ((w.devices[desc.dev]!.platformDevid ?? w.devices[desc.dev]!.msiData?.platformDevid ?? 0) << 11) | desc.msiIndex;
+  if (domain.msiDevice)
+    hwirqBase = desc.msiIndex; // 6.2 per-device domains: hwirq = index
+  else if (domain.msiInfo?.chip === 'ims-array')
+    hwirqBase = imsArrayFreeSlot(w, domain); // the array's slot
+  else if (domain.msiInfo?.chip === 'platform')
+    hwirqBase =
+      ((w.devices[desc.dev]!.platformDevid ?? w.devices[desc.dev]!.msiData?.platformDevid ?? 0) << 11) | desc.msiIndex;
   else hwirqBase = msiHooks().pciCalcHwirq(w, dev, desc); // pci_msi_domain_calc_hwirq()
   return {
     ...noArg,
-    type: pci ? (desc.isMsix || domain.msiInfo?.chip === 'ims' ? 'pci-msix' : 'pci-msi') : hasFeature(w.profile, 'dev-msi-alloc-type') ? 'dev-msi' : 'none',
+    type: pci
+      ? desc.isMsix || domain.msiInfo?.chip === 'ims'
+        ? 'pci-msix'
+        : 'pci-msi'
+      : hasFeature(w.profile, 'dev-msi-alloc-type')
+        ? 'dev-msi'
+        : 'none',
     dev: desc.dev,
     desc: desc.id,
     hwirqBase,
@@ -67,7 +91,8 @@ function msiInitVirq(w: World, domain: IrqDomain, virq: Virq, canReserve: boolea
   const early = domain.msiInfo?.activateEarly ?? false;
   let out = w;
   // 5.10 clears CAN_RESERVE only inside the ACTIVATE_EARLY loop; 6.2 for every virq
-  if (!canReserve && (early || w.profile.version !== '5.10')) out = updIrq(out, virq, (d) => ({ ...d, canReserve: false }));
+  if (!canReserve && (early || w.profile.version !== '5.10'))
+    out = updIrq(out, virq, (d) => ({ ...d, canReserve: false }));
   const d = out.irqs[virq]!;
   // B36: before d802057c7c55 (genirq/msi: Shutdown managed interrupts with unsatifiable
   // affinities) such an irq was activated anyway; the GIC-ITS (its_select_cpu()) then fell back
@@ -82,7 +107,14 @@ function msiInitVirq(w: World, domain: IrqDomain, virq: Virq, canReserve: boolea
 }
 
 /** allocate and initialise the interrupts of one desc; returns the world with desc.irq set */
-function allocDescIrqs(w: World, domain: IrqDomain, desc: MsiDesc, fail: FailPoint | null, virqOffset: number, callIndex: number): Outcome<Virq> {
+function allocDescIrqs(
+  w: World,
+  domain: IrqDomain,
+  desc: MsiDesc,
+  fail: FailPoint | null,
+  virqOffset: number,
+  callIndex: number,
+): Outcome<Virq> {
   const arg = allocArgFor(w, domain, desc, fail, virqOffset, callIndex);
   const r = irqDomainAllocIrqs(w, domain.id, desc.nvecUsed, arg, {
     owner: { kind: 'msi', desc: desc.id },
@@ -212,10 +244,16 @@ export function msiSetupDeviceData(w: World, dev: DevId): World {
   return putDevice(w, { ...d, msiData: emptyMsiData, devres: [...d.devres, { kind: 'msi-device-data' }] });
 }
 
-function setStore(w: World, dev: DevId, domid: 0 | 1, f: (s: Readonly<Record<number, number>>) => Readonly<Record<number, number>>): World {
+function setStore(
+  w: World,
+  dev: DevId,
+  domid: 0 | 1,
+  f: (s: Readonly<Record<number, number>>) => Readonly<Record<number, number>>,
+): World {
   return updDevice(w, dev, (d) => {
     const md = d.msiData!;
-    const stores = domid === 0 ? ([f(md.stores[0]), md.stores[1]] as const) : ([md.stores[0], f(md.stores[1])] as const);
+    const stores =
+      domid === 0 ? ([f(md.stores[0]), md.stores[1]] as const) : ([md.stores[0], f(md.stores[1])] as const);
     return { ...d, msiData: { ...md, stores } };
   });
 }
@@ -257,7 +295,17 @@ export function msiInsertDesc(
     if (store[index] !== undefined) return err(w, 'EBUSY', `index ${index} already has a desc`);
     idx = index;
   }
-  const desc: MsiDesc = { id: w.nextDescId, dev, irq: 0, nvecUsed: fields.nvecUsed, msiIndex: idx, domid, isMsix: fields.isMsix, affinity: fields.affinity, icookie: fields.icookie };
+  const desc: MsiDesc = {
+    id: w.nextDescId,
+    dev,
+    irq: 0,
+    nvecUsed: fields.nvecUsed,
+    msiIndex: idx,
+    domid,
+    isMsix: fields.isMsix,
+    affinity: fields.affinity,
+    icookie: fields.icookie,
+  };
   const out = setStore({ ...putDesc(w, desc), nextDescId: desc.id + 1 }, dev, domid, (s) => recPut(s, idx, desc.id));
   return ok(out, desc);
 }
@@ -276,7 +324,14 @@ const descsInRange = (w: World, dev: DevId, domid: 0 | 1, first: number, last: n
  * FREE_MSI_DESCS also erase the descs (a desc still associated: WARN and leaked)
  * Kernel: kernel/irq/msi.c msi_domain_free_locked(), msi_domain_free_descs()
  */
-export function msiDomainFreeLocked(w: World, dev: DevId, domid: 0 | 1, first: number, last: number, unwind = false): Outcome<void> {
+export function msiDomainFreeLocked(
+  w: World,
+  dev: DevId,
+  domid: 0 | 1,
+  first: number,
+  last: number,
+  unwind = false,
+): Outcome<void> {
   const domain = msiGetDeviceDomain(w, dev, domid);
   if (domain === null) return okVoid(w);
   let out = w;
@@ -290,7 +345,8 @@ export function msiDomainFreeLocked(w: World, dev: DevId, domid: 0 | 1, first: n
   if (out.domains[domain]?.msiInfo?.freeDescs) {
     for (const desc of descsInRange(out, dev, domid, first, last)) {
       out = setStore(out, dev, domid, (s) => recDel(s, desc.msiIndex));
-      if (desc.irq !== 0) warning = `msi_domain_free_descs: desc ${desc.msiIndex} still associated with irq ${desc.irq}, leaked`;
+      if (desc.irq !== 0)
+        warning = `msi_domain_free_descs: desc ${desc.msiIndex} still associated with irq ${desc.irq}, leaked`;
       else out = dropDesc(out, desc.id);
     }
   }
@@ -343,7 +399,10 @@ export function msiDomainAllocLocked(
     if (domain.msiInfo?.freeDescs) {
       for (const i of created) {
         const id = back.devices[dev]!.msiData!.stores[domid][i]!;
-        back = dropDesc(setStore(back, dev, domid, (s) => recDel(s, i)), id);
+        back = dropDesc(
+          setStore(back, dev, domid, (s) => recDel(s, i)),
+          id,
+        );
       }
     }
     return { ...f, world: back };
@@ -351,7 +410,8 @@ export function msiDomainAllocLocked(
   // __msi_domain_alloc_irqs(): msi_domain_prepare_irqs() for this allocation, unless a per-device
   // domain prepared at creation (populate_alloc_info(), 1396e89e09f0; B39: before it, always)
   const nirqs = descsInRange(out, dev, domid, first, last).reduce((n, x) => n + (x.irq === 0 ? x.nvecUsed : 0), 0);
-  if (nirqs > 0 && (!domain.msiDevice || hasFault(w.profile, 'B39'))) out = msiHooks().prepare(out, domainId, dev, nirqs);
+  if (nirqs > 0 && (!domain.msiDevice || hasFault(w.profile, 'B39')))
+    out = msiHooks().prepare(out, domainId, dev, nirqs);
   let offset = 0;
   let k = 0;
   for (const desc of descsInRange(out, dev, domid, first, last)) {
@@ -392,7 +452,12 @@ export function msiDomainAllocIrqAt(
   if (domainId === null) return err(w, 'ENODEV', `no MSI domain ${domid} on ${w.devices[dev]!.name}`);
   if (!w.domains[domainId]) return uaf(w, `MSI domain ${domainName(w, domainId)} of ${w.devices[dev]!.name} was freed`);
   if (failsAt({ ...noArg, fail }, 'msi-desc', 0)) return err(w, 'ENOMEM', 'injected: msi_alloc_desc');
-  const ins = msiInsertDesc(w, dev, domid, index, { nvecUsed: 1, isMsix: domid === 0, affinity: affinity ? [affinity] : null, icookie });
+  const ins = msiInsertDesc(w, dev, domid, index, {
+    nvecUsed: 1,
+    isMsix: domid === 0,
+    affinity: affinity ? [affinity] : null,
+    icookie,
+  });
   if (ins.kind !== 'ok') return ins as Failure;
   const idx = ins.value.msiIndex;
   const r = msiDomainAllocLocked(ins.world, dev, domid, idx, idx, fail, null);
@@ -448,7 +513,8 @@ export function msiDeviceDataRelease(w: World, dev: DevId): Outcome<void> {
     if (r.kind === 'warned') warnings.push(r.why);
     out = r.world;
     const store = out.devices[dev]!.msiData?.stores[domid] ?? {};
-    if (Object.keys(store).length > 0) warnings.push(`msi_device_data_release: ${w.devices[dev]!.name} store ${domid} not empty`);
+    if (Object.keys(store).length > 0)
+      warnings.push(`msi_device_data_release: ${w.devices[dev]!.name} store ${domid} not empty`);
   }
   out = updDevice(out, dev, (d) => ({ ...d, msiData: null }));
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
@@ -459,7 +525,14 @@ export function msiDeviceDataRelease(w: World, dev: DevId): Outcome<void> {
  * Bad controls are msi_ctrl_valid()'s WARN and -EINVAL; a domain that owns its descs gets them.
  * Kernel: kernel/irq/msi.c msi_domain_alloc_irqs_range() (6.2)
  */
-export function msiDomainAllocIrqsRange(w: World, dev: DevId, domid: 0 | 1, first: number, last: number, fail: FailPoint | null): Outcome<void> {
+export function msiDomainAllocIrqsRange(
+  w: World,
+  dev: DevId,
+  domid: 0 | 1,
+  first: number,
+  last: number,
+  fail: FailPoint | null,
+): Outcome<void> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `msi_domain_alloc_irqs_range on released device #${dev}`);
   if (w.profile.version === '5.10') return err(w, 'ENOSYS', 'msi_domain_alloc_irqs_range does not exist before 6.2');
@@ -482,7 +555,7 @@ export function msiDomainFreeIrqsRange(w: World, dev: DevId, domid: 0 | 1, first
 function msiCtrlInvalid(w: World, dev: DevId, domid: 0 | 1, first: number, last: number): string | null {
   const domain = msiGetDeviceDomain(w, dev, domid);
   if (domain === null) return `msi_ctrl_valid: ${w.devices[dev]!.name} has no domain ${domid}`;
-  if (first > last || last >= hwsizeOf(w, domain)) return `msi_ctrl_valid: range [${first}, ${last}] outside [0, ${hwsizeOf(w, domain)})`;
+  if (first > last || last >= hwsizeOf(w, domain))
+    return `msi_ctrl_valid: range [${first}, ${last}] outside [0, ${hwsizeOf(w, domain)})`;
   return null;
 }
-

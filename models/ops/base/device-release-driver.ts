@@ -21,16 +21,32 @@ function vmdCanRemove(w: World, d: Device): boolean {
   for (const c of w.vmd?.[d.id]?.children ?? []) {
     const cd = w.devices[c];
     if (!cd || cd.released || !cd.present) continue;
-    if (cd.driver === null ? cd.msiEnabled !== null || deviceVirqs(w, c).length > 0 : cd.driver !== TEST_DRIVER || !canUnbindCleanly(w, cd)) return false;
+    if (
+      cd.driver === null
+        ? cd.msiEnabled !== null || deviceVirqs(w, c).length > 0
+        : cd.driver !== TEST_DRIVER || !canUnbindCleanly(w, cd)
+    )
+      return false;
   }
   return true;
 }
 
-export default defineOp('deviceReleaseDriver', z.object({ dev: nat }))({
+export default defineOp(
+  'deviceReleaseDriver',
+  z.object({ dev: nat }),
+)({
   step: (w, o) => deviceReleaseDriver(w, o.dev),
   render: (w, o) => `device_release_driver(${deviceName(w, o.dev)})`,
   // idxd's remove() tears everything down itself; the test driver relies on the caller
-  candidates: (w, mode) => boundDevices(w).filter((d) => d.bus !== 'mdev' && (mode === 'any' || d.driver === IDXD_DRIVER || (d.driver === TEST_DRIVER && canUnbindCleanly(w, d)) || (d.driver === VMD_DRIVER && vmdCanRemove(w, d)))),
+  candidates: (w, mode) =>
+    boundDevices(w).filter(
+      (d) =>
+        d.bus !== 'mdev' &&
+        (mode === 'any' ||
+          d.driver === IDXD_DRIVER ||
+          (d.driver === TEST_DRIVER && canUnbindCleanly(w, d)) ||
+          (d.driver === VMD_DRIVER && vmdCanRemove(w, d))),
+    ),
   build: (_w, _m, _c, d) => ({ type: 'deviceReleaseDriver', dev: d.id }),
   handle: (d) => ({ dev: d.id }),
   explore: 'variants',

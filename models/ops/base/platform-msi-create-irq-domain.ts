@@ -9,7 +9,10 @@ import { allDomainIds } from '../handles.ts';
 import { domainName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('platformMsiCreateIrqDomain', z.object({ parent: nat }))({
+export default defineOp(
+  'platformMsiCreateIrqDomain',
+  z.object({ parent: nat }),
+)({
   step: (w, o) => {
     const r = platformMsiCreateIrqDomain(w, o.parent, `PLATFORM-MSI-${w.nextDomainId}`, { lastStep: true });
     return { kind: 'ok', world: r.w, value: r.id };

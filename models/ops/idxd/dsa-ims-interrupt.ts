@@ -9,14 +9,25 @@ import { mdevs, pfs } from './handles.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('dsaImsInterrupt', z.object({ pf: nat, slot: nat, pasid: nat }))({
+export default defineOp(
+  'dsaImsInterrupt',
+  z.object({ pf: nat, slot: nat, pasid: nat }),
+)({
   step: (w, o) => dsaImsInterrupt(w, o.pf, o.slot, o.pasid),
   render: (w, o) => `<${deviceName(w, o.pf)} completes a descriptor of PASID ${o.pasid} through IMS slot ${o.slot}>`,
   // a descriptor of some PASID completing through a slot that holds a message
-  candidates: (w) => pfs(w).flatMap((p) => p.ims.flatMap((e, slot) => (e.msg !== null || e.pasidEn ? [{ pf: p.dev, slot, pasid: e.pasid }] : []))),
+  candidates: (w) =>
+    pfs(w).flatMap((p) =>
+      p.ims.flatMap((e, slot) => (e.msg !== null || e.pasidEn ? [{ pf: p.dev, slot, pasid: e.pasid }] : [])),
+    ),
   build: (w, _m, c, x) => {
     const others = mdevs(w).map((m) => m.pasid);
-    return { type: 'dsaImsInterrupt', pf: x.pf, slot: x.slot, pasid: c.oneIn(3) && others.length ? c.pick(others) : x.pasid };
+    return {
+      type: 'dsaImsInterrupt',
+      pf: x.pf,
+      slot: x.slot,
+      pasid: c.oneIn(3) && others.length ? c.pick(others) : x.pasid,
+    };
   },
   // the PASID is the slot's own; the call may name another mdev's
   handle: (x) => ({ pf: x.pf, slot: x.slot }),

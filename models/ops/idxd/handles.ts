@@ -11,5 +11,6 @@ import { IDXD_DRIVER } from '../../drivers/dma/idxd/idxd.ts';
 
 export const pfs = (w: World): DsaPf[] => Object.values(w.dsa);
 /** PFs idxd has probed and still holds */
-export const probed = (w: World): DsaPf[] => pfs(w).filter((p) => p.driver.probed && w.devices[p.dev]?.driver === IDXD_DRIVER);
+export const probed = (w: World): DsaPf[] =>
+  pfs(w).filter((p) => p.driver.probed && w.devices[p.dev]?.driver === IDXD_DRIVER);
 export const mdevs = (w: World): Mdev[] => Object.values(w.mdevs);

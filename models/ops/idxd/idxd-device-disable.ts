@@ -9,7 +9,10 @@ import { probed } from './handles.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('idxdDeviceDisable', z.object({ pf: nat }))({
+export default defineOp(
+  'idxdDeviceDisable',
+  z.object({ pf: nat }),
+)({
   step: (w, o) => idxdDeviceDisable(w, o.pf),
   render: (w, o) => `idxd_device_disable(${deviceName(w, o.pf)})`,
   candidates: (w, mode) => probed(w).filter((p) => p.enabled && (mode === 'any' || !p.wqs.some((q) => q.enabled))),

@@ -9,7 +9,10 @@ import { probed } from './handles.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('idxdDeviceEnable', z.object({ pf: nat }))({
+export default defineOp(
+  'idxdDeviceEnable',
+  z.object({ pf: nat }),
+)({
   step: (w, o) => idxdDeviceEnable(w, o.pf),
   render: (w, o) => `idxd_device_enable(${deviceName(w, o.pf)})`,
   candidates: (w) => probed(w).filter((p) => !p.enabled),

@@ -10,10 +10,14 @@ import { pfs } from './handles.ts';
 import { deviceName, inject } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('idxdProbe', z.object({ pf: nat, fail: failPoint }))({
+export default defineOp(
+  'idxdProbe',
+  z.object({ pf: nat, fail: failPoint }),
+)({
   step: (w, o) => idxdProbe(w, o.pf, o.fail),
   render: (w, o) => `idxd_pci_probe(${deviceName(w, o.pf)})${inject(o.fail)}`,
-  candidates: (w) => pfs(w).filter((p) => w.devices[p.dev]?.present && !w.devices[p.dev]!.released && w.devices[p.dev]!.driver === null),
+  candidates: (w) =>
+    pfs(w).filter((p) => w.devices[p.dev]?.present && !w.devices[p.dev]!.released && w.devices[p.dev]!.driver === null),
   build: (_w, _m, c, p) => ({ type: 'idxdProbe', pf: p.dev, fail: maybeFail(c) }),
   handle: (p) => ({ pf: p.dev }),
   explore: (_w, p) => exploreFails.map((fail) => ({ type: 'idxdProbe', pf: p.dev, fail })),

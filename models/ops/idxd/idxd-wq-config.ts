@@ -11,9 +11,20 @@ import { defineOp } from '../op.ts';
 
 const wqTypes = ['mdev', 'kernel', 'user', 'mdev'] as const;
 
-export default defineOp('idxdWqConfig', z.object({ pf: nat, wq: nat, wqType: z.enum(['none', 'kernel', 'user', 'mdev']), mode: z.enum(['dedicated', 'shared']), size: nat, group: nat.nullable() }))({
+export default defineOp(
+  'idxdWqConfig',
+  z.object({
+    pf: nat,
+    wq: nat,
+    wqType: z.enum(['none', 'kernel', 'user', 'mdev']),
+    mode: z.enum(['dedicated', 'shared']),
+    size: nat,
+    group: nat.nullable(),
+  }),
+)({
   step: (w, o) => idxdWqConfig(w, o.pf, o.wq, { type: o.wqType, mode: o.mode, size: o.size, group: o.group }),
-  render: (w, o) => `echo ${o.wqType} ${o.mode} size=${o.size} group=${o.group ?? -1} > ${deviceName(w, o.pf)}/wq${o.wq}`,
+  render: (w, o) =>
+    `echo ${o.wqType} ${o.mode} size=${o.size} group=${o.group ?? -1} > ${deviceName(w, o.pf)}/wq${o.wq}`,
   candidates: (w, mode) => (mode === 'legal' ? probed(w).filter((p) => !p.enabled) : probed(w)),
   build: (_w, _m, c, p) => ({
     type: 'idxdWqConfig',

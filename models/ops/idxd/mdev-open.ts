@@ -10,7 +10,10 @@ import { mdevs } from './handles.ts';
 import { inject } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('mdevOpen', z.object({ mdev: nat, fail: failPoint }))({
+export default defineOp(
+  'mdevOpen',
+  z.object({ mdev: nat, fail: failPoint }),
+)({
   step: (w, o) => mdevOpen(w, o.mdev, o.fail),
   render: (_w, o) => `idxd_vdcm_open(mdev${o.mdev})${inject(o.fail)}`,
   candidates: (w, mode) => mdevs(w).filter((m) => mode === 'any' || !m.open),

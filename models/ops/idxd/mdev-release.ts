@@ -7,7 +7,10 @@ import { nat } from '../args.ts';
 import { mdevs } from './handles.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('mdevRelease', z.object({ mdev: nat }))({
+export default defineOp(
+  'mdevRelease',
+  z.object({ mdev: nat }),
+)({
   step: (w, o) => mdevRelease(w, o.mdev),
   render: (_w, o) => `idxd_vdcm_release(mdev${o.mdev})`,
   candidates: (w, mode) => mdevs(w).filter((m) => mode === 'any' || m.open),

@@ -8,7 +8,10 @@ import { nat } from '../args.ts';
 import { mdevs } from './handles.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('mdevRemove', z.object({ mdev: nat }))({
+export default defineOp(
+  'mdevRemove',
+  z.object({ mdev: nat }),
+)({
   step: (w, o) => mdevRemove(w, o.mdev),
   render: (_w, o) => `mdev_device_remove(mdev${o.mdev})`,
   candidates: (w) => mdevs(w),

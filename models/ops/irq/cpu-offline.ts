@@ -9,7 +9,10 @@ import { nat } from '../args.ts';
 import { afterHotplug } from './hotplug.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('cpuOffline', z.object({ cpu: nat }))({
+export default defineOp(
+  'cpuOffline',
+  z.object({ cpu: nat }),
+)({
   step: (w, o) => afterHotplug(cpuOffline(w, o.cpu), o.cpu, false),
   render: (_w, o) => `cpu_down(CPU${o.cpu})`,
   candidates: (w) => (onlineCpus(w).length > 1 ? onlineCpus(w) : []),

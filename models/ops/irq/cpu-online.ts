@@ -8,7 +8,10 @@ import { cpuList } from '../guards.ts';
 import { afterHotplug } from './hotplug.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('cpuOnline', z.object({ cpu: nat }))({
+export default defineOp(
+  'cpuOnline',
+  z.object({ cpu: nat }),
+)({
   step: (w, o) => afterHotplug(cpuOnline(w, o.cpu), o.cpu, true),
   render: (_w, o) => `cpu_up(CPU${o.cpu})`,
   candidates: (w) => cpuList(w).filter((c) => !w.cpuOnline[c]),

@@ -8,13 +8,21 @@ import { nat } from '../args.ts';
 import { anyVirqs, hasPlainAction, liveIrqs } from '../handles.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('freeIrq', z.object({ virq: nat }))({
+export default defineOp(
+  'freeIrq',
+  z.object({ virq: nat }),
+)({
   step: (w, o) => freeIrq(w, o.virq),
   render: (_w, o) => `free_irq(${o.virq})`,
   candidates: (w, mode) =>
     mode === 'legal'
       ? liveIrqs(w)
-          .filter((v) => hasPlainAction(v) && v.owner?.kind !== 'dmar' && (v.action!.dev === null || w.devices[v.action!.dev]?.driver === TEST_DRIVER))
+          .filter(
+            (v) =>
+              hasPlainAction(v) &&
+              v.owner?.kind !== 'dmar' &&
+              (v.action!.dev === null || w.devices[v.action!.dev]?.driver === TEST_DRIVER),
+          )
           .map((v) => v.virq)
       : anyVirqs(w),
   build: (_w, _m, _c, virq) => ({ type: 'freeIrq', virq }),

@@ -10,7 +10,10 @@ import { coreAllocsOf, liveIrqs } from '../handles.ts';
 import { remember } from '../recent-frees.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('irqDomainFreeIrqs', z.object({ client, virq: nat, n: z.number().int().min(1) }))({
+export default defineOp(
+  'irqDomainFreeIrqs',
+  z.object({ client, virq: nat, n: z.number().int().min(1) }),
+)({
   step: (w, o) => {
     const r = irqDomainFreeIrqs(w, o.virq, o.n);
     const mine = Object.values(w.coreAllocs).find((a) => a.client === o.client && a.base === o.virq && a.count === o.n);
@@ -22,11 +25,17 @@ export default defineOp('irqDomainFreeIrqs', z.object({ client, virq: nat, n: z.
   render: (_w, o) => `irq_domain_free_irqs(${o.virq}, ${o.n})  # ${o.client}`,
   candidates: (w, mode) => {
     const live = coreAllocsOf(w)
-      .filter((a) => mode === 'any' || !Array.from({ length: a.count }, (_, i) => w.irqs[a.base + i]).some((v) => v?.action))
+      .filter(
+        (a) => mode === 'any' || !Array.from({ length: a.count }, (_, i) => w.irqs[a.base + i]).some((v) => v?.action),
+      )
       .map((a) => ({ client: a.client, virq: a.base, n: a.count }));
     if (mode === 'legal') return live;
-    const stale = w.recentFrees.flatMap((f) => (f.kind === 'core' ? [{ client: f.client, virq: f.base, n: f.count }] : []));
-    const foreign = liveIrqs(w).filter((v) => v.owner?.kind === 'msi').map((v) => ({ client: 'client0' as const, virq: v.virq, n: 1 }));
+    const stale = w.recentFrees.flatMap((f) =>
+      f.kind === 'core' ? [{ client: f.client, virq: f.base, n: f.count }] : [],
+    );
+    const foreign = liveIrqs(w)
+      .filter((v) => v.owner?.kind === 'msi')
+      .map((v) => ({ client: 'client0' as const, virq: v.virq, n: 1 }));
     return [...live, ...stale, ...foreign];
   },
   build: (_w, _m, _c, x) => ({ type: 'irqDomainFreeIrqs', ...x }),

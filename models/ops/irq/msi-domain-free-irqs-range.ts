@@ -11,7 +11,10 @@ import { liveDevices, liveMaps } from '../handles.ts';
 import { deviceName, domidName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('msiDomainFreeIrqsRange', z.object({ dev: nat, domid, first: nat, last: nat }))({
+export default defineOp(
+  'msiDomainFreeIrqsRange',
+  z.object({ dev: nat, domid, first: nat, last: nat }),
+)({
   step: (w, o) => msiDomainFreeIrqsRange(w, o.dev, o.domid, o.first, o.last),
   render: (w, o) => `msi_domain_free_irqs_range(${deviceName(w, o.dev)}, ${domidName(o.domid)}, ${o.first}, ${o.last})`,
   candidates: (w, mode) =>
@@ -27,7 +30,13 @@ export default defineOp('msiDomainFreeIrqsRange', z.object({ dev: nat, domid, fi
     const next = w.devices[x.dev]!.msiData!.stores[1][x.index + 1];
     const nextIrq = next === undefined ? 0 : w.descs[next]!.irq;
     const wider = x.index + 1 < IMS_TEST_HWSIZE && (mode === 'any' || !w.irqs[nextIrq]?.action);
-    return { type: 'msiDomainFreeIrqsRange', dev: x.dev, domid: 1, first: x.index, last: x.index + (wider ? c.int(0, 1) : 0) };
+    return {
+      type: 'msiDomainFreeIrqsRange',
+      dev: x.dev,
+      domid: 1,
+      first: x.index,
+      last: x.index + (wider ? c.int(0, 1) : 0),
+    };
   },
   handle: (x) => ({ dev: x.dev, first: x.index }),
   explore: 'variants',

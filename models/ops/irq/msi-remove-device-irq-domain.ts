@@ -11,7 +11,10 @@ import { liveDevices } from '../handles.ts';
 import { deviceName, domidName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('msiRemoveDeviceIrqDomain', z.object({ dev: nat, domid }))({
+export default defineOp(
+  'msiRemoveDeviceIrqDomain',
+  z.object({ dev: nat, domid }),
+)({
   step: (w, o) => msiRemoveDeviceIrqDomain(w, o.dev, o.domid),
   render: (w, o) => `msi_remove_device_irq_domain(${deviceName(w, o.dev)}, ${domidName(o.domid)})`,
   candidates: (w, mode) =>
@@ -19,7 +22,11 @@ export default defineOp('msiRemoveDeviceIrqDomain', z.object({ dev: nat, domid }
       ? liveDevices(w).flatMap((d) =>
           ([0, 1] as const)
             .filter((domid) => (d.msiData?.domains[domid] ?? null) !== null)
-            .filter((domid) => mode === 'any' || (domid === 1 && d.driver === TEST_DRIVER && Object.keys(d.msiData!.stores[1]).length === 0))
+            .filter(
+              (domid) =>
+                mode === 'any' ||
+                (domid === 1 && d.driver === TEST_DRIVER && Object.keys(d.msiData!.stores[1]).length === 0),
+            )
             .map((domid) => ({ dev: d.id, domid })),
         )
       : [],

@@ -7,7 +7,10 @@ import { describeTask, taskResume, tasksOf } from '../../kernel/irq/concurrency.
 import { nat } from '../args.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('taskResume', z.object({ task: nat }))({
+export default defineOp(
+  'taskResume',
+  z.object({ task: nat }),
+)({
   step: (w, o) => taskResume(w, o.task),
   render: (w, o) => {
     const t = tasksOf(w).find((x) => x.id === o.task);

@@ -7,7 +7,10 @@ import { irqDisposeMapping } from '../../drivers/irqchip/mbigen.ts';
 import { anyVirqs, liveIrqs } from '../handles.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('irqDisposeMapping', z.object({ virq: z.number().int() }))({
+export default defineOp(
+  'irqDisposeMapping',
+  z.object({ virq: z.number().int() }),
+)({
   step: (w, o) => irqDisposeMapping(w, o.virq),
   render: (_w, o) => `irq_dispose_mapping(${o.virq})`,
   // legal: a mapped wired interrupt with no handler; careless: any virq it may still hold

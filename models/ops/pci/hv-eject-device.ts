@@ -8,7 +8,10 @@ import { nat } from '../args.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('hvEjectDevice', z.object({ dev: nat }))({
+export default defineOp(
+  'hvEjectDevice',
+  z.object({ dev: nat }),
+)({
   step: (w, o) => hvEjectDevice(w, o.dev),
   render: (w, o) => `hv_eject_device_work(${deviceName(w, o.dev)})  # host sent PCI_EJECT`,
   // the host may eject any function still on the Hyper-V PCI bus, whatever the guest is doing

@@ -10,10 +10,18 @@ import { liveDevices } from '../handles.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('pciCreateImsDomain', z.object({ dev: nat, hwsize: nat }))({
+export default defineOp(
+  'pciCreateImsDomain',
+  z.object({ dev: nat, hwsize: nat }),
+)({
   step: (w, o) => pciCreateImsDomain(w, o.dev, o.hwsize),
   render: (w, o) => `pci_create_ims_domain(${deviceName(w, o.dev)}, &ims_template, hwsize=${o.hwsize})`,
-  candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => pci(d) && (mode === 'any' || (d.msiData?.domains[1] ?? null) === null)) : []),
+  candidates: (w, mode) =>
+    v62(w)
+      ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter(
+          (d) => pci(d) && (mode === 'any' || (d.msiData?.domains[1] ?? null) === null),
+        )
+      : [],
   build: (_w, _m, _c, d) => ({ type: 'pciCreateImsDomain', dev: d.id, hwsize: IMS_TEST_HWSIZE }),
   handle: (d) => ({ dev: d.id }),
   explore: 'variants',

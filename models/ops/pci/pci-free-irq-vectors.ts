@@ -10,12 +10,22 @@ import { deviceVirqs, liveDevices } from '../handles.ts';
 import { deviceName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('pciFreeIrqVectors', z.object({ dev: nat }))({
+export default defineOp(
+  'pciFreeIrqVectors',
+  z.object({ dev: nat }),
+)({
   step: (w, o) => pciFreeIrqVectors(w, o.dev),
   render: (w, o) => `pci_free_irq_vectors(${deviceName(w, o.dev)})`,
   candidates: (w, mode) =>
     mode === 'legal'
-      ? testBound(w).filter((d) => pci(d) && d.msiEnabled !== null && !deviceVirqs(w, d.id).some((v) => v.action && (v.owner?.kind !== 'msi' || w.descs[v.owner.desc]?.domid === 0)))
+      ? testBound(w).filter(
+          (d) =>
+            pci(d) &&
+            d.msiEnabled !== null &&
+            !deviceVirqs(w, d.id).some(
+              (v) => v.action && (v.owner?.kind !== 'msi' || w.descs[v.owner.desc]?.domid === 0),
+            ),
+        )
       : liveDevices(w).filter((d) => pci(d)),
   build: (_w, _m, _c, d) => ({ type: 'pciFreeIrqVectors', dev: d.id }),
   handle: (d) => ({ dev: d.id }),

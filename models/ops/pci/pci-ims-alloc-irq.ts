@@ -11,10 +11,16 @@ import { liveDevices } from '../handles.ts';
 import { deviceName, inject } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('pciImsAllocIrq', z.object({ dev: nat, icookie: nat, fail: failPoint }))({
+export default defineOp(
+  'pciImsAllocIrq',
+  z.object({ dev: nat, icookie: nat, fail: failPoint }),
+)({
   step: (w, o) => pciImsAllocIrq(w, o.dev, o.icookie, o.fail),
   render: (w, o) => `pci_ims_alloc_irq(${deviceName(w, o.dev)}, &icookie=${o.icookie}, NULL)${inject(o.fail)}`,
-  candidates: (w, mode) => (v62(w) ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null) : []),
+  candidates: (w, mode) =>
+    v62(w)
+      ? (mode === 'legal' ? testBound(w) : liveDevices(w)).filter((d) => (d.msiData?.domains[1] ?? null) !== null)
+      : [],
   build: (_w, _m, c, d) => ({ type: 'pciImsAllocIrq', dev: d.id, icookie: c.int(1, 3), fail: maybeFail(c) }),
   handle: (d) => ({ dev: d.id }),
   explore: 'variants',

@@ -8,10 +8,16 @@ import { nat } from '../args.ts';
 import { ioapicName, ioapics } from './ioapics.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('acpiIoapicAdd', z.object({ ioapic: nat }))({
+export default defineOp(
+  'acpiIoapicAdd',
+  z.object({ ioapic: nat }),
+)({
   step: (w, o) => acpiIoapicAdd(w, o.ioapic),
   render: (w, o) => `acpi_ioapic_add(${ioapicName(w, o.ioapic)})`,
-  candidates: (w, mode) => ioapics(w).filter((a) => mode === 'any' || !a.present).map((a) => ({ ioapic: a.index })),
+  candidates: (w, mode) =>
+    ioapics(w)
+      .filter((a) => mode === 'any' || !a.present)
+      .map((a) => ({ ioapic: a.index })),
   build: (_w, _m, _c, x) => ({ type: 'acpiIoapicAdd', ioapic: x.ioapic }),
   handle: (x) => x,
   explore: 'variants',

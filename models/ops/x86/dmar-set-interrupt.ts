@@ -8,7 +8,10 @@ import { nat } from '../args.ts';
 import { unitName } from '../render.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('dmarSetInterrupt', z.object({ unit: nat }))({
+export default defineOp(
+  'dmarSetInterrupt',
+  z.object({ unit: nat }),
+)({
   step: (w, o) => dmarSetInterrupt(w, o.unit),
   render: (w, o) => `dmar_set_interrupt(${unitName(w, o.unit)})`,
   // only where the platform models the DMAR fault interrupt; a unit that has one is done

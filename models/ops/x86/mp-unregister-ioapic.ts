@@ -8,10 +8,16 @@ import { nat } from '../args.ts';
 import { ioapicName, ioapics } from './ioapics.ts';
 import { defineOp } from '../op.ts';
 
-export default defineOp('mpUnregisterIoapic', z.object({ ioapic: nat }))({
+export default defineOp(
+  'mpUnregisterIoapic',
+  z.object({ ioapic: nat }),
+)({
   step: (w, o) => mpUnregisterIoapic(w, o.ioapic),
   render: (w, o) => `mp_unregister_ioapic(${ioapicName(w, o.ioapic)})`,
-  candidates: (w, mode) => ioapics(w).filter((a) => mode === 'any' || (a.present && Object.keys(a.pinIrq).length === 0)).map((a) => ({ ioapic: a.index })),
+  candidates: (w, mode) =>
+    ioapics(w)
+      .filter((a) => mode === 'any' || (a.present && Object.keys(a.pinIrq).length === 0))
+      .map((a) => ({ ioapic: a.index })),
   build: (_w, _m, _c, x) => ({ type: 'mpUnregisterIoapic', ioapic: x.ioapic }),
   handle: (x) => x,
   explore: 'variants',

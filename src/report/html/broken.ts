@@ -9,7 +9,15 @@
  */
 import type { World } from '../../../models/world/types.ts';
 import { domainName, unitForDevice } from '../../../models/world/world.ts';
-import { clusterId, irLevel, nodeId, pciAncestor, vectorLevel, virqDevice, type HierarchyGraph } from './hierarchy-graph.ts';
+import {
+  clusterId,
+  irLevel,
+  nodeId,
+  pciAncestor,
+  vectorLevel,
+  virqDevice,
+  type HierarchyGraph,
+} from './hierarchy-graph.ts';
 
 export interface Highlight {
   readonly nodes: ReadonlySet<string>;
@@ -28,13 +36,22 @@ export function mentions(message: string, phrase: string): boolean {
   for (let i = message.indexOf(phrase); i >= 0; i = message.indexOf(phrase, i + 1)) {
     const before = message[i - 1] ?? ' ';
     const after = message[i + phrase.length] ?? ' ';
-    if (!/[A-Za-z0-9_:.-]/.test(before) && !/[A-Za-z0-9_-]/.test(after) && !/\.[0-9]/.test(message.slice(i + phrase.length, i + phrase.length + 2))) return true;
+    if (
+      !/[A-Za-z0-9_:.-]/.test(before) &&
+      !/[A-Za-z0-9_-]/.test(after) &&
+      !/\.[0-9]/.test(message.slice(i + phrase.length, i + phrase.length + 2))
+    )
+      return true;
   }
   return false;
 }
 
 /** findBroken() - the nodes, edges and clusters of @g to draw in red, and why */
-export function findBroken(w: World, g: HierarchyGraph, violation: { readonly invariant: string; readonly message: string } | null): Highlight {
+export function findBroken(
+  w: World,
+  g: HierarchyGraph,
+  violation: { readonly invariant: string; readonly message: string } | null,
+): Highlight {
   const nodes = new Set<string>();
   const edges = new Set<string>();
   const clusters = new Set<string>();
@@ -52,9 +69,14 @@ export function findBroken(w: World, g: HierarchyGraph, violation: { readonly in
     nodes.add(e.to);
     nodes.add(e.from);
   }
-  for (const d of Object.values(w.domains)) if (d.parent !== null && !w.domains[d.parent]) reasons.push(`${d.name}: parent ${domainName(w, d.parent)} is gone (dangling parent pointer)`);
-  for (const dev of Object.values(w.devices)) if (!dev.released && dev.msiDomain !== null && !w.domains[dev.msiDomain]) reasons.push(`${dev.name}: msi_domain points at ${domainName(w, dev.msiDomain)}`);
-  for (const [name, id] of Object.entries(w.designDomains)) if (!w.domains[id]) reasons.push(`${name} points at ${domainName(w, id)}`);
+  for (const d of Object.values(w.domains))
+    if (d.parent !== null && !w.domains[d.parent])
+      reasons.push(`${d.name}: parent ${domainName(w, d.parent)} is gone (dangling parent pointer)`);
+  for (const dev of Object.values(w.devices))
+    if (!dev.released && dev.msiDomain !== null && !w.domains[dev.msiDomain])
+      reasons.push(`${dev.name}: msi_domain points at ${domainName(w, dev.msiDomain)}`);
+  for (const [name, id] of Object.entries(w.designDomains))
+    if (!w.domains[id]) reasons.push(`${name} points at ${domainName(w, id)}`);
   for (const d of Object.values(w.irqs)) {
     const gone = d.levels.find((l) => !w.domains[l.domain]);
     if (gone) reasons.push(`irq ${d.virq} maps through ${domainName(w, gone.domain)}`);
@@ -71,7 +93,11 @@ export function findBroken(w: World, g: HierarchyGraph, violation: { readonly in
     if (ir && want !== null && ir.unit !== want) {
       const irte = nodeId.irte(ir.unit, ir.irteIndex + ir.subHandle);
       edges.add(edgeKey(nodeId.virq(d.virq), irte));
-      mark(`irq ${d.virq}: IRTE ${ir.irteIndex + ir.subHandle} in ${w.units[ir.unit]!.name}, but ${w.devices[pci!]!.name} is behind ${w.units[want]!.name}`, irte, nodeId.virq(d.virq));
+      mark(
+        `irq ${d.virq}: IRTE ${ir.irteIndex + ir.subHandle} in ${w.units[ir.unit]!.name}, but ${w.devices[pci!]!.name} is behind ${w.units[want]!.name}`,
+        irte,
+        nodeId.virq(d.virq),
+      );
     }
   }
   for (const pf of Object.values(w.dsa)) {
@@ -79,13 +105,19 @@ export function findBroken(w: World, g: HierarchyGraph, violation: { readonly in
     pf.ims.forEach((e, s) => {
       if (e.msg?.format !== 'remappable' || want === null || e.msg.unit === want) return;
       edges.add(edgeKey(nodeId.imsSlot(pf.dev, s), nodeId.irte(e.msg.unit, e.msg.index)));
-      mark(`IMS slot ${s} of ${w.devices[pf.dev]!.name} points at IRTE ${e.msg.index} of ${w.units[e.msg.unit]!.name}, not ${w.units[want]!.name}`, nodeId.imsSlot(pf.dev, s), nodeId.irte(e.msg.unit, e.msg.index));
+      mark(
+        `IMS slot ${s} of ${w.devices[pf.dev]!.name} points at IRTE ${e.msg.index} of ${w.units[e.msg.unit]!.name}, not ${w.units[want]!.name}`,
+        nodeId.imsSlot(pf.dev, s),
+        nodeId.irte(e.msg.unit, e.msg.index),
+      );
     });
   }
 
   // IRTEs nobody owns, and IRTEs left on a hot-removed unit
   for (const u of w.units) {
-    for (const i of u.irteBitmap) if (!owned.has(`${u.id}:${i}`)) mark(`IRTE ${i} of ${u.name} is allocated but no irq owns it (leaked)`, nodeId.irte(u.id, i));
+    for (const i of u.irteBitmap)
+      if (!owned.has(`${u.id}:${i}`))
+        mark(`IRTE ${i} of ${u.name} is allocated but no irq owns it (leaked)`, nodeId.irte(u.id, i));
     if (!u.present && u.irteBitmap.length) {
       clusters.add(clusterId.unit(u.id));
       reasons.push(`${u.name} is hot-removed with ${u.irteBitmap.length} IRTEs allocated`);
@@ -100,7 +132,12 @@ export function findBroken(w: World, g: HierarchyGraph, violation: { readonly in
     if (c?.prevVector) holds.add(`${c.prevCpu}:${c.prevVector}`);
   }
   w.matrix.maps.forEach((m, cpu) => {
-    for (const v of m.allocMap) if (!holds.has(`${cpu}:${v}`)) mark(`vector 0x${v.toString(16)} on CPU${cpu} is allocated but no irq holds it (leaked)`, nodeId.vector(cpu, v));
+    for (const v of m.allocMap)
+      if (!holds.has(`${cpu}:${v}`))
+        mark(
+          `vector 0x${v.toString(16)} on CPU${cpu} is allocated but no irq holds it (leaked)`,
+          nodeId.vector(cpu, v),
+        );
   });
 
   // what the violation names

@@ -15,7 +15,8 @@ import { escapeHtml } from './escape.ts';
 import { page, table, td } from './layout.ts';
 import { diagramHtml } from './diagram.ts';
 
-const outcomeText = (s: TraceStep): string => [s.outcome, s.errno ? `-${s.errno}` : '', s.why ? `(${s.why})` : ''].filter(Boolean).join(' ');
+const outcomeText = (s: TraceStep): string =>
+  [s.outcome, s.errno ? `-${s.errno}` : '', s.why ? `(${s.why})` : ''].filter(Boolean).join(' ');
 
 /** the worlds along @trace from @w0: worlds[i] is the state after step i (worlds[0] = w0) */
 export function worldsAlong(w0: World, trace: readonly TraceStep[]): World[] {
@@ -25,7 +26,13 @@ export function worldsAlong(w0: World, trace: readonly TraceStep[]): World[] {
 }
 
 /** counterexamplePage() - the page's HTML; @jsonFile is the replayable file, @pageDir where the page goes, @healthyLink: hierarchies.html exists */
-export async function counterexamplePage(r: CheckRun, c: Counterexample, jsonFile: string | null, pageDir: string, healthyLink: boolean): Promise<string> {
+export async function counterexamplePage(
+  r: CheckRun,
+  c: Counterexample,
+  jsonFile: string | null,
+  pageDir: string,
+  healthyLink: boolean,
+): Promise<string> {
   const inv = invariants.find((i) => i.id === c.invariant);
   const worlds = worldsAlong(r.world0, c.trace);
   const n = c.trace.length;
@@ -42,8 +49,13 @@ export async function counterexamplePage(r: CheckRun, c: Counterexample, jsonFil
     `<nav><a href="../index.html">index</a>${healthyLink ? '<a href="hierarchies.html">healthy hierarchies</a>' : ''}</nav>`,
     `<h1>${escapeHtml(r.spec.design)}: <code>${escapeHtml(c.invariant)}</code> violated in ${n} steps</h1>`,
     `<p>Kernel ${escapeHtml(r.spec.kernel)}, configuration <code>${escapeHtml(r.spec.config)}</code>, ${escapeHtml(r.spec.mode)} caller, seed ${r.spec.seed}; found in run ${c.foundInRun + 1} at step ${c.originalLength}, shrunk to ${n}.` +
-      (file ? ` Replay: <code>npx irqcheck replay <a href="${escapeHtml(file)}">${escapeHtml(file.split('/').pop()!)}</a></code>.` : '') + '</p>',
-    inv ? `<p>Rule (${escapeHtml(inv.category)}, spec ${escapeHtml(inv.spec)}): ${escapeHtml(inv.statement)}. Kernel: ${escapeHtml(inv.kernel)}.</p>` : '',
+      (file
+        ? ` Replay: <code>npx irqcheck replay <a href="${escapeHtml(file)}">${escapeHtml(file.split('/').pop()!)}</a></code>.`
+        : '') +
+      '</p>',
+    inv
+      ? `<p>Rule (${escapeHtml(inv.category)}, spec ${escapeHtml(inv.spec)}): ${escapeHtml(inv.statement)}. Kernel: ${escapeHtml(inv.kernel)}.</p>`
+      : '',
     `<p class="msg">!! ${escapeHtml(c.invariant)}: ${escapeHtml(c.message)}</p>`,
     '<h2>Call trace</h2>',
     table(['step', 'call', 'outcome', 'what it changed'], rows),

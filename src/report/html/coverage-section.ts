@@ -11,16 +11,27 @@ import { table, td } from './layout.ts';
 const KINDS = ['ok', 'err', 'warned', 'bug', 'use-after-free'] as const;
 
 const cellText = (per: Readonly<Record<string, number>> | undefined): string =>
-  per ? KINDS.filter((k) => per[k]).map((k) => `${k} ${per[k]}`).join(' · ') : 'never called';
+  per
+    ? KINDS.filter((k) => per[k])
+        .map((k) => `${k} ${per[k]}`)
+        .join(' · ')
+    : 'never called';
 
 /** coverageSection() - the operations table and the outcome totals of every run */
 export function coverageSection(runs: readonly CheckRun[], column: (r: CheckRun) => string): string {
   const used = opTypes.filter((t) => runs.some((r) => r.opOutcomes[t]));
-  const rows = used.map((t) => [`<td><code>${escapeHtml(t)}</code></td>`, ...runs.map((r) => td(cellText(r.opOutcomes[t]), r.opOutcomes[t] ? 'num' : 'num never'))]);
+  const rows = used.map((t) => [
+    `<td><code>${escapeHtml(t)}</code></td>`,
+    ...runs.map((r) => td(cellText(r.opOutcomes[t]), r.opOutcomes[t] ? 'num' : 'num never')),
+  ]);
   rows.push([td('every call'), ...runs.map((r) => td(cellText(r.outcomes), 'num'))]);
   const never = runs.flatMap((r) => {
     const gaps = used.filter((t) => !r.opOutcomes[t]);
-    return gaps.length ? [`<li>${escapeHtml(column(r))}: never called ${gaps.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`] : [];
+    return gaps.length
+      ? [
+          `<li>${escapeHtml(column(r))}: never called ${gaps.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`,
+        ]
+      : [];
   });
   return [
     '<h2 id="coverage">Coverage of operations</h2>',

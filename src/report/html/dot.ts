@@ -35,7 +35,11 @@ const edgeStyle: Record<EdgeKind, string> = {
   pf: 'style=dotted, label="parent dev", fontsize=9',
 };
 
-const label = (lines: readonly string[]) => `"${lines.filter((l) => l !== '').map(escapeDot).join('\\n')}"`;
+const label = (lines: readonly string[]) =>
+  `"${lines
+    .filter((l) => l !== '')
+    .map(escapeDot)
+    .join('\\n')}"`;
 
 function nodeLine(n: GraphNode, red: boolean): string {
   return `    ${n.id} [label=${label(n.label)}, ${nodeStyle[n.kind]}${red ? `, color="${RED}", fontcolor="${RED}", penwidth=2.5` : ''}];`;
@@ -51,16 +55,20 @@ export function toDot(g: HierarchyGraph, hl: Highlight, title: string): string {
   ];
   for (const c of g.clusters) {
     const red = hl.clusters.has(c.id);
-    out.push(`  subgraph ${c.id} {`, `    label=${label([c.label])}; style="rounded"; color="${red ? RED : '#9aa0a6'}";${red ? ` fontcolor="${RED}"; penwidth=2.5;` : ''}`);
+    out.push(
+      `  subgraph ${c.id} {`,
+      `    label=${label([c.label])}; style="rounded"; color="${red ? RED : '#9aa0a6'}";${red ? ` fontcolor="${RED}"; penwidth=2.5;` : ''}`,
+    );
     for (const n of g.nodes) if (n.cluster === c.id) out.push(nodeLine(n, hl.nodes.has(n.id)));
     out.push('  }');
   }
   const clustered = new Set(g.clusters.map((c) => c.id));
-  for (const n of g.nodes) if (n.cluster === null || !clustered.has(n.cluster)) out.push(nodeLine(n, hl.nodes.has(n.id)).slice(2));
+  for (const n of g.nodes)
+    if (n.cluster === null || !clustered.has(n.cluster)) out.push(nodeLine(n, hl.nodes.has(n.id)).slice(2));
   for (const e of g.edges) {
     const red = hl.edges.has(edgeKey(e.from, e.to));
     out.push(`  ${e.from} -> ${e.to} [${edgeStyle[e.kind]}${red ? `, color="${RED}", penwidth=2.5` : ''}];`);
   }
   out.push('}');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

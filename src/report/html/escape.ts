@@ -15,7 +15,12 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HT
  * XML-escapes label text when it writes SVG.
  */
 export const escapeDot = (s: string): string =>
-  s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r?\n/g, '\\n')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
 
 /** a file name safe on any file system and in a relative URL, the same for the same input */
 export function safeFileName(s: string): string {

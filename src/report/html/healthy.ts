@@ -39,7 +39,13 @@ export function healthyRun(w0: World): { world: World; steps: HealthyStep[] } {
   for (const make of healthyOps(w0) ?? []) {
     const op = make(w);
     const o = step(w, op);
-    steps.push({ call: describeCall(w, op), outcome: o.kind === 'ok' ? 'ok' : `${o.kind}${'errno' in o && o.errno ? ` -${o.errno}` : ''}${'why' in o && o.why ? `: ${o.why}` : ''}` });
+    steps.push({
+      call: describeCall(w, op),
+      outcome:
+        o.kind === 'ok'
+          ? 'ok'
+          : `${o.kind}${'errno' in o && o.errno ? ` -${o.errno}` : ''}${'why' in o && o.why ? `: ${o.why}` : ''}`,
+    });
     w = o.world;
   }
   return { world: w, steps };

@@ -17,7 +17,7 @@ export async function hierarchiesPage(runs: readonly CheckRun[]): Promise<string
     `<nav><a href="../index.html">index</a></nav>`,
     '<h1>Healthy hierarchies</h1>',
     '<p>What each design builds when all goes well, from the same calls: probe the first DSA PF, configure a dedicated mdev WQ and an engine in group 0, enable the device and the WQ, create an mdev and open it. ' +
-      'Boxes are irq domains (arrows to their parents), ellipses devices (dashed arrows: <code>msi_domain</code>), notes the design\'s static domain pointers; virqs point at their IRTE (per DMAR unit) and vector (per CPU). Anything in red is already wrong here.</p>',
+      "Boxes are irq domains (arrows to their parents), ellipses devices (dashed arrows: <code>msi_domain</code>), notes the design's static domain pointers; virqs point at their IRTE (per DMAR unit) and vector (per CPU). Anything in red is already wrong here.</p>",
     `<ul>${runs.map((r) => `<li><a href="#${escapeHtml(designAnchor(r.spec.design))}">${escapeHtml(r.spec.design)}</a></li>`).join('')}</ul>`,
   ];
   for (const r of runs) {
@@ -26,7 +26,12 @@ export async function hierarchiesPage(runs: readonly CheckRun[]): Promise<string
     body.push(
       `<h2 id="${escapeHtml(designAnchor(r.spec.design))}">${escapeHtml(r.spec.design)}</h2>`,
       d ? `<p>${escapeHtml(d.summary)}</p>` : '',
-      h.steps.length ? table(['step', 'call', 'outcome'], h.steps.map((s, i) => [td(i + 1, 'num'), `<td class="call">${escapeHtml(s.call)}</td>`, td(s.outcome)])) : '<p>This configuration has no DSA PF.</p>',
+      h.steps.length
+        ? table(
+            ['step', 'call', 'outcome'],
+            h.steps.map((s, i) => [td(i + 1, 'num'), `<td class="call">${escapeHtml(s.call)}</td>`, td(s.outcome)]),
+          )
+        : '<p>This configuration has no DSA PF.</p>',
       await diagramHtml(h.world, `${r.spec.design}: healthy`, null),
     );
   }

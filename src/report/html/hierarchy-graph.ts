@@ -7,7 +7,16 @@
  * A removed domain something still points at gets a node of its own, so a dangling pointer is
  * an edge to something visibly gone rather than an edge to nowhere.
  */
-import type { DevId, DomainId, IrChipData, MsiMsg, UnitId, VectorChipData, Virq, World } from '../../../models/world/types.ts';
+import type {
+  DevId,
+  DomainId,
+  IrChipData,
+  MsiMsg,
+  UnitId,
+  VectorChipData,
+  Virq,
+  World,
+} from '../../../models/world/types.ts';
 import { domainName } from '../../../models/world/world.ts';
 
 export type NodeKind = 'domain' | 'removed-domain' | 'pointer' | 'device' | 'virq' | 'ims-slot' | 'irte' | 'vector';
@@ -63,7 +72,8 @@ const num = (r: object) => Object.keys(r).map(Number);
 
 /** the PCI device whose requester id and DMAR scope an interrupt of @dev uses (an mdev: its PF) */
 export function pciAncestor(w: World, dev: DevId): DevId | null {
-  for (let d: DevId | null = dev; d !== null; d = w.devices[d]?.parent ?? null) if (w.devices[d]?.bus === 'pci') return d;
+  for (let d: DevId | null = dev; d !== null; d = w.devices[d]?.parent ?? null)
+    if (w.devices[d]?.bus === 'pci') return d;
   return null;
 }
 
@@ -92,21 +102,51 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
   // a domain reference: the live domain, or a node standing for the removed one
   const domainRef = (id: DomainId): string => {
     const n = nodeId.domain(id);
-    if (!w.domains[id]) add({ id: n, kind: 'removed-domain', label: [domainName(w, id)], cluster: null, mentions: [w.domainNames[id] ?? `#${id}`] });
+    if (!w.domains[id])
+      add({
+        id: n,
+        kind: 'removed-domain',
+        label: [domainName(w, id)],
+        cluster: null,
+        mentions: [w.domainNames[id] ?? `#${id}`],
+      });
     return n;
   };
 
   for (const u of w.units) {
-    const flags = [u.present ? null : 'hot-removed', u.includeAll ? 'INCLUDE_ALL' : null, u.irEnabled ? null : 'IR off'].filter(Boolean);
-    clusters.set(clusterId.unit(u.id), { id: clusterId.unit(u.id), label: `${u.name}${flags.length ? ` (${flags.join(', ')})` : ''}`, mentions: [u.name] });
+    const flags = [
+      u.present ? null : 'hot-removed',
+      u.includeAll ? 'INCLUDE_ALL' : null,
+      u.irEnabled ? null : 'IR off',
+    ].filter(Boolean);
+    clusters.set(clusterId.unit(u.id), {
+      id: clusterId.unit(u.id),
+      label: `${u.name}${flags.length ? ` (${flags.join(', ')})` : ''}`,
+      mentions: [u.name],
+    });
   }
-  w.cpuOnline.forEach((on, c) => clusters.set(clusterId.cpu(c), { id: clusterId.cpu(c), label: `CPU${c}${on ? '' : ' (offline)'}`, mentions: [`CPU${c}`] }));
+  w.cpuOnline.forEach((on, c) =>
+    clusters.set(clusterId.cpu(c), {
+      id: clusterId.cpu(c),
+      label: `CPU${c}${on ? '' : ' (offline)'}`,
+      mentions: [`CPU${c}`],
+    }),
+  );
 
   for (const d of Object.values(w.domains)) {
-    const flags = [d.busToken, d.msiParent ? 'MSI parent' : null, d.msiDevice ? 'per-device' : null].filter(Boolean).join(', ');
-    add({ id: nodeId.domain(d.id), kind: 'domain', label: [d.name, flags], cluster: d.unit === null ? null : clusterId.unit(d.unit), mentions: [d.name] });
+    const flags = [d.busToken, d.msiParent ? 'MSI parent' : null, d.msiDevice ? 'per-device' : null]
+      .filter(Boolean)
+      .join(', ');
+    add({
+      id: nodeId.domain(d.id),
+      kind: 'domain',
+      label: [d.name, flags],
+      cluster: d.unit === null ? null : clusterId.unit(d.unit),
+      mentions: [d.name],
+    });
   }
-  for (const d of Object.values(w.domains)) if (d.parent !== null) edge(nodeId.domain(d.id), domainRef(d.parent), 'parent');
+  for (const d of Object.values(w.domains))
+    if (d.parent !== null) edge(nodeId.domain(d.id), domainRef(d.parent), 'parent');
 
   Object.entries(w.designDomains)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -119,11 +159,17 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
   for (const dev of Object.values(w.devices)) {
     if (dev.released) continue;
     const m = mdevByDev.get(dev.id);
-    const state = m ? `PASID ${m.pasid}, ${m.open ? 'open' : 'closed'}` : dev.present ? (dev.driver ?? 'no driver') : 'not present';
+    const state = m
+      ? `PASID ${m.pasid}, ${m.open ? 'open' : 'closed'}`
+      : dev.present
+        ? (dev.driver ?? 'no driver')
+        : 'not present';
     add({ id: nodeId.device(dev.id), kind: 'device', label: [dev.name, state], cluster: null, mentions: [dev.name] });
     if (dev.msiDomain !== null) edge(nodeId.device(dev.id), domainRef(dev.msiDomain), 'msi_domain');
-    for (const id of dev.msiData?.domains ?? []) if (id !== null && id !== dev.msiDomain) edge(nodeId.device(dev.id), domainRef(id), 'msi_domain');
-    if (dev.bus === 'mdev' && dev.parent !== null && w.devices[dev.parent]) edge(nodeId.device(dev.id), nodeId.device(dev.parent), 'pf');
+    for (const id of dev.msiData?.domains ?? [])
+      if (id !== null && id !== dev.msiDomain) edge(nodeId.device(dev.id), domainRef(id), 'msi_domain');
+    if (dev.bus === 'mdev' && dev.parent !== null && w.devices[dev.parent])
+      edge(nodeId.device(dev.id), nodeId.device(dev.parent), 'pf');
   }
 
   const irteRef = (unit: UnitId, index: number): string => {
@@ -133,15 +179,32 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
     const e = u.irtes[index];
     const line2 = e?.present ? `vec ${hex(e.vector)} CPU${e.destCpu}` : 'not present';
     const line3 = e?.present ? `SID ${hex(e.sid)} SVT=${e.svt}` : u.irteBitmap.includes(index) ? 'allocated' : 'free';
-    add({ id, kind: 'irte', label: [`IRTE ${index}`, line2, line3], cluster: clusterId.unit(unit), mentions: [`IRTE ${index} of ${u.name}`, `${u.name}: IRTE ${index}`, `IRTE block at ${index}`] });
+    add({
+      id,
+      kind: 'irte',
+      label: [`IRTE ${index}`, line2, line3],
+      cluster: clusterId.unit(unit),
+      mentions: [`IRTE ${index} of ${u.name}`, `${u.name}: IRTE ${index}`, `IRTE block at ${index}`],
+    });
     return id;
   };
   const vectorRef = (cpu: number, vector: number): string => {
     const id = nodeId.vector(cpu, vector);
-    add({ id, kind: 'vector', label: [hex(vector)], cluster: clusterId.cpu(cpu), mentions: [`vector ${hex(vector)} on CPU${cpu}`, `vector_irq[${hex(vector)}] on CPU${cpu}`] });
+    add({
+      id,
+      kind: 'vector',
+      label: [hex(vector)],
+      cluster: clusterId.cpu(cpu),
+      mentions: [`vector ${hex(vector)} on CPU${cpu}`, `vector_irq[${hex(vector)}] on CPU${cpu}`],
+    });
     return id;
   };
-  const msgTarget = (m: MsiMsg | null): string | null => (m === null || m.format === 'vmd' || m.format === 'its' ? null : m.format === 'remappable' ? irteRef(m.unit, m.index) : vectorRef(m.cpu, m.vector));
+  const msgTarget = (m: MsiMsg | null): string | null =>
+    m === null || m.format === 'vmd' || m.format === 'its'
+      ? null
+      : m.format === 'remappable'
+        ? irteRef(m.unit, m.index)
+        : vectorRef(m.cpu, m.vector);
 
   for (const u of w.units) {
     for (const i of u.irteBitmap) irteRef(u.id, i);
@@ -153,10 +216,21 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
   for (const d of Object.values(w.irqs)) {
     const v = d.virq;
     const top = d.levels[0];
-    add({ id: nodeId.virq(v), kind: 'virq', label: [`irq ${v}`, [d.activated ? 'active' : 'inactive', d.action ? 'handler' : null].filter(Boolean).join(', ')], cluster: null, mentions: [`irq ${v}`] });
+    add({
+      id: nodeId.virq(v),
+      kind: 'virq',
+      label: [
+        `irq ${v}`,
+        [d.activated ? 'active' : 'inactive', d.action ? 'handler' : null].filter(Boolean).join(', '),
+      ],
+      cluster: null,
+      mentions: [`irq ${v}`],
+    });
     const owner = virqDevice(w, v);
-    if (owner !== null && w.devices[owner] && !w.devices[owner]!.released) edge(nodeId.device(owner), nodeId.virq(v), 'owns');
-    if (top) edge(nodeId.virq(v), w.domains[top.domain] ? nodeId.domain(top.domain) : domainRef(top.domain), 'top-domain');
+    if (owner !== null && w.devices[owner] && !w.devices[owner]!.released)
+      edge(nodeId.device(owner), nodeId.virq(v), 'owns');
+    if (top)
+      edge(nodeId.virq(v), w.domains[top.domain] ? nodeId.domain(top.domain) : domainRef(top.domain), 'top-domain');
     const ir = irLevel(w, v);
     if (ir) edge(nodeId.virq(v), irteRef(ir.unit, ir.irteIndex + ir.subHandle), 'irte');
     const vc = vectorLevel(w, v);
@@ -167,15 +241,44 @@ export function buildHierarchyGraph(w: World): HierarchyGraph {
     const pfDev = w.devices[pf.dev];
     if (!pfDev) continue;
     const users = new Map<number, number[]>();
-    for (const m of Object.values(w.mdevs)) if (m.pf === pf.dev) for (const s of m.imsIndex) users.set(s, [...(users.get(s) ?? []), m.dev]);
-    const slots = pf.ims.flatMap((e, s) => (e.msg !== null || e.pasidEn || pf.driver.imsBitmap.includes(s) || users.has(s) ? [s] : []));
+    for (const m of Object.values(w.mdevs))
+      if (m.pf === pf.dev) for (const s of m.imsIndex) users.set(s, [...(users.get(s) ?? []), m.dev]);
+    const slots = pf.ims.flatMap((e, s) =>
+      e.msg !== null || e.pasidEn || pf.driver.imsBitmap.includes(s) || users.has(s) ? [s] : [],
+    );
     if (slots.length === 0) continue;
-    clusters.set(clusterId.ims(pf.dev), { id: clusterId.ims(pf.dev), label: `IMS table of ${pfDev.name}`, mentions: [] });
+    clusters.set(clusterId.ims(pf.dev), {
+      id: clusterId.ims(pf.dev),
+      label: `IMS table of ${pfDev.name}`,
+      mentions: [],
+    });
     for (const s of slots) {
       const e = pf.ims[s];
       const id = nodeId.imsSlot(pf.dev, s);
-      const label = [`slot ${s}`, e?.msg ? (e.msg.format === 'remappable' ? `-> IRTE ${e.msg.index} of ${w.units[e.msg.unit]?.name}` : e.msg.format === 'its' ? `-> ITS event ${e.msg.event}` : e.msg.format === 'vmd' ? `-> VMD index ${e.msg.index}` : `-> ${hex(e.msg.vector)} CPU${e.msg.cpu}`) : 'zero message', e?.pasidEn ? `PASID ${e.pasid}` : 'PASID off'];
-      add({ id, kind: 'ims-slot', label, cluster: clusterId.ims(pf.dev), mentions: [`IMS slot ${s} of ${pfDev.name}`, `${pfDev.name}: IMS slot ${s}`, `${pfDev.name}: free IMS slot ${s}`] });
+      const label = [
+        `slot ${s}`,
+        e?.msg
+          ? e.msg.format === 'remappable'
+            ? `-> IRTE ${e.msg.index} of ${w.units[e.msg.unit]?.name}`
+            : e.msg.format === 'its'
+              ? `-> ITS event ${e.msg.event}`
+              : e.msg.format === 'vmd'
+                ? `-> VMD index ${e.msg.index}`
+                : `-> ${hex(e.msg.vector)} CPU${e.msg.cpu}`
+          : 'zero message',
+        e?.pasidEn ? `PASID ${e.pasid}` : 'PASID off',
+      ];
+      add({
+        id,
+        kind: 'ims-slot',
+        label,
+        cluster: clusterId.ims(pf.dev),
+        mentions: [
+          `IMS slot ${s} of ${pfDev.name}`,
+          `${pfDev.name}: IMS slot ${s}`,
+          `${pfDev.name}: free IMS slot ${s}`,
+        ],
+      });
       for (const dev of users.get(s) ?? []) if (w.devices[dev]) edge(nodeId.device(dev), id, 'ims');
       const t = msgTarget(e?.msg ?? null);
       if (t) edge(id, t, 'irte');

@@ -12,10 +12,17 @@ import { coverageSection } from './coverage-section.ts';
 import { designAnchor } from './hierarchies-page.ts';
 
 /** a column's title: the design, or kernel and caller mode for the kernel model alone */
-export const columnOf = (r: CheckRun): string => (r.spec.mode === 'workload' ? r.spec.design : `${r.spec.kernel} ${r.spec.mode}`);
+export const columnOf = (r: CheckRun): string =>
+  r.spec.mode === 'workload' ? r.spec.design : `${r.spec.kernel} ${r.spec.mode}`;
 
 /** indexPage() - @pages: the page of each counterexample (relative to the index) by run and invariant; @bench: its section or '' */
-export function indexPage(runs: readonly CheckRun[], meta: CompareMeta, pages: Map<CheckRun, Map<string, string>>, bench: string, healthy: string | null): string {
+export function indexPage(
+  runs: readonly CheckRun[],
+  meta: CompareMeta,
+  pages: Map<CheckRun, Map<string, string>>,
+  bench: string,
+  healthy: string | null,
+): string {
   const designs = runs.filter((r) => r.spec.mode === 'workload');
   const matrix = table(
     ['invariant', 'category', ...runs.map(columnOf)],
@@ -49,8 +56,15 @@ export function indexPage(runs: readonly CheckRun[], meta: CompareMeta, pages: M
           ['design', 'kernel', 'summary', 'assumptions'],
           designs.map((r) => {
             const d = findDesign(r.spec.design);
-            const name = healthy ? `<a href="${escapeHtml(healthy)}#${escapeHtml(designAnchor(r.spec.design))}">${escapeHtml(r.spec.design)}</a>` : escapeHtml(r.spec.design);
-            return [`<td><code>${name}</code></td>`, td(`${r.spec.kernel}${d?.features?.length ? ` + ${d.features.join(', ')}` : ''}`), td(d?.summary ?? ''), `<td>${(d?.assumptions ?? []).map((a) => escapeHtml(a)).join('<br>')}</td>`];
+            const name = healthy
+              ? `<a href="${escapeHtml(healthy)}#${escapeHtml(designAnchor(r.spec.design))}">${escapeHtml(r.spec.design)}</a>`
+              : escapeHtml(r.spec.design);
+            return [
+              `<td><code>${name}</code></td>`,
+              td(`${r.spec.kernel}${d?.features?.length ? ` + ${d.features.join(', ')}` : ''}`),
+              td(d?.summary ?? ''),
+              `<td>${(d?.assumptions ?? []).map((a) => escapeHtml(a)).join('<br>')}</td>`,
+            ];
           }),
         )
       : '',

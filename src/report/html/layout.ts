@@ -46,4 +46,5 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** a text cell (escaped) */
-export const td = (text: string | number, cls?: string): string => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(String(text))}</td>`;
+export const td = (text: string | number, cls?: string): string =>
+  `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(String(text))}</td>`;

@@ -14,7 +14,12 @@ import { indexPage } from './index-page.ts';
 import { benchSection } from './bench-section.ts';
 
 /** writeHtmlReport() - every page; @files: the counterexample JSON files by run and invariant. Returns the index path. */
-export async function writeHtmlReport(runs: readonly CheckRun[], meta: CompareMeta, files: Map<CheckRun, Map<string, string>>, out: string): Promise<string> {
+export async function writeHtmlReport(
+  runs: readonly CheckRun[],
+  meta: CompareMeta,
+  files: Map<CheckRun, Map<string, string>>,
+  out: string,
+): Promise<string> {
   const dir = join(out, 'html');
   mkdirSync(dir, { recursive: true });
   // the healthy hierarchy needs a design: the kernel model alone has none to show
@@ -24,13 +29,25 @@ export async function writeHtmlReport(runs: readonly CheckRun[], meta: CompareMe
     const mine = new Map<string, string>();
     for (const c of r.counterexamples) {
       const name = `${safeFileName(counterexampleName(r, c.invariant).replace(/\.json$/, ''))}.html`;
-      writeFileSync(join(dir, name), await counterexamplePage(r, c, files.get(r)?.get(c.invariant) ?? null, dir, designs.length > 0));
+      writeFileSync(
+        join(dir, name),
+        await counterexamplePage(r, c, files.get(r)?.get(c.invariant) ?? null, dir, designs.length > 0),
+      );
       mine.set(c.invariant, `html/${name}`);
     }
     pages.set(r, mine);
   }
   if (designs.length) writeFileSync(join(dir, 'hierarchies.html'), await hierarchiesPage(designs));
   const index = join(out, 'index.html');
-  writeFileSync(index, indexPage(runs, meta, pages, benchSection(join(out, 'bench.json')), designs.length ? 'html/hierarchies.html' : null));
+  writeFileSync(
+    index,
+    indexPage(
+      runs,
+      meta,
+      pages,
+      benchSection(join(out, 'bench.json')),
+      designs.length ? 'html/hierarchies.html' : null,
+    ),
+  );
   return index;
 }

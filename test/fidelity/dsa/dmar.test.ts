@@ -45,9 +45,17 @@ describe('DMAR hot-remove', () => {
   });
 
   it('DMAR hot-remove succeeds while only a child domain (6.2 IMS/device domain with no interrupts) remains, leaving it dangling [dmar.c: not checked]', () => {
-    const w1 = must(boot('6.2'), probe(DSA1), msix(DSA1, 2), { type: 'pciCreateImsDomain', dev: DSA1, hwsize: 16 }, freeVectors(DSA1));
+    const w1 = must(
+      boot('6.2'),
+      probe(DSA1),
+      msix(DSA1, 2),
+      { type: 'pciCreateImsDomain', dev: DSA1, hwsize: 16 },
+      freeVectors(DSA1),
+    );
     const ir1 = w1.units[1]!.irDomain!;
-    const children = Object.values(w1.domains).filter((d) => d.parent === ir1).map((d) => d.name);
+    const children = Object.values(w1.domains)
+      .filter((d) => d.parent === ir1)
+      .map((d) => d.name);
     expect(children).toEqual(['IR-PCI-MSIX-0000:6f:01.0', 'IR-IMS-0000:6f:01.0']);
     expect(w1.units[1]!.irteBitmap).toEqual([]);
     const o = run(w1, dmarRemove(1));
@@ -84,24 +92,27 @@ describe('DMAR hot-remove', () => {
 });
 
 describe('DMAR hot-add', () => {
-  it.each(['5.10', '6.2'] as const)('%s: DMAR hot-add creates a fresh INTEL-IR domain; devices added before keep their old msi_domain [dmar.c dmar_hp_add_drhd; irq_remapping.c dmar_ir_add]', (v) => {
-    const w0 = boot(v);
-    const oldDomain = w0.devices[DSA1]!.msiDomain!;
-    const w1 = must(w0, dmarRemove(1));
-    const o = run(w1, dmarAdd(1));
-    expect(o.kind).toBe('ok');
-    const w = o.world;
-    const u = w.units[1]!;
-    expect(u).toMatchObject({ present: true, irEnabled: true, irteBitmap: [], irtes: {} });
-    expect(u.irDomain).not.toBe(w0.units[1]!.irDomain);
-    expect(w.domains[u.irDomain!]).toMatchObject({ name: 'INTEL-IR-1', kind: 'ir', unit: 1, parent: w.vectorDomain });
-    if (v === '5.10') expect(w.domains[u.irMsiDomain!]).toMatchObject({ name: 'INTEL-IR-MSI-1', parent: u.irDomain });
-    else expect(u.irMsiDomain).toBeNull();
-    expect(w.devices[DSA1]!.msiDomain).toBe(oldDomain);
-    expect(w.domains[oldDomain]).toBeUndefined();
-  });
+  it.each(['5.10', '6.2'] as const)(
+    '%s: DMAR hot-add creates a fresh INTEL-IR domain; devices added before keep their old msi_domain [dmar.c dmar_hp_add_drhd; irq_remapping.c dmar_ir_add]',
+    (v) => {
+      const w0 = boot(v);
+      const oldDomain = w0.devices[DSA1]!.msiDomain!;
+      const w1 = must(w0, dmarRemove(1));
+      const o = run(w1, dmarAdd(1));
+      expect(o.kind).toBe('ok');
+      const w = o.world;
+      const u = w.units[1]!;
+      expect(u).toMatchObject({ present: true, irEnabled: true, irteBitmap: [], irtes: {} });
+      expect(u.irDomain).not.toBe(w0.units[1]!.irDomain);
+      expect(w.domains[u.irDomain!]).toMatchObject({ name: 'INTEL-IR-1', kind: 'ir', unit: 1, parent: w.vectorDomain });
+      if (v === '5.10') expect(w.domains[u.irMsiDomain!]).toMatchObject({ name: 'INTEL-IR-MSI-1', parent: u.irDomain });
+      else expect(u.irMsiDomain).toBeNull();
+      expect(w.devices[DSA1]!.msiDomain).toBe(oldDomain);
+      expect(w.domains[oldDomain]).toBeUndefined();
+    },
+  );
 
-  it('6.2: probing a device that kept the removed unit\'s msi_domain after hot-add is a use-after-free [pci/msi/irqdomain.c pci_setup_msix_device_domain: dev->msi.domain dangles]', () => {
+  it("6.2: probing a device that kept the removed unit's msi_domain after hot-add is a use-after-free [pci/msi/irqdomain.c pci_setup_msix_device_domain: dev->msi.domain dangles]", () => {
     const w1 = must(boot('6.2'), dmarRemove(1), dmarAdd(1));
     const o = run(w1, idxdProbe(DSA1));
     expect(o.kind).toBe('use-after-free');

@@ -9,7 +9,18 @@ import { imsSizeFromGencap } from '../../../models/drivers/dma/idxd/types.ts';
 import { checkStep } from '../../../properties/index.ts';
 import { step } from '../../../models/step.ts';
 import { devVirqs, exhaustVectors, irChip, must, run, unbind } from '../util.ts';
-import { deviceDisable, deviceEnable, engineConfig, idxdProbe, ready, requested, standardConfig, wqConfig, wqDisable, wqEnable } from './util.ts';
+import {
+  deviceDisable,
+  deviceEnable,
+  engineConfig,
+  idxdProbe,
+  ready,
+  requested,
+  standardConfig,
+  wqConfig,
+  wqDisable,
+  wqEnable,
+} from './util.ts';
 
 const SYSTEM_PASID = 1;
 const zeroPerm = { ignore: false, pasidEn: false, pasid: 0 };
@@ -34,24 +45,33 @@ describe('DSA capabilities', () => {
     const w = must(boot('6.2', { config: sprConfig }), idxdProbe(0), idxdProbe(1), idxdProbe(2), idxdProbe(3));
     for (let pf = 0; pf < 4; pf++) {
       expect(w.units[pf]!.irteBitmap, `DRHD${pf}`).toHaveLength(9);
-      expect(new Set(w.dsa[pf]!.driver.vectors.map((v) => irChip(w, v).unit)), w.devices[pf]!.name).toEqual(new Set([pf]));
+      expect(new Set(w.dsa[pf]!.driver.vectors.map((v) => irChip(w, v).unit)), w.devices[pf]!.name).toEqual(
+        new Set([pf]),
+      );
     }
   });
 });
 
 describe('idxd probe and remove', () => {
-  it.each(['5.10', '6.2'] as const)('%s: idxd probe allocates all 9 MSI-X vectors and programs permission entries 1..8 with the system PASID [init.c idxd_setup_interrupts; device.c idxd_msix_perm_setup]', (v) => {
-    const w = must(boot(v), idxdProbe(DSA0));
-    const pf = w.dsa[DSA0]!;
-    expect(pf.driver.probed).toBe(true);
-    expect(w.devices[DSA0]!.driver).toBe('idxd');
-    expect(devVirqs(w, DSA0)).toEqual(pf.driver.vectors);
-    expect(pf.driver.vectors).toHaveLength(9);
-    expect(Object.values(w.descs).filter((d) => d.dev === DSA0).map((d) => [d.msiIndex, d.isMsix])).toEqual(Array.from({ length: 9 }, (_, i) => [i, true]));
-    expect(w.irqs[pf.driver.vectors[0]!]!.action).not.toBeNull(); // vector 0: misc/error
-    expect(pf.systemPasid).toBe(SYSTEM_PASID);
-    expect(pf.msixPerm).toEqual([zeroPerm, ...Array(8).fill(systemPerm)]);
-  });
+  it.each(['5.10', '6.2'] as const)(
+    '%s: idxd probe allocates all 9 MSI-X vectors and programs permission entries 1..8 with the system PASID [init.c idxd_setup_interrupts; device.c idxd_msix_perm_setup]',
+    (v) => {
+      const w = must(boot(v), idxdProbe(DSA0));
+      const pf = w.dsa[DSA0]!;
+      expect(pf.driver.probed).toBe(true);
+      expect(w.devices[DSA0]!.driver).toBe('idxd');
+      expect(devVirqs(w, DSA0)).toEqual(pf.driver.vectors);
+      expect(pf.driver.vectors).toHaveLength(9);
+      expect(
+        Object.values(w.descs)
+          .filter((d) => d.dev === DSA0)
+          .map((d) => [d.msiIndex, d.isMsix]),
+      ).toEqual(Array.from({ length: 9 }, (_, i) => [i, true]));
+      expect(w.irqs[pf.driver.vectors[0]!]!.action).not.toBeNull(); // vector 0: misc/error
+      expect(pf.systemPasid).toBe(SYSTEM_PASID);
+      expect(pf.msixPerm).toEqual([zeroPerm, ...Array(8).fill(systemPerm)]);
+    },
+  );
 
   it('a probe whose request_irq fails (no CPU vector left) unwinds: no vector, permission table zero, driver unbound [init.c idxd_pci_probe err path]', () => {
     const w0 = exhaustVectors(boot('6.2'));
@@ -81,24 +101,27 @@ describe('idxd probe and remove', () => {
     expect(checkStep(before, op, o).map((x) => x.invariant)).not.toContain('failed-op-atomic');
   });
 
-  it.each(['5.10', '6.2'] as const)('%s: idxd remove clears the permission table and frees every vector [init.c idxd_remove; device.c idxd_msix_perm_clear]', (v) => {
-    const w1 = ready(boot(v), DSA0);
-    expect(requested(w1).length).toBeGreaterThan(0);
-    const o = run(w1, unbind(DSA0));
-    expect(o.kind).toBe('ok');
-    const w = o.world;
-    const pf = w.dsa[DSA0]!;
-    expect(pf.msixPerm).toEqual(Array(9).fill(zeroPerm));
-    expect(pf.intHandles).toEqual(Array(9).fill(null));
-    expect(pf.driver).toEqual({ probed: false, vectors: [], mdevParent: false, imsBitmap: [] });
-    expect(pf.enabled).toBe(false);
-    expect(pf.wqs.map((q) => q.enabled)).toEqual(Array(8).fill(false));
-    expect(Object.values(w.irqs)).toEqual([]);
-    expect(Object.values(w.descs)).toEqual([]);
-    expect(w.units[0]!.irteBitmap).toEqual([]);
-    expect(w.devices[DSA0]!.driver).toBeNull();
-    expect(w.devices[DSA0]!.devres).toEqual([]);
-  });
+  it.each(['5.10', '6.2'] as const)(
+    '%s: idxd remove clears the permission table and frees every vector [init.c idxd_remove; device.c idxd_msix_perm_clear]',
+    (v) => {
+      const w1 = ready(boot(v), DSA0);
+      expect(requested(w1).length).toBeGreaterThan(0);
+      const o = run(w1, unbind(DSA0));
+      expect(o.kind).toBe('ok');
+      const w = o.world;
+      const pf = w.dsa[DSA0]!;
+      expect(pf.msixPerm).toEqual(Array(9).fill(zeroPerm));
+      expect(pf.intHandles).toEqual(Array(9).fill(null));
+      expect(pf.driver).toEqual({ probed: false, vectors: [], mdevParent: false, imsBitmap: [] });
+      expect(pf.enabled).toBe(false);
+      expect(pf.wqs.map((q) => q.enabled)).toEqual(Array(8).fill(false));
+      expect(Object.values(w.irqs)).toEqual([]);
+      expect(Object.values(w.descs)).toEqual([]);
+      expect(w.units[0]!.irteBitmap).toEqual([]);
+      expect(w.devices[DSA0]!.driver).toBeNull();
+      expect(w.devices[DSA0]!.devres).toEqual([]);
+    },
+  );
 
   it('5.10: unbind frees the devm handlers before pcim_release disables MSI-X (devres LIFO), so free_msi_irqs does not BUG [devres.c release_nodes; pci.c pcim_release (5.10)]', () => {
     const w1 = must(boot('5.10'), idxdProbe(DSA0));
@@ -114,7 +137,14 @@ describe('idxd probe and remove', () => {
 
 describe('completion vectors by version (spec 7.3)', () => {
   it('6.2: vector i is requested only when kernel WQ i-1 is enabled and freed when disabled [5.17+ idxd_wq_request_irq]', () => {
-    const w1 = must(boot('6.2'), idxdProbe(DSA0), wqConfig(DSA0, 3, 'kernel'), wqConfig(DSA0, 5, 'kernel'), engineConfig(DSA0, 0), deviceEnable(DSA0));
+    const w1 = must(
+      boot('6.2'),
+      idxdProbe(DSA0),
+      wqConfig(DSA0, 3, 'kernel'),
+      wqConfig(DSA0, 5, 'kernel'),
+      engineConfig(DSA0, 0),
+      deviceEnable(DSA0),
+    );
     const vec = w1.dsa[DSA0]!.driver.vectors;
     expect(requested(w1)).toEqual([vec[0]]); // probe: vector 0 only
     const w2 = must(w1, wqEnable(DSA0, 3));
@@ -136,7 +166,10 @@ describe('completion vectors by version (spec 7.3)', () => {
     const vec = w1.dsa[DSA0]!.driver.vectors;
     const w = must(w1, wqEnable(DSA0, 1), wqEnable(DSA0, 2));
     expect(requested(w)).toEqual([vec[0]]);
-    expect(w.dsa[DSA0]!.wqs.slice(1, 3).map((q) => [q.enabled, q.irqRequested])).toEqual([[true, false], [true, false]]);
+    expect(w.dsa[DSA0]!.wqs.slice(1, 3).map((q) => [q.enabled, q.irqRequested])).toEqual([
+      [true, false],
+      [true, false],
+    ]);
   });
 
   it('5.10: all completion vectors requested at probe, with devm [spec 7.3 <=5.16; init.c idxd_setup_interrupts devm_request_threaded_irq]', () => {
@@ -173,7 +206,13 @@ describe('configuration (sysfs) and idxd_device_config()', () => {
   });
 
   it('WQ configuration while the device is enabled is -EPERM [sysfs.c wq_size_store/wq_mode_store]', () => {
-    const w1 = must(boot('6.2'), idxdProbe(DSA0), wqConfig(DSA0, 0, 'kernel'), engineConfig(DSA0, 0), deviceEnable(DSA0));
+    const w1 = must(
+      boot('6.2'),
+      idxdProbe(DSA0),
+      wqConfig(DSA0, 0, 'kernel'),
+      engineConfig(DSA0, 0),
+      deviceEnable(DSA0),
+    );
     const o = run(w1, wqConfig(DSA0, 1, 'mdev'));
     expect(o.kind === 'err' && o.errno).toBe('EPERM');
     expect(o.world.dsa[DSA0]!.wqs[1]).toEqual(w1.dsa[DSA0]!.wqs[1]);
@@ -183,7 +222,13 @@ describe('configuration (sysfs) and idxd_device_config()', () => {
   });
 
   it('engine configuration while the device is enabled is -EPERM [sysfs.c engine_group_id_store]', () => {
-    const w1 = must(boot('6.2'), idxdProbe(DSA0), wqConfig(DSA0, 0, 'kernel'), engineConfig(DSA0, 0), deviceEnable(DSA0));
+    const w1 = must(
+      boot('6.2'),
+      idxdProbe(DSA0),
+      wqConfig(DSA0, 0, 'kernel'),
+      engineConfig(DSA0, 0),
+      deviceEnable(DSA0),
+    );
     const o = run(w1, engineConfig(DSA0, 1, 0));
     expect(o.kind === 'err' && o.errno).toBe('EPERM');
     expect(o.world.dsa[DSA0]!.engineGroups).toEqual([0, null, null, null]);
@@ -193,8 +238,15 @@ describe('configuration (sysfs) and idxd_device_config()', () => {
   // %d on disable" and releases each enabled WQ's driver (a kernel WQ frees its vector) before
   // idxd_device_disable(). Expected to FAIL today: the model refuses with -EBUSY
   // (models/drivers/dma/idxd/device.ts idxdDeviceDisable), see the report.
-  it('6.2: disabling the device disables its enabled WQs first, freeing a kernel WQ\'s vector [device.c idxd_device_drv_remove]', () => {
-    const w1 = must(boot('6.2'), idxdProbe(DSA1), wqConfig(DSA1, 0, 'kernel'), engineConfig(DSA1, 0), deviceEnable(DSA1), wqEnable(DSA1, 0));
+  it("6.2: disabling the device disables its enabled WQs first, freeing a kernel WQ's vector [device.c idxd_device_drv_remove]", () => {
+    const w1 = must(
+      boot('6.2'),
+      idxdProbe(DSA1),
+      wqConfig(DSA1, 0, 'kernel'),
+      engineConfig(DSA1, 0),
+      deviceEnable(DSA1),
+      wqEnable(DSA1, 0),
+    );
     const vec = w1.dsa[DSA1]!.driver.vectors;
     expect(requested(w1)).toEqual([vec[0], vec[1]]);
     const o = run(w1, deviceDisable(DSA1));
@@ -204,7 +256,10 @@ describe('configuration (sysfs) and idxd_device_config()', () => {
     expect(requested(o.world)).toEqual([vec[0]]);
   });
 
-  const noPasid = { ...smallConfig, devices: smallConfig.devices.map((d) => (d.dsa ? { ...d, dsa: { ...d.dsa, pasid: false } } : d)) };
+  const noPasid = {
+    ...smallConfig,
+    devices: smallConfig.devices.map((d) => (d.dsa ? { ...d, dsa: { ...d.dsa, pasid: false } } : d)),
+  };
 
   // Kernel 5.10-5.18: wq_mode_store() accepts "shared" only when device_swq_supported(),
   // otherwise it falls into the "else return -EINVAL" branch.

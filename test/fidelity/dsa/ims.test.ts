@@ -9,15 +9,22 @@ import { chainNames, dom, freeIrq, irChip, irLevel, must, req, run, value } from
 import { descOfVirq, idxdProbe, imsFire, mdevCreate, mdevOpen, mdevRelease, ready } from './util.ts';
 
 /** DSA0 ready with mdev0 (wq1, dedicated) and mdev1 (wq2, shared), both open */
-const twoOpen = () => must(ready(boot('6.2'), DSA0), mdevCreate(DSA0, 1), mdevCreate(DSA0, 2), mdevOpen(0), mdevOpen(1));
+const twoOpen = () =>
+  must(ready(boot('6.2'), DSA0), mdevCreate(DSA0, 1), mdevCreate(DSA0, 2), mdevOpen(0), mdevOpen(1));
 
 describe('the IMS domain', () => {
-  it('6.2 idxd probe creates the PF\'s IMS domain in MSI_SECONDARY_DOMAIN on the PF\'s IR domain, hwsize = IMS size [pci/msi/irqdomain.c pci_create_ims_domain; spec 3.3(d)]', () => {
+  it("6.2 idxd probe creates the PF's IMS domain in MSI_SECONDARY_DOMAIN on the PF's IR domain, hwsize = IMS size [pci/msi/irqdomain.c pci_create_ims_domain; spec 3.3(d)]", () => {
     const w = must(boot('6.2'), idxdProbe(DSA0));
     const ims = dom(w, 'IR-IMS-0000:6a:01.0');
     expect(w.devices[DSA0]!.msiData!.domains[1]).toBe(ims.id);
     expect(ims).toMatchObject({ busToken: 'PCI_DEVICE_IMS', msiDevice: true, dev: DSA0, parent: w.units[0]!.irDomain });
-    expect(ims.msiInfo).toMatchObject({ pciIms: true, allocSimpleDescs: true, freeDescs: true, hwsize: 16, chip: 'ims' });
+    expect(ims.msiInfo).toMatchObject({
+      pciIms: true,
+      allocSimpleDescs: true,
+      freeDescs: true,
+      hwsize: 16,
+      chip: 'ims',
+    });
     const spr = must(boot('6.2', { config: sprConfig }), idxdProbe(2));
     expect(dom(spr, 'IR-IMS-0000:74:01.0')).toMatchObject({ parent: spr.units[2]!.irDomain });
     expect(dom(spr, 'IR-IMS-0000:74:01.0').msiInfo!.hwsize).toBe(2048);
@@ -45,7 +52,12 @@ describe('IMS slot contents', () => {
     expect(w2.irqs[a.virq]!.activated).toBe(false);
     const w3 = must(w2, req(a.virq, DSA0));
     const c = irChip(w3, a.virq);
-    expect(w3.dsa[DSA0]!.ims[a.index]!.msg).toEqual({ format: 'remappable', unit: 0, index: c.irteIndex, sub: c.subHandle });
+    expect(w3.dsa[DSA0]!.ims[a.index]!.msg).toEqual({
+      format: 'remappable',
+      unit: 0,
+      index: c.irteIndex,
+      sub: c.subHandle,
+    });
     expect(w3.units[0]!.irtes[c.irteIndex]).toMatchObject({ present: true });
     const w4 = must(w3, freeIrq(a.virq));
     expect(w4.dsa[DSA0]!.ims[a.index]!.msg).toBeNull();
@@ -84,10 +96,11 @@ describe('the PASID filter (DSA raising an IMS interrupt)', () => {
     const a = value<{ index: number; virq: number }>(alloc);
     const w = must(alloc.world, req(a.virq, DSA0));
     expect(w.dsa[DSA0]!.ims[a.index]!.pasidEn).toBe(false);
-    for (const pasid of [0, 1, 5, 100]) expect(value(run(w, imsFire(DSA0, a.index, pasid))), `PASID ${pasid}`).toBe('delivered');
+    for (const pasid of [0, 1, 5, 100])
+      expect(value(run(w, imsFire(DSA0, a.index, pasid))), `PASID ${pasid}`).toBe('delivered');
   });
 
-  it('a slot released by one mdev and reused by another no longer fires for the first mdev\'s PASID [RFC vidxd_free_ims_entries, vidxd_setup_ims_entries]', () => {
+  it("a slot released by one mdev and reused by another no longer fires for the first mdev's PASID [RFC vidxd_free_ims_entries, vidxd_setup_ims_entries]", () => {
     const w1 = must(ready(boot('6.2'), DSA0), mdevCreate(DSA0, 2), mdevCreate(DSA0, 2), mdevOpen(0));
     const [slot, old] = [w1.mdevs[0]!.imsIndex[0]!, w1.mdevs[0]!.pasid];
     const w2 = must(w1, mdevRelease(0));

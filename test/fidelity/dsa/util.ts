@@ -12,10 +12,26 @@ import { must } from '../util.ts';
 /* ---------------------------------------------------------------- op builders ---- */
 
 export const idxdProbe = (pf: DevId, fail: FailPoint | null = null): Op => ({ type: 'idxdProbe', pf, fail });
-export const wqConfig = (pf: DevId, wq: number, wqType: WqType, o: { mode?: 'dedicated' | 'shared'; size?: number; group?: number | null } = {}): Op => ({
-  type: 'idxdWqConfig', pf, wq, wqType, mode: o.mode ?? 'dedicated', size: o.size ?? 16, group: o.group === undefined ? 0 : o.group,
+export const wqConfig = (
+  pf: DevId,
+  wq: number,
+  wqType: WqType,
+  o: { mode?: 'dedicated' | 'shared'; size?: number; group?: number | null } = {},
+): Op => ({
+  type: 'idxdWqConfig',
+  pf,
+  wq,
+  wqType,
+  mode: o.mode ?? 'dedicated',
+  size: o.size ?? 16,
+  group: o.group === undefined ? 0 : o.group,
 });
-export const engineConfig = (pf: DevId, engine: number, group: number | null = 0): Op => ({ type: 'idxdEngineConfig', pf, engine, group });
+export const engineConfig = (pf: DevId, engine: number, group: number | null = 0): Op => ({
+  type: 'idxdEngineConfig',
+  pf,
+  engine,
+  group,
+});
 export const deviceEnable = (pf: DevId): Op => ({ type: 'idxdDeviceEnable', pf });
 export const deviceDisable = (pf: DevId): Op => ({ type: 'idxdDeviceDisable', pf });
 export const wqEnable = (pf: DevId, wq: number): Op => ({ type: 'idxdWqEnable', pf, wq });
@@ -41,12 +57,22 @@ export const standardConfig = (pf: DevId): Op[] => [
 ];
 
 /** probe @pf, configure it as standardConfig() does, enable the device and wq0..wq2 */
-export const readyOps = (pf: DevId): Op[] => [idxdProbe(pf), ...standardConfig(pf), deviceEnable(pf), wqEnable(pf, 0), wqEnable(pf, 1), wqEnable(pf, 2)];
+export const readyOps = (pf: DevId): Op[] => [
+  idxdProbe(pf),
+  ...standardConfig(pf),
+  deviceEnable(pf),
+  wqEnable(pf, 0),
+  wqEnable(pf, 1),
+  wqEnable(pf, 2),
+];
 
 export const ready = (w: World, pf: DevId): World => must(w, ...readyOps(pf));
 
 /** the small platform with 64-entry IR tables, so that IMS slots (16) run out before IRTEs */
-export const bigIrteConfig: PlatformConfig = { ...smallConfig, units: smallConfig.units.map((u) => ({ ...u, irteEntries: 64 })) };
+export const bigIrteConfig: PlatformConfig = {
+  ...smallConfig,
+  units: smallConfig.units.map((u) => ({ ...u, irteEntries: 64 })),
+};
 
 /* ---------------------------------------------------------------- readers ---- */
 
@@ -58,7 +84,11 @@ export function descOfVirq(w: World, virq: Virq): MsiDesc {
 }
 
 /** the IMS slots allocated in the PF's secondary (IMS) store */
-export const imsStore = (w: World, pf: DevId): number[] => Object.keys(w.devices[pf]!.msiData?.stores[1] ?? {}).map(Number);
+export const imsStore = (w: World, pf: DevId): number[] =>
+  Object.keys(w.devices[pf]!.msiData?.stores[1] ?? {}).map(Number);
 
 /** virqs with an installed handler, ascending */
-export const requested = (w: World): Virq[] => Object.values(w.irqs).filter((d) => d.action).map((d) => d.virq);
+export const requested = (w: World): Virq[] =>
+  Object.values(w.irqs)
+    .filter((d) => d.action)
+    .map((d) => d.virq);

@@ -4,13 +4,26 @@
  * Streaming Accelerator", drivers/dma/idxd/mdev.c, vdev.c, ims.c)
  */
 import { describe, expect, it } from 'vitest';
-import { boot, DSA0, DSA1 } from '../../helpers.ts';
+import { boot, DSA0 } from '../../helpers.ts';
 import type { World } from '../../../models/world/types.ts';
 import { smallConfig } from '../../../models/world/platform.ts';
 import { VIDXD_MAX_MSIX_VECS } from '../../../models/drivers/dma/idxd/types.ts';
 import { chainNames, must, noIrConfig, run, unbind, value } from '../util.ts';
 import {
-  bigIrteConfig, descOfVirq, idxdProbe, imsStore, mdevCreate, mdevOpen, mdevRelease, mdevRemove, ready, requested, standardConfig, deviceEnable, wqDisable, wqEnable,
+  bigIrteConfig,
+  descOfVirq,
+  idxdProbe,
+  imsStore,
+  mdevCreate,
+  mdevOpen,
+  mdevRelease,
+  mdevRemove,
+  ready,
+  requested,
+  standardConfig,
+  deviceEnable,
+  wqDisable,
+  wqEnable,
 } from './util.ts';
 
 const emptyIms = { msg: null, pasidEn: false, pasid: 0 };
@@ -32,7 +45,11 @@ describe('mdev create', () => {
     const w1 = must(ready(boot('6.2'), DSA0), mdevCreate(DSA0, 2), mdevCreate(DSA0, 2), mdevCreate(DSA0, 2));
     expect(smallConfig.maxMdevsPerPf).toBe(3);
     expect(w1.dsa[DSA0]!.wqs[2]!.mdevRefs).toBe(3);
-    expect(Object.values(w1.mdevs).map((m) => [m.pf, m.wq])).toEqual([[DSA0, 2], [DSA0, 2], [DSA0, 2]]);
+    expect(Object.values(w1.mdevs).map((m) => [m.pf, m.wq])).toEqual([
+      [DSA0, 2],
+      [DSA0, 2],
+      [DSA0, 2],
+    ]);
     const o = run(w1, mdevCreate(DSA0, 2));
     expect(o.kind === 'err' && o.errno).toBe('ENOSPC');
     expect(Object.keys(o.world.mdevs)).toHaveLength(3);
@@ -55,7 +72,15 @@ describe('mdev create', () => {
     const m = w.mdevs[0]!;
     expect(m).toMatchObject({ pf: DSA0, wq: 1, open: false, imsIndex: [], irqs: [] });
     const d = w.devices[m.dev]!;
-    expect(d).toMatchObject({ bus: 'mdev', parent: DSA0, rid: null, msiDomain: null, msiData: null, present: true, released: false });
+    expect(d).toMatchObject({
+      bus: 'mdev',
+      parent: DSA0,
+      rid: null,
+      msiDomain: null,
+      msiData: null,
+      present: true,
+      released: false,
+    });
     expect(m.pasid).not.toBe(w.dsa[DSA0]!.systemPasid);
     expect(w.irqs).toEqual(w0.irqs);
     expect(imsStore(w, DSA0)).toEqual([]);
@@ -73,8 +98,26 @@ describe('mdev create', () => {
     // no operation creates an mdev on 5.10 (previous test): put one on the 6.2-shaped state
     const w1 = ready(boot('5.10'), DSA0);
     const id = w1.nextDevId;
-    const dev = { ...w1.devices[DSA0]!, id, name: 'mdev0', bus: 'mdev' as const, parent: DSA0, rid: null, msixTableSize: 0, driver: 'vfio_mdev', msiDomain: null, msiData: null, msiList: [], devres: [] };
-    const w: World = { ...w1, devices: { ...w1.devices, [id]: dev }, nextDevId: id + 1, mdevs: { 0: { id: 0, pf: DSA0, dev: id, wq: 1, pasid: 100, open: false, imsIndex: [], irqs: [] } } };
+    const dev = {
+      ...w1.devices[DSA0]!,
+      id,
+      name: 'mdev0',
+      bus: 'mdev' as const,
+      parent: DSA0,
+      rid: null,
+      msixTableSize: 0,
+      driver: 'vfio_mdev',
+      msiDomain: null,
+      msiData: null,
+      msiList: [],
+      devres: [],
+    };
+    const w: World = {
+      ...w1,
+      devices: { ...w1.devices, [id]: dev },
+      nextDevId: id + 1,
+      mdevs: { 0: { id: 0, pf: DSA0, dev: id, wq: 1, pasid: 100, open: false, imsIndex: [], irqs: [] } },
+    };
     const o = run(w, mdevOpen(0));
     expect(o.kind === 'err' && o.errno).toBe('EOPNOTSUPP');
     expect(o.world.mdevs[0]!.open).toBe(false);
@@ -104,7 +147,12 @@ describe('mdev open, release and remove', () => {
   it('mdev open fails cleanly when IMS slots run out (16 per PF in small config) and leaves no trace [msi.c msi_insert_desc MSI_ANY_INDEX -EBUSY]', () => {
     // 64-entry IR tables: with the small config's 16 IRTEs per unit (9 taken by MSI-X) IRTEs
     // would run out before the 16 IMS slots
-    let w = must(ready(boot('6.2', { config: bigIrteConfig }), DSA0), mdevCreate(DSA0, 2), mdevCreate(DSA0, 2), mdevOpen(0));
+    let w = must(
+      ready(boot('6.2', { config: bigIrteConfig }), DSA0),
+      mdevCreate(DSA0, 2),
+      mdevCreate(DSA0, 2),
+      mdevOpen(0),
+    );
     expect(w.dsa[DSA0]!.ims).toHaveLength(16);
     for (let i = 0; i < 15; i++) w = must(w, { type: 'pciImsAllocIrq', dev: DSA0, icookie: 7, fail: null });
     expect(imsStore(w, DSA0)).toHaveLength(16);

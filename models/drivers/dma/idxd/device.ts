@@ -20,7 +20,19 @@ export function dsaPfAtReset(dev: DevId, c: DsaConfig, msixTableSize: number): D
     dev,
     caps: { ...c },
     enabled: false,
-    wqs: Array.from({ length: c.numWqs }, (_, id): Wq => ({ id, size: 0, mode: 'dedicated', type: 'none', group: null, enabled: false, irqRequested: false, mdevRefs: 0 })),
+    wqs: Array.from(
+      { length: c.numWqs },
+      (_, id): Wq => ({
+        id,
+        size: 0,
+        mode: 'dedicated',
+        type: 'none',
+        group: null,
+        enabled: false,
+        irqRequested: false,
+        mdevRefs: 0,
+      }),
+    ),
     engineGroups: Array.from({ length: c.numEngines }, () => null),
     msixPerm: Array.from({ length: msixTableSize }, () => zeroPerm),
     intHandles: Array.from({ length: msixTableSize }, () => null),
@@ -46,25 +58,28 @@ export interface WqConfig {
  */
 export function idxdWqConfig(w: World, dev: DevId, wq: number, cfg: WqConfig): Outcome<void> {
   const pf = pfOf(w, dev);
-  if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
+  if (!pf?.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   const q = pf.wqs[wq];
   if (!q) return err(w, 'EINVAL', `wq${wq} does not exist`);
   if (pf.enabled || q.enabled) return err(w, 'EPERM', `wq${wq}: configuration needs the device disabled`);
-  if (cfg.group !== null && (cfg.group < 0 || cfg.group >= pf.caps.numGroups)) return err(w, 'EINVAL', `group ${cfg.group} does not exist`);
+  if (cfg.group !== null && (cfg.group < 0 || cfg.group >= pf.caps.numGroups))
+    return err(w, 'EINVAL', `group ${cfg.group} does not exist`);
   if (cfg.size > pf.caps.totalWqSize) return err(w, 'EINVAL', `wq size ${cfg.size} above ${pf.caps.totalWqSize}`);
   // <=5.18 wq_mode_store() refuses a shared WQ without PASID support; later kernels accept it
   // here and idxd_wqs_setup() refuses it at enable ("Separate user and kernel pasid enabling")
-  if (w.profile.version === '5.10' && cfg.mode === 'shared' && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EINVAL', 'shared WQ needs PASID support');
+  if (w.profile.version === '5.10' && cfg.mode === 'shared' && !(pf.caps.sharedWq && pf.caps.pasid))
+    return err(w, 'EINVAL', 'shared WQ needs PASID support');
   return okVoid(putWq(w, pf, { ...q, ...cfg }));
 }
 
 /** idxdEngineConfig() - put an engine in a group (sysfs engine group_id), device disabled */
 export function idxdEngineConfig(w: World, dev: DevId, engine: number, group: number | null): Outcome<void> {
   const pf = pfOf(w, dev);
-  if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
+  if (!pf?.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   if (engine < 0 || engine >= pf.caps.numEngines) return err(w, 'EINVAL', `engine ${engine} does not exist`);
   if (pf.enabled) return err(w, 'EPERM', 'engine configuration needs the device disabled');
-  if (group !== null && (group < 0 || group >= pf.caps.numGroups)) return err(w, 'EINVAL', `group ${group} does not exist`);
+  if (group !== null && (group < 0 || group >= pf.caps.numGroups))
+    return err(w, 'EINVAL', `group ${group} does not exist`);
   return okVoid(putPf(w, { ...pf, engineGroups: arrSet(pf.engineGroups, engine, group) }));
 }
 
@@ -76,12 +91,13 @@ export function idxdEngineConfig(w: World, dev: DevId, engine: number, group: nu
  */
 export function idxdDeviceEnable(w: World, dev: DevId): Outcome<void> {
   const pf = pfOf(w, dev);
-  if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
+  if (!pf?.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   if (pf.enabled) return err(w, 'EBUSY', 'device already enabled');
   const configured = pf.wqs.filter((q) => q.group !== null && q.size > 0);
   if (configured.length === 0) return err(w, 'EINVAL', 'idxd_wqs_setup: no WQ configured');
   if (!pf.engineGroups.some((g) => g !== null)) return err(w, 'EINVAL', 'idxd_engines_setup: no engine in a group');
-  if (configured.some((q) => q.mode === 'shared') && !(pf.caps.sharedWq && pf.caps.pasid)) return err(w, 'EINVAL', 'idxd_wqs_setup: shared WQ without PASID support');
+  if (configured.some((q) => q.mode === 'shared') && !(pf.caps.sharedWq && pf.caps.pasid))
+    return err(w, 'EINVAL', 'idxd_wqs_setup: shared WQ without PASID support');
   const total = configured.reduce((a, q) => a + q.size, 0);
   if (total > pf.caps.totalWqSize) return err(w, 'EINVAL', `WQ sizes ${total} exceed ${pf.caps.totalWqSize}`);
   return okVoid(putPf(w, { ...pf, enabled: true }));
@@ -95,7 +111,7 @@ export function idxdDeviceEnable(w: World, dev: DevId): Outcome<void> {
  */
 export function idxdDeviceDisable(w: World, dev: DevId): Outcome<void> {
   const pf = pfOf(w, dev);
-  if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
+  if (!pf?.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   if (!pf.enabled) return okVoid(w);
   if (pf.wqs.some((q) => q.enabled && q.mdevRefs > 0)) return err(w, 'EBUSY', 'a WQ still backs mdevs');
   let out = w;

@@ -31,12 +31,14 @@ const v510 = (w: World) => w.profile.version === '5.10';
 /** the PF's MSI-X virqs by table index */
 function msixVectors(w: World, dev: DevId): Virq[] {
   const d = w.devices[dev]!;
-  const descs = v510(w) ? d.msiList.map((id) => w.descs[id]!) : Object.values(d.msiData?.stores[0] ?? {}).map((id) => w.descs[id]!);
+  const descs = v510(w)
+    ? d.msiList.map((id) => w.descs[id]!)
+    : Object.values(d.msiData?.stores[0] ?? {}).map((id) => w.descs[id]!);
   return [...descs].sort((a, b) => a.msiIndex - b.msiIndex).map((x) => x.irq);
 }
 
 /** probe failure: undo what probe did (5.10: devres; 6.2: the explicit error path) */
-function probeUnwind(w: World, dev: DevId, f: Failure): Outcome<void> {
+function probeUnwind(_w: World, dev: DevId, f: Failure): Outcome<void> {
   let out = f.world;
   if (!v510(out)) {
     for (const virq of out.dsa[dev]?.driver.vectors ?? []) if (out.irqs[virq]?.action) out = freeIrq(out, virq).world;
@@ -45,7 +47,12 @@ function probeUnwind(w: World, dev: DevId, f: Failure): Outcome<void> {
   const r = devresReleaseAll(out, dev);
   out = updDevice(r.world, dev, (d) => ({ ...d, driver: null }));
   const pf = out.dsa[dev]!;
-  out = putPf(out, { ...pf, msixPerm: pf.msixPerm.map(() => zeroPerm), intHandles: pf.intHandles.map(() => null), driver: { probed: false, vectors: [], mdevParent: false, imsBitmap: [] } });
+  out = putPf(out, {
+    ...pf,
+    msixPerm: pf.msixPerm.map(() => zeroPerm),
+    intHandles: pf.intHandles.map(() => null),
+    driver: { probed: false, vectors: [], mdevParent: false, imsBitmap: [] },
+  });
   return { ...f, world: out } as Failure;
 }
 
@@ -60,27 +67,41 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
   if (d.released || !d.present) return err(w, 'ENODEV', `${d.name} is not present`);
   if (d.driver !== null) return err(w, 'EBUSY', `${d.name} already bound to ${d.driver}`);
   // 5.10: pcim_enable_device(); 6.2: pci_enable_device(), torn down by hand
-  let out = updDevice(w, dev, (x) => ({ ...x, driver: IDXD_DRIVER, devres: v510(w) ? [...x.devres, { kind: 'pcim-enable' }] : x.devres }));
+  let out = updDevice(w, dev, (x) => ({
+    ...x,
+    driver: IDXD_DRIVER,
+    devres: v510(w) ? [...x.devres, { kind: 'pcim-enable' }] : x.devres,
+  }));
   const n = d.msixTableSize;
   const a = pciAllocIrqVectors(out, dev, n, n, 'msix', false, fail);
-  if (a.kind !== 'ok') return a.kind === 'err' || a.kind === 'warned' ? probeUnwind(out, dev, err(a.world, a.kind === 'err' ? a.errno : 'EINVAL', a.why) as Failure) : a;
+  if (a.kind !== 'ok')
+    return a.kind === 'err' || a.kind === 'warned'
+      ? probeUnwind(out, dev, err(a.world, a.kind === 'err' ? a.errno : 'EINVAL', a.why) as Failure)
+      : a;
   out = a.world;
   const vectors = msixVectors(out, dev);
   const pf = out.dsa[dev]!;
   // the permission table before any request_irq
-  const perm = pf.msixPerm.map((p, i) => (i === 0 ? p : { ignore: false, pasidEn: pf.caps.pasid, pasid: pf.systemPasid }));
+  const perm = pf.msixPerm.map((p, i) =>
+    i === 0 ? p : { ignore: false, pasidEn: pf.caps.pasid, pasid: pf.systemPasid },
+  );
   out = putPf(out, { ...pf, msixPerm: perm, driver: { ...pf.driver, probed: false, vectors, mdevParent: false } });
   const atProbe = v510(out) ? vectors.map((_, i) => i) : [0];
   for (const i of atProbe) {
     const r = requestIrq(out, vectors[i]!, dev, v510(out));
-    if (r.kind !== 'ok') return r.kind === 'err' || r.kind === 'warned' ? probeUnwind(out, dev, err(r.world, r.kind === 'err' ? r.errno : 'EINVAL', r.why) as Failure) : r;
+    if (r.kind !== 'ok')
+      return r.kind === 'err' || r.kind === 'warned'
+        ? probeUnwind(out, dev, err(r.world, r.kind === 'err' ? r.errno : 'EINVAL', r.why) as Failure)
+        : r;
     out = r.world;
-    if (i > 0 && pf.caps.intHandleReq) out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, i, i) });
+    if (i > 0 && pf.caps.intHandleReq)
+      out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, i, i) });
   }
   // the design's IMS set-up (6.2 mainline: pci_create_ims_domain); mdev support needs it
   const ims = designHooks(out).pfProbe(out, dev);
   if (ims.kind === 'bug' || ims.kind === 'use-after-free') return ims;
-  if (ims.kind !== 'ok') return probeUnwind(out, dev, err(ims.world, ims.kind === 'err' ? ims.errno : 'EINVAL', ims.why) as Failure);
+  if (ims.kind !== 'ok')
+    return probeUnwind(out, dev, err(ims.world, ims.kind === 'err' ? ims.errno : 'EINVAL', ims.why) as Failure);
   out = ims.world;
   const mdevParent = ims.value;
   const p = out.dsa[dev]!;
@@ -93,7 +114,7 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
  */
 export function idxdWqEnable(w: World, dev: DevId, wq: number): Outcome<void> {
   const pf = pfOf(w, dev);
-  if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
+  if (!pf?.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   const q = pf.wqs[wq];
   if (!q) return err(w, 'EINVAL', `wq${wq} does not exist`);
   if (!pf.enabled) return err(w, 'ENXIO', 'device not enabled');
@@ -108,7 +129,8 @@ export function idxdWqEnable(w: World, dev: DevId, wq: number): Outcome<void> {
     if (r.kind !== 'ok') return r;
     out = r.world;
     irqRequested = true;
-    if (pf.caps.intHandleReq) out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, wq + 1, wq + 1) });
+    if (pf.caps.intHandleReq)
+      out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, wq + 1, wq + 1) });
   }
   return okVoid(putWq(out, out.dsa[dev]!, { ...q, enabled: true, irqRequested }));
 }
@@ -119,7 +141,7 @@ export function idxdWqEnable(w: World, dev: DevId, wq: number): Outcome<void> {
  */
 export function idxdWqDisable(w: World, dev: DevId, wq: number): Outcome<void> {
   const pf = pfOf(w, dev);
-  if (!pf || !pf.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
+  if (!pf?.driver.probed) return err(w, 'ENODEV', `no idxd device on ${w.devices[dev]?.name ?? dev}`);
   const q = pf.wqs[wq];
   if (!q) return err(w, 'EINVAL', `wq${wq} does not exist`);
   if (!q.enabled) return okVoid(w);

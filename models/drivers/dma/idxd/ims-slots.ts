@@ -11,7 +11,11 @@ import { irqValues } from '../../../world/world.ts';
 export function imsAllocatedSlots(w: World, pf: DevId): Set<number> {
   const slots = new Set<number>(Object.keys(w.devices[pf]?.msiData?.stores[1] ?? {}).map(Number));
   for (const s of w.dsa[pf]?.driver.imsBitmap ?? []) slots.add(s);
-  const arrays = Object.values(w.domains).filter((d) => d.dev === pf && d.msiInfo?.chip === 'ims-array').map((d) => d.id);
-  if (arrays.length) for (const v of irqValues(w)) for (const l of v.levels) if (l.chip !== null && arrays.includes(l.domain)) slots.add(l.hwirq);
+  const arrays = Object.values(w.domains)
+    .filter((d) => d.dev === pf && d.msiInfo?.chip === 'ims-array')
+    .map((d) => d.id);
+  if (arrays.length)
+    for (const v of irqValues(w))
+      for (const l of v.levels) if (l.chip !== null && arrays.includes(l.domain)) slots.add(l.hwirq);
   return slots;
 }

@@ -39,15 +39,29 @@ const putMdev = (w: World, m: Mdev): World => ({ ...w, mdevs: recPut(w.mdevs, m.
  */
 export function mdevCreate(w: World, pf: DevId, wq: number): Outcome<MdevId> {
   const p = w.dsa[pf];
-  if (!p || !p.driver.mdevParent) return err(w, 'ENODEV', `${w.devices[pf]?.name ?? pf} is not a registered mdev parent`);
+  if (!p?.driver.mdevParent) return err(w, 'ENODEV', `${w.devices[pf]?.name ?? pf} is not a registered mdev parent`);
   const q = p.wqs[wq];
-  if (!q || !q.enabled || q.type !== 'mdev') return err(w, 'EINVAL', `wq${wq} is not an enabled mdev WQ`);
+  if (!q?.enabled || q.type !== 'mdev') return err(w, 'EINVAL', `wq${wq} is not an enabled mdev WQ`);
   if (q.mode === 'dedicated' && q.mdevRefs > 0) return err(w, 'EBUSY', `dedicated wq${wq} already backs an mdev`);
-  if (Object.values(w.mdevs).filter((m) => m.pf === pf).length >= w.config.maxMdevsPerPf) return err(w, 'ENOSPC', 'no more mdevs on this PF');
+  if (Object.values(w.mdevs).filter((m) => m.pf === pf).length >= w.config.maxMdevsPerPf)
+    return err(w, 'ENOSPC', 'no more mdevs on this PF');
   const id = w.nextMdevId;
   const devId = w.nextDevId;
   // the mdev's struct device, added and bound to vfio_mdev by the mdev core
-  const dev: Device = { ...newDevice({ id: devId, name: `mdev${id}`, bus: 'mdev', parent: pf, rid: null, msixTableSize: 0, msiVectors: 0, msiMaskable: false }), present: true, driver: VFIO_MDEV_DRIVER };
+  const dev: Device = {
+    ...newDevice({
+      id: devId,
+      name: `mdev${id}`,
+      bus: 'mdev',
+      parent: pf,
+      rid: null,
+      msixTableSize: 0,
+      msiVectors: 0,
+      msiMaskable: false,
+    }),
+    present: true,
+    driver: VFIO_MDEV_DRIVER,
+  };
   let out: World = { ...putDevice(w, dev), nextDevId: devId + 1, nextMdevId: id + 1 };
   out = putWq(out, out.dsa[pf]!, { ...q, mdevRefs: q.mdevRefs + 1 });
   const m: Mdev = { id, pf, dev: devId, wq, pasid: mdevPasid(id), open: false, imsIndex: [], irqs: [] };
@@ -81,7 +95,8 @@ export function mdevOpen(w: World, id: MdevId, fail: FailPoint | null): Outcome<
     const pf = out.dsa[m.pf]!;
     out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: true, pasid: m.pasid }) });
     const r = requestIrq(out, virq, m.dev, false);
-    if (r.kind !== 'ok') return r.kind === 'err' || r.kind === 'warned' ? { ...(r as Failure), world: releaseIrqs(out, mm).world } : r;
+    if (r.kind !== 'ok')
+      return r.kind === 'err' || r.kind === 'warned' ? { ...(r as Failure), world: releaseIrqs(out, mm).world } : r;
     out = r.world;
   }
   mm = { ...mm, open: true };
@@ -95,7 +110,8 @@ function releaseIrqs(w: World, m: Mdev): Outcome<void> {
     const slot = m.imsIndex[i]!;
     if (out.irqs[virq]?.action) out = freeIrq(out, virq).world;
     const pf = out.dsa[m.pf];
-    if (pf && pf.ims[slot]) out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: false, pasid: 0 }) });
+    if (pf?.ims[slot])
+      out = putPf(out, { ...pf, ims: arrSet(pf.ims, slot, { ...pf.ims[slot]!, pasidEn: false, pasid: 0 }) });
   });
   const r = designHooks(out).mdevFreeIrqs(out, m);
   if (r.kind === 'bug' || r.kind === 'use-after-free') return r;

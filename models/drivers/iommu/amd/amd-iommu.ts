@@ -43,7 +43,8 @@ export function amdIommuCheckIoapics(w: World): World {
   const listed = (id: number) => w.units.some((u) => (u.ioapicScope ?? []).includes(id));
   if ((w.ioapics ?? []).every((a) => listed(a.id))) return w;
   let out = w;
-  for (const u of w.units) if ((u.kind ?? 'intel') === 'amd') out = putUnit(out, { ...out.units[u.id]!, irEnabled: false });
+  for (const u of w.units)
+    if ((u.kind ?? 'intel') === 'amd') out = putUnit(out, { ...out.units[u.id]!, irEnabled: false });
   return out;
 }
 
@@ -60,7 +61,11 @@ export const amdIrDomainOps: DomainOps = {
     const u = w.units[d.unit!]!;
     // no irq_alloc_info / no devid for it: -EINVAL before anything is touched
     if (arg.type === 'none') return err(w, 'EINVAL', `${d.name}: irq_remapping_alloc without an allocation type`);
-    if (!u.irEnabled) return bug(w, `alloc_irq_table: NULL pointer dereference: ${d.name} allocates while interrupt remapping is off (no irq_lookup_table)`);
+    if (!u.irEnabled)
+      return bug(
+        w,
+        `alloc_irq_table: NULL pointer dereference: ${d.name} allocates while interrupt remapping is off (no irq_lookup_table)`,
+      );
     return intelIrDomainOps.alloc(w, lvl, virq, n, arg);
   },
 };

@@ -35,7 +35,13 @@ export function hypervPrepareIrqRemapping(w: World, unitId: UnitId): World {
 }
 
 /** hyperv_irq_remapping_alloc(): I/O APIC only, one irq; parent first, then the chip */
-function hypervIrqRemappingAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Parameters<DomainOps['alloc']>[4]): Outcome<void> {
+function hypervIrqRemappingAlloc(
+  w: World,
+  lvl: number,
+  virq: Virq,
+  n: number,
+  arg: Parameters<DomainOps['alloc']>[4],
+): Outcome<void> {
   const domain = w.domains[levelOf(w, virq, lvl).domain]!;
   if (arg.type !== 'ioapic' || n > 1) return err(w, 'EINVAL', `${domain.name}: only one I/O APIC interrupt per call`);
   const p = irqDomainAllocIrqsParent(w, lvl, virq, n, arg);

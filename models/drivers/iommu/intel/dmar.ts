@@ -67,7 +67,13 @@ export function dmarHotAdd(w: World, unitId: UnitId, qiFails = false): Outcome<v
   // the failure path cleared iommu->ir_table; dmar_hotplug_insert() then releases the drhd
   const setup = intelSetupIrqRemapping(w, unitId, qiFails);
   if (setup.kind !== 'ok') return setup;
-  let out = putUnit(setup.world, { ...setup.world.units[unitId]!, present: true, irEnabled: true, irteBitmap: [], irtes: {} });
+  let out = putUnit(setup.world, {
+    ...setup.world.units[unitId]!,
+    present: true,
+    irEnabled: true,
+    irteBitmap: [],
+    irtes: {},
+  });
   // intel_iommu_add() -> dmar_set_interrupt(): the new unit's fault interrupt (platforms that
   // model it); a clean failure (no free irq) leaves the unit without one, as pr_err() does
   if (w.config.dmarFaultIrq) {
@@ -90,11 +96,30 @@ export function dmarHotAdd(w: World, unitId: UnitId, qiFails = false): Outcome<v
 export function intelSetupIrqRemapping(w: World, unitId: UnitId, qiFails = false): Outcome<void> {
   const v62 = w.profile.version !== '5.10';
   const base = { msiDevice: false, dev: null, msiInfo: null, creator: 'boot' as const };
-  const ir = irqDomainCreateNamed(w, { ...base, name: `INTEL-IR-${unitId}`, kind: 'ir', parent: w.vectorDomain, busToken: v62 ? 'DMAR' : 'ANY', msiParent: v62, isolatedMsi: true, unit: unitId });
+  const ir = irqDomainCreateNamed(w, {
+    ...base,
+    name: `INTEL-IR-${unitId}`,
+    kind: 'ir',
+    parent: w.vectorDomain,
+    busToken: v62 ? 'DMAR' : 'ANY',
+    msiParent: v62,
+    isolatedMsi: true,
+    unit: unitId,
+  });
   let out = ir.w;
   let irMsi: number | null = null;
   if (!v62) {
-    const m = irqDomainCreateNamed(out, { ...base, name: `INTEL-IR-MSI-${unitId}`, kind: 'msi', parent: ir.id, busToken: 'PCI_MSI', msiParent: false, isolatedMsi: true, unit: null, msiInfo: pciMsiGlobalInfo(true) });
+    const m = irqDomainCreateNamed(out, {
+      ...base,
+      name: `INTEL-IR-MSI-${unitId}`,
+      kind: 'msi',
+      parent: ir.id,
+      busToken: 'PCI_MSI',
+      msiParent: false,
+      isolatedMsi: true,
+      unit: null,
+      msiInfo: pciMsiGlobalInfo(true),
+    });
     out = m.w;
     irMsi = m.id;
   }

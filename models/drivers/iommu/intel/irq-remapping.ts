@@ -92,7 +92,10 @@ function intelIrqRemappingAlloc(w: World, lvl: number, virq: Virq, n: number, ar
   const undoParent = (why: string) => err(irqDomainFreeIrqsParent(p.world, lvl, virq, n), 'ENOMEM', why);
   if (failsAt(arg, 'irte', arg.callIndex)) return undoParent(`injected: alloc_irte on ${unitOf(w, unitId).name}`);
   const block = allocIrte(p.world, unitId, n);
-  if (!block) return undoParent(`Failed to allocate IRTE: ${unitOf(w, unitId).name} has no free block of ${n > 1 ? 1 << Math.ceil(Math.log2(n)) : 1}`);
+  if (!block)
+    return undoParent(
+      `Failed to allocate IRTE: ${unitOf(w, unitId).name} has no free block of ${n > 1 ? 1 << Math.ceil(Math.log2(n)) : 1}`,
+    );
   if (arg.type === 'none') {
     // intel_irq_remapping_prepare_irte(): no source-id rule for this alloc type -> BUG_ON(1)
     return bug(w, `intel_irq_remapping_prepare_irte: unsupported allocation type for ${domain.name}`);
@@ -124,7 +127,7 @@ function intelIrqRemappingFree(w: World, lvl: number, virq: Virq, n: number): Wo
   let out = w;
   for (let i = 0; i < n; i++) {
     const l = out.irqs[virq + i]?.levels[lvl];
-    if (!l || !l.chip) continue;
+    if (!l?.chip) continue;
     out = clearEntries(out, l.chip as IrChipData);
     out = putLevel(out, virq + i, lvl, { ...l, chip: null, programmed: false });
   }

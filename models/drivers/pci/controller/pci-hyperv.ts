@@ -56,7 +56,18 @@ export function hvPciProbe(w: World): World {
     busToken: 'PCI_MSI',
     msiParent: false,
     ...bootPlainDomain,
-    msiInfo: { activateEarly: true, mustReactivate: true, allocSimpleDescs: false, freeDescs: w.profile.version !== '5.10', multiPciMsi: true, pciMsix: true, allocDyn: false, pciIms: false, hwsize: 0, chip: 'hv-pci' },
+    msiInfo: {
+      activateEarly: true,
+      mustReactivate: true,
+      allocSimpleDescs: false,
+      freeDescs: w.profile.version !== '5.10',
+      multiPciMsi: true,
+      pciMsix: true,
+      allocDyn: false,
+      pciIms: false,
+      hwsize: 0,
+      chip: 'hv-pci',
+    },
   });
   let out: World = { ...d.w, hvChildren: devs, hvIntDescs: {}, nextHvIntDesc: 0 };
   for (const dev of devs) out = updDevice(out, dev, (x) => ({ ...x, msiDomain: d.id as DomainId }));
@@ -105,6 +116,7 @@ export function hvMsiFree(w: World, lvl: number, virq: Virq): World {
  * Kernel: pci-hyperv.c hv_pci_eject_device() -> hv_eject_device_work(): list_del(&hpdev->list_entry)
  */
 export function hvEjectDevice(w: World, dev: DevId): Outcome<void> {
-  if (!hpdevPresent(w, dev)) return err(w, 'ENODEV', `${w.devices[dev]?.name ?? `device #${dev}`} is not on the Hyper-V PCI bus`);
+  if (!hpdevPresent(w, dev))
+    return err(w, 'ENODEV', `${w.devices[dev]?.name ?? `device #${dev}`} is not on the Hyper-V PCI bus`);
   return okVoid({ ...w, hvChildren: (w.hvChildren ?? []).filter((d) => d !== dev) });
 }

@@ -23,7 +23,17 @@
  * model is sequential), the enable/disable list add/remove (a child irq is on its list while it
  * is started: irq_startup() -> vmd_irq_enable()).
  */
-import type { ChipData, CpuId, DevId, DomainId, MsiDomainInfo, MsiMsg, Virq, VmdChipData, World } from '../../../world/types.ts';
+import type {
+  ChipData,
+  CpuId,
+  DevId,
+  DomainId,
+  MsiDomainInfo,
+  MsiMsg,
+  Virq,
+  VmdChipData,
+  World,
+} from '../../../world/types.ts';
 import type { VmdIrq, VmdState } from './vmd-types.ts';
 import { VMD_DRIVER } from './vmd-types.ts';
 import type { AllocArg, DomainOps, FailPoint } from '../../../kernel/irq/hierarchy.ts';
@@ -125,13 +135,20 @@ function vmdMsiFree(w: World, lvl: number, virq: Virq, n: number): World {
     // top level, instead of its own level's (irq_domain_get_irq_data(domain, virq)->chip_data)
     const chip = hasFault(w.profile, 'B25') ? d.levels[0]!.chip : own.chip;
     if (chip === null || chip.kind !== 'vmd') {
-      return { ...out, crash: `vmd_msi_free(irq ${virq + i}): irq_get_chip_data() returns the ${out.domains[d.levels[0]!.domain]?.name ?? 'top'} level's chip_data (${chip === null ? 'NULL' : `a ${chip.kind} level's data`}), not the vmd_irq: NULL pointer dereference at vmdirq->irq` };
+      return {
+        ...out,
+        crash: `vmd_msi_free(irq ${virq + i}): irq_get_chip_data() returns the ${out.domains[d.levels[0]!.domain]?.name ?? 'top'} level's chip_data (${chip === null ? 'NULL' : `a ${chip.kind} level's data`}), not the vmd_irq: NULL pointer dereference at vmdirq->irq`,
+      };
     }
     const obj = out.vmdIrqs?.[chip.obj];
-    if (!obj) return { ...out, crash: `vmd_msi_free(irq ${virq + i}): kfree of vmd_irq #${chip.obj}, already freed (double free)` };
+    if (!obj)
+      return {
+        ...out,
+        crash: `vmd_msi_free(irq ${virq + i}): kfree of vmd_irq #${chip.obj}, already freed (double free)`,
+      };
     // synchronize_srcu(); vmdirq->irq->count--; kfree(vmdirq)
     const s = out.vmd?.[obj.vmd];
-    if (s && s.lists[obj.list]) {
+    if (s?.lists[obj.list]) {
       const lists = arrSet(s.lists, obj.list, { ...s.lists[obj.list]!, count: s.lists[obj.list]!.count - 1 });
       out = { ...out, vmd: recPut(out.vmd!, s.dev, { ...s, lists }) };
     }
@@ -240,11 +257,26 @@ export function vmdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome<
   const children: DevId[] = [];
   for (const cc of cfg.children) {
     const id = out.nextDevId;
-    const child = newDevice({ id, name: cc.name, bus: 'pci', parent: dev, rid: cc.rid, msixTableSize: cc.msixTableSize, msiVectors: cc.msiVectors, msiMaskable: cc.msiMaskable });
+    const child = newDevice({
+      id,
+      name: cc.name,
+      bus: 'pci',
+      parent: dev,
+      rid: cc.rid,
+      msixTableSize: cc.msixTableSize,
+      msiVectors: cc.msiVectors,
+      msiMaskable: cc.msiMaskable,
+    });
     out = { ...putDevice(out, { ...child, present: true, msiDomain: c.id }), nextDevId: id + 1 };
     children.push(id);
   }
-  const state: VmdState = { dev, domain: c.id, firstVec: cfg.firstVec, lists: virqs.map((v) => ({ virq: v, count: 0 })), children };
+  const state: VmdState = {
+    dev,
+    domain: c.id,
+    firstVec: cfg.firstVec,
+    lists: virqs.map((v) => ({ virq: v, count: 0 })),
+    children,
+  };
   return okVoid({ ...out, vmd: recPut(out.vmd ?? {}, dev, state) });
 }
 
@@ -287,12 +319,17 @@ export function vmdVectorVirq(w: World, msg: Extract<MsiMsg, { format: 'vmd' }>)
 
 /** the VMD controllers of the configuration that are present and unbound (vmd_probe candidates) */
 export const vmdControllers = (w: World): DevId[] =>
-  w.config.vmd ? Object.values(w.devices).filter((d) => !d.released && vmdConfigOf(w, d.id) !== null).map((d) => d.id) : [];
+  w.config.vmd
+    ? Object.values(w.devices)
+        .filter((d) => !d.released && vmdConfigOf(w, d.id) !== null)
+        .map((d) => d.id)
+    : [];
 
 export { VMD_DRIVER };
 
 /** the chained handler: a message to a VMD MSI-X entry raises the VMD's own interrupt (vmd_irq()) */
-export const vmdChainedVirq = (w: World, msg: MsiMsg): Virq | null => (msg.format === 'vmd' ? vmdVectorVirq(w, msg) : null);
+export const vmdChainedVirq = (w: World, msg: MsiMsg): Virq | null =>
+  msg.format === 'vmd' ? vmdVectorVirq(w, msg) : null;
 
 /** 5.10 vmd_irq_set_affinity() on a VMD top level: "stubbed", -EINVAL */
 export const vmdIrqSetAffinity = (w: World, virq: Virq, _lvl: number, _dest: readonly CpuId[]): Outcome<void> =>
