@@ -32,6 +32,7 @@ import { writeHtmlReport } from '../report/html/write.ts';
 import { registerBenchCommands } from './bench.ts';
 import { ceilings, int as intArg, list, writableDir, writableFile } from './args.ts';
 import { toJunitXml } from '../report/junit.ts';
+import { toGithubAnnotations } from '../report/annotations.ts';
 import { modelCoverageSection, readModelCoverage, renderModelCoverage } from '../report/model-coverage.ts';
 import { parseFaultIds } from './fault-option.ts';
 import { opTypes } from '../../models/ops.ts';
@@ -244,6 +245,7 @@ const campaignOptions = (c: Command) =>
     )
     .option('--json', 'print one JSON document on stdout')
     .option('--junit <file>', 'also write the results as JUnit XML (a test case per campaign and invariant)')
+    .option('--github', 'also print each violation as a GitHub Actions ::error annotation (on stderr)')
     .option(
       '--coverage',
       'measure which model code the campaign reached (V8 coverage read with c8): printed, in <out>/model-coverage.json and the HTML report',
@@ -354,12 +356,9 @@ export function buildCli(): Command {
         ? specs.map((x) => runCheck(x))
         : await runChecksParallel(specs, availableParallelism());
     const files = writeReports(runs, o.out as string, corpusDir(o));
-    if (o.junit)
-      writeJunit(
-        o.junit as string,
-        runs.map((r) => toResultJson(r, files.get(r)!)),
-        o.only as string[] | undefined,
-      );
+    const results = runs.map((r) => toResultJson(r, files.get(r)!));
+    if (o.junit) writeJunit(o.junit as string, results, o.only as string[] | undefined);
+    if (o.github) process.stderr.write(toGithubAnnotations(results));
     if (o.json)
       process.stdout.write(
         `${JSON.stringify({ results: runs.map((r) => toResultJson(r, files.get(r)!)) }, null, 2)}\n`,
@@ -431,6 +430,7 @@ export function buildCli(): Command {
     );
     const html = await writeHtmlReport(runs, meta, files, out);
     if (o.junit) writeJunit(o.junit as string, results, o.only as string[] | undefined);
+    if (o.github) process.stderr.write(toGithubAnnotations(results));
     const broken = runs.filter((r) => r.counterexamples.length > 0).length;
     if (o.json) process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
     else

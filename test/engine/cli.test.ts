@@ -34,7 +34,7 @@ describe('irqcheck CLI', () => {
     expect(v.out.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 
-  it('check --junit: one test case per invariant, a failure per violation, the same count as --json', () => {
+  it('check --junit and --github: one test case per invariant, a failure per violation, the same count as --json', () => {
     const out = mkdtempSync(join(tmpdir(), 'irqcheck-'));
     const junit = join(out, 'junit', 'check.xml');
     const r = cli(
@@ -46,6 +46,7 @@ describe('irqcheck CLI', () => {
       '--json',
       '--out',
       out,
+      '--github',
       '--junit',
       junit,
       '--only',
@@ -59,6 +60,8 @@ describe('irqcheck CLI', () => {
     const list = JSON.parse(cli('invariants', '--json').out).invariants as { category: string }[];
     expect(cases.length).toBe(list.filter((i) => i.category === 'leak' || i.category === 'lifetime').length);
     expect(failures.length).toBe(violations.length);
+    // --github: one ::error workflow command per violation, on stderr
+    expect(r.err.split('\n').filter((l) => l.startsWith('::error title=irqcheck ')).length).toBe(violations.length);
     expect(xml).toContain(`name="${violations[0]!.invariant} [`);
     expect(cli('check', '--runs', '2', '--out', out, '--junit', join(junit, 'x.xml')).code).toBe(2);
   });
