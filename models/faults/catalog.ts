@@ -181,7 +181,8 @@ export const faultCatalog = {
     subject: 'irqchip/mbigen: Free msi_desc on device teardown',
     hash: 'edfc23f6f9fdbd7825d50ac1f380243cde19b679',
     location: 'drivers/irqchip/irq-mbigen.c mbigen_domain_ops .free (mbigen_irq_domain_free())',
-    model: 'models/drivers/irqchip/mbigen.ts mbigenIrqDomainFree()',
+    model:
+      'models/faults/overlays.ts (the .free slot of mbigen_domain_ops), models/drivers/irqchip/mbigen.ts mbigenIrqDomainFree()',
     says: "the mbigen domain frees a wired interrupt with irq_domain_free_irqs_common(), so the platform-MSI device domain's free never runs and the mbigen's msi_desc stays, naming the freed irq",
     target: k62its,
   },

@@ -11,6 +11,7 @@
  * a level kind that the code treated "like the x86 vector domain" is registered with the vector
  * domain's callbacks below, and says so.
  */
+import { domainOpsOverlays } from '../faults/overlays.ts';
 import type { DomainKind } from '../world/types.ts';
 import { okVoid } from '../world/outcome.ts';
 import {
@@ -18,6 +19,7 @@ import {
   irqChipOf,
   registerComposeMsiMsg,
   registerDomainOps,
+  registerDomainOpsOverlay,
   registerIrqChip,
   registerMsiChip,
   registerMsiHooks,
@@ -66,6 +68,8 @@ registerDomainOps('its', itsDomainOps);
 registerDomainOps('mbigen', mbigenDomainOps);
 registerDomainOps('vmd', vmdDomainOps);
 registerDomainOps('wired', wiredDomainOps);
+// catalog faults that replace an irq_domain_ops slot while switched on
+for (const o of domainOpsOverlays) registerDomainOpsOverlay(o);
 
 // struct irq_chip of an irq's top level: irq_set_affinity as irq_do_set_affinity() calls it
 registerIrqChip('vector', { setAffinity: apicSetAffinity });

@@ -78,9 +78,7 @@ function mbigenIrqDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg:
  * Kernel: drivers/irqchip/irq-mbigen.c mbigen_irq_domain_free() (edfc23f6f9fd)
  */
 function mbigenIrqDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
-  // B06: before edfc23f6f9fd the mbigen's .free was irq_domain_free_irqs_common(): the levels
-  // went, the msi_descs stayed
-  if (hasFault(w.profile, 'B06')) return irqDomainFreeIrqsCommon(w, lvl, virq, n);
+  // (B06, the .free before edfc23f6f9fd, is the overlay in models/faults/overlays.ts)
   const domain = w.domains[levelOf(w, virq, lvl).domain]!;
   return platformMsiDeviceDomainFree(w, lvl, virq, n, domain.dev!);
 }

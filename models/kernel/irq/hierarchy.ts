@@ -8,7 +8,7 @@
 import type { DomainKind, Virq, World } from '../../world/types.ts';
 import type { AllocArg } from '../../world/alloc.ts';
 import type { Outcome } from '../../world/outcome.ts';
-import { domainOpsOf, type DomainOps } from './registry.ts';
+import { domainOpsIn, type DomainOps } from './registry.ts';
 
 // the allocation argument is plain data shared by every layer: it lives in models/world/alloc.ts
 export { failsAt, noArg } from '../../world/alloc.ts';
@@ -17,7 +17,7 @@ export type { AllocArg, FailPoint, FailSite } from '../../world/alloc.ts';
 export type { DomainOps } from './registry.ts';
 
 /** the ops table of a domain of @kind (struct irq_domain_ops; models/machine fills the table) */
-export const domainOps = (kind: DomainKind): DomainOps => domainOpsOf(kind);
+export const domainOps = (w: World, kind: DomainKind): DomainOps => domainOpsIn(w, kind);
 
 const kindAt = (w: World, virq: Virq, lvl: number): DomainKind | null => {
   const l = w.irqs[virq]?.levels[lvl];
@@ -28,7 +28,7 @@ const kindAt = (w: World, virq: Virq, lvl: number): DomainKind | null => {
 export function irqDomainAllocIrqsParent(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
   const kind = kindAt(w, virq, lvl + 1);
   if (kind === null) return { kind: 'ok', world: w, value: undefined };
-  return domainOps(kind).alloc(w, lvl + 1, virq, n, arg);
+  return domainOps(w, kind).alloc(w, lvl + 1, virq, n, arg);
 }
 
 /** irq_domain_free_irqs_parent() */
@@ -36,7 +36,7 @@ export function irqDomainFreeIrqsParent(w: World, lvl: number, virq: Virq, n: nu
   let out = w;
   for (let i = 0; i < n; i++) {
     const kind = kindAt(out, virq + i, lvl + 1);
-    if (kind !== null) out = domainOps(kind).free(out, lvl + 1, virq + i, 1);
+    if (kind !== null) out = domainOps(out, kind).free(out, lvl + 1, virq + i, 1);
   }
   return out;
 }

@@ -152,7 +152,7 @@ export function irqDomainAllocIrqs(
     };
     out = putIrq(out, desc);
   }
-  const r = domainOps(w.domains[domain]!.kind).alloc(out, 0, base, n, arg);
+  const r = domainOps(w, w.domains[domain]!.kind).alloc(out, 0, base, n, arg);
   if (r.kind !== 'ok') {
     if (r.kind !== 'err') return r;
     // out_free_desc: the core frees irq_data and descs; the levels must have undone the rest
@@ -185,7 +185,7 @@ export function irqDomainFreeIrqs(w: World, virq: Virq, n: number): Outcome<void
       const dom = out.domains[l.domain]!;
       out = putDomain(out, { ...dom, mapcount: dom.mapcount - 1 });
     }
-    out = domainOps(out.domains[d.levels[0]!.domain]!.kind).free(out, 0, v, 1);
+    out = domainOps(out, out.domains[d.levels[0]!.domain]!.kind).free(out, 0, v, 1);
     out = dropIrq(out, v);
     // ghost: a desc freed with its irqaction still installed (I16)
     if (d.action) out = { ...out, freedWithAction: [...out.freedWithAction, v] };
@@ -205,13 +205,13 @@ export function irqDomainActivateIrq(w: World, virq: Virq, reserve: boolean, arg
   if (gone) return uaf(w, `irq_domain_activate_irq(${virq}): level in freed domain ${domainName(w, gone.domain)}`);
   let out = w;
   for (let lvl = d.levels.length - 1; lvl >= 0; lvl--) {
-    const r = domainOps(out.domains[d.levels[lvl]!.domain]!.kind).activate(out, lvl, virq, reserve, arg);
+    const r = domainOps(out, out.domains[d.levels[lvl]!.domain]!.kind).activate(out, lvl, virq, reserve, arg);
     if (r.kind !== 'ok') {
       if (r.kind !== 'err' && r.kind !== 'warned') return r;
       // rollback: deactivate the parents that were activated
       let back = r.world;
       for (let p = lvl + 1; p < d.levels.length; p++)
-        back = domainOps(back.domains[d.levels[p]!.domain]!.kind).deactivate(back, p, virq);
+        back = domainOps(back, back.domains[d.levels[p]!.domain]!.kind).deactivate(back, p, virq);
       return { ...r, world: back };
     }
     out = r.world;
@@ -230,6 +230,6 @@ export function irqDomainDeactivateIrq(w: World, virq: Virq): Outcome<void> {
   if (gone) return uaf(w, `irq_domain_deactivate_irq(${virq}): level in freed domain ${domainName(w, gone.domain)}`);
   let out = w;
   for (let lvl = 0; lvl < d.levels.length; lvl++)
-    out = domainOps(out.domains[d.levels[lvl]!.domain]!.kind).deactivate(out, lvl, virq);
+    out = domainOps(out, out.domains[d.levels[lvl]!.domain]!.kind).deactivate(out, lvl, virq);
   return okVoid(putIrq(out, { ...out.irqs[virq]!, activated: false }));
 }

@@ -66,6 +66,29 @@ export const registerDomainOps = domainOpsTable.set;
 /** the irq_domain_ops of a domain of @kind */
 export const domainOpsOf = domainOpsTable.get;
 
+/**
+ * A catalog fault that is a callback of its own: while it is switched on (w.profile.faults), its
+ * slots replace those of the domain kind's irq_domain_ops, as the buggy kernel's ops table had
+ * them (models/faults/overlays.ts; the machine registers them)
+ */
+export interface DomainOpsOverlay {
+  readonly fault: string;
+  readonly kind: DomainKind;
+  readonly ops: Partial<DomainOps>;
+}
+const domainOpsOverlays: DomainOpsOverlay[] = [];
+export const registerDomainOpsOverlay = (o: DomainOpsOverlay): void => void domainOpsOverlays.push(o);
+
+/** the irq_domain_ops a domain of @kind has in @w: its table, with the slots of faults switched on */
+export function domainOpsIn(w: World, kind: DomainKind): DomainOps {
+  const base = domainOpsOf(kind);
+  const on = w.profile.faults;
+  if (!on?.length) return base;
+  let ops = base;
+  for (const o of domainOpsOverlays) if (o.kind === kind && on.includes(o.fault)) ops = { ...ops, ...o.ops };
+  return ops;
+}
+
 /** irq_chip::irq_set_affinity of the level at @lvl */
 export type SetAffinity = (w: World, virq: Virq, lvl: number, dest: readonly CpuId[]) => Outcome<void>;
 
