@@ -12,14 +12,12 @@ import { noArg, type AllocArg, type DomainOps } from '../../kernel/irq/hierarchy
 import { err, ok, okVoid, type Outcome } from '../../world/outcome.ts';
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from '../../kernel/irq/irqdomain.ts';
 import {
-  irqDomainFreeIrqsCommon,
   platformMsiCreateDeviceDomain,
   platformMsiDeviceDomainAlloc,
   platformMsiDeviceDomainFree,
 } from '../base/platform-msi-device.ts';
 import { levelOf, putLevel, updDevice } from '../../world/world.ts';
 import { recValues } from '../../world/util.ts';
-import { hasFault } from '../../world/profile.ts';
 import { msiDomainSetAffinity } from '../../kernel/irq/msi-domain.ts';
 
 export const MBIGEN_DRIVER = 'mbigen';
