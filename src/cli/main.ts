@@ -207,17 +207,9 @@ function writeReports(
 const corpusDir = (o: Record<string, unknown>): string | null =>
   o.corpus === undefined || o.corpus === 'none' ? null : (o.corpus as string);
 
-const campaignOptions = (c: Command) =>
+/** the model a run boots and what it checks: --config, --quirks, --only (campaigns and explore) */
+const modelOptions = (c: Command): Command =>
   c
-    .addOption(
-      new Option('--runs <n>', 'generated sequences per campaign')
-        .argParser(int('--runs', 1, ceilings.runs))
-        .default(300),
-    )
-    .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0, ceilings.seed)).default(1))
-    .addOption(
-      new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1, ceilings.steps)).default(50),
-    )
     .addOption(
       new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'),
     )
@@ -228,6 +220,18 @@ const campaignOptions = (c: Command) =>
     )
     .addOption(
       new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly),
+    );
+
+const campaignOptions = (c: Command) =>
+  modelOptions(c)
+    .addOption(
+      new Option('--runs <n>', 'generated sequences per campaign')
+        .argParser(int('--runs', 1, ceilings.runs))
+        .default(300),
+    )
+    .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0, ceilings.seed)).default(1))
+    .addOption(
+      new Option('--steps <n>', 'maximum steps per sequence').argParser(int('--steps', 1, ceilings.steps)).default(50),
     )
     .addOption(
       new Option(
@@ -441,31 +445,22 @@ export function buildCli(): Command {
     if (o.failOnViolation && broken > 0) process.exitCode = 1;
   });
 
-  program
-    .command('explore')
-    .description(
-      'exhaustive bounded search: every state reachable in at most K workload steps, shortest violations, or none up to K',
-    )
-    .requiredOption('--design <name|path>', 'a built-in design, a design file, or kernel (with --kernel)')
-    .addOption(
-      new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1, ceilings.depth)).default(4),
-    )
-    .addOption(
-      new Option('--kernel <version>', 'kernel profile for --design kernel')
-        .choices(kernelVersions as string[])
-        .default('6.2'),
-    )
-    .addOption(
-      new Option('--config <name>', 'platform configuration').choices(Object.keys(platformConfigs)).default('small'),
-    )
-    .addOption(
-      new Option('--quirks <on|off>', "reproduce the real kernel's known deviations")
-        .choices(['on', 'off'])
-        .default('on'),
-    )
-    .addOption(
-      new Option('--only <ids>', 'check only these invariants or categories (comma-separated)').argParser(parseOnly),
-    )
+  modelOptions(
+    program
+      .command('explore')
+      .description(
+        'exhaustive bounded search: every state reachable in at most K workload steps, shortest violations, or none up to K',
+      )
+      .requiredOption('--design <name|path>', 'a built-in design, a design file, or kernel (with --kernel)')
+      .addOption(
+        new Option('--depth <k>', 'maximum number of steps').argParser(int('--depth', 1, ceilings.depth)).default(4),
+      )
+      .addOption(
+        new Option('--kernel <version>', 'kernel profile for --design kernel')
+          .choices(kernelVersions as string[])
+          .default('6.2'),
+      ),
+  )
     .addOption(
       new Option('--max-states <n>', 'stop after this many distinct states').argParser(
         int('--max-states', 1, ceilings.states),
