@@ -11,8 +11,7 @@ import { renderBenchMarkdown, toBenchJson, type BenchJson } from '../bench/repor
 import { parseFaultIds } from './fault-option.ts';
 import { ceilings, type Fail, int as intArg, writableDir } from './args.ts';
 
-const int = (name: string, min: number, fail: Fail) =>
-  intArg(name, min, name === '--seeds' ? ceilings.seeds : ceilings.runs, fail);
+const int = (name: string, min: number, max: number, fail: Fail) => intArg(name, min, max, fail);
 
 /** the invariant categories that caught each fault in the last bench (reports/bench.json) */
 function caughtInLastBench(path: string): Map<string, string[]> {
@@ -40,16 +39,18 @@ export function registerBenchCommands(program: Command, fail: Fail): void {
       ),
     )
     .addOption(
-      new Option('--seeds <n>', 'seeds 1..N per fault and engine').argParser(int('--seeds', 1, fail)).default(20),
+      new Option('--seeds <n>', 'seeds 1..N per fault and engine')
+        .argParser(int('--seeds', 1, ceilings.seeds, fail))
+        .default(20),
     )
     .addOption(
       new Option('--budget <steps>', 'model steps per search, the same for every engine')
-        .argParser(int('--budget', 1, fail))
+        .argParser(int('--budget', 1, ceilings.states, fail))
         .default(defaultBudget.modelSteps),
     )
     .addOption(
       new Option('--runs <n>', 'runs of fast-check-default (its only budget)')
-        .argParser(int('--runs', 1, fail))
+        .argParser(int('--runs', 1, ceilings.runs, fail))
         .default(defaultBudget.runs),
     )
     .addOption(

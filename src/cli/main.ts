@@ -107,6 +107,20 @@ function checkOutputs(o: Record<string, unknown>): void {
   if (o.junit) writableFile('--junit', o.junit as string, fail);
 }
 
+/**
+ * the campaigns of one command: one per core on worker threads; in this process when there is
+ * only one, or under --coverage (V8 writes no coverage for worker threads)
+ */
+async function runCampaigns(specs: readonly CheckSpec[], onDone?: () => void): Promise<CheckRun[]> {
+  if (specs.length > 1 && !process.env[UNDER_COVERAGE])
+    return runChecksParallel(specs, availableParallelism(), onDone && (() => onDone()));
+  return specs.map((x) => {
+    const r = runCheck(x);
+    onDone?.();
+    return r;
+  });
+}
+
 /** --junit FILE: the results as JUnit XML */
 function writeJunit(
   file: string,
@@ -355,10 +369,7 @@ export function buildCli(): Command {
     const specs = designs.length
       ? designs.map((d) => designSpec(o, d))
       : [specFrom(o, o.kernel as KernelVersion, o.mode as 'legal' | 'any')];
-    const runs =
-      specs.length === 1 || process.env[UNDER_COVERAGE]
-        ? specs.map((x) => runCheck(x))
-        : await runChecksParallel(specs, availableParallelism());
+    const runs = await runCampaigns(specs);
     const files = writeReports(runs, o.out as string, corpusDir(o));
     const results = runs.map((r) => toResultJson(r, files.get(r)!));
     if (o.junit) writeJunit(o.junit as string, results, o.only as string[] | undefined);
@@ -401,19 +412,10 @@ export function buildCli(): Command {
     const progress = () =>
       tty && process.stderr.write(`\rirqcheck compare: ${done}/${specs.length} campaigns, ${o.runs} runs each  `);
     progress();
-    const finished = () => {
+    const runs = await runCampaigns(specs, () => {
       done++;
       progress();
-    };
-    // one campaign per core, on worker threads; in-process under --coverage (V8 does not write
-    // worker threads' coverage)
-    const runs = process.env[UNDER_COVERAGE]
-      ? specs.map((x) => {
-          const r = runCheck(x);
-          finished();
-          return r;
-        })
-      : await runChecksParallel(specs, availableParallelism(), finished);
+    });
     if (tty) process.stderr.write(`\r${' '.repeat(70)}\r`);
     const out = o.out as string;
     const files = writeReports(runs, out, corpusDir(o));

@@ -4,17 +4,13 @@
  * per checked invariant, a <failure> carrying the message and the call trace when violated.
  */
 import { invariants } from '../../properties/index.ts';
-import type { ResultJson } from './results.ts';
+import { escapeHtml } from './html/escape.ts';
+import { type ResultJson, violationText } from './results.ts';
 
+/** the five entities, and no characters XML 1.0 cannot carry at all */
 const xml = (s: string): string =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // characters XML 1.0 cannot carry at all
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  escapeHtml(s).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** @only: the invariant ids the campaign checked (absent: all) */
 export function toJunitXml(results: readonly ResultJson[], only?: readonly string[]): string {
@@ -25,9 +21,7 @@ export function toJunitXml(results: readonly ResultJson[], only?: readonly strin
       const v = r.violations.find((x) => x.invariant === inv.id);
       const head = `<testcase classname="${xml(`irqcheck.${r.design}.${r.kernel}.${r.mode}`)}" name="${xml(`${inv.id} [${inv.category}]`)}"`;
       if (!v) return `    ${head}/>`;
-      const trace = v.trace.map((s, i) => `${String(i + 1).padStart(3)}  ${s.call} = ${s.outcome}`).join('\n');
-      const body = `${trace}\n!! ${v.invariant}: ${v.message}${v.file ? `\nreplay: npx irqcheck replay ${v.file}` : ''}`;
-      return `    ${head}>\n      <failure message="${xml(v.message)}" type="${xml(inv.category)}">${xml(body)}</failure>\n    </testcase>`;
+      return `    ${head}>\n      <failure message="${xml(v.message)}" type="${xml(inv.category)}">${xml(violationText(v))}</failure>\n    </testcase>`;
     });
     return `  <testsuite name="${xml(name)}" tests="${checked.length}" failures="${r.violations.length}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`;
   });

@@ -28,6 +28,10 @@ export interface ViolationJson {
   readonly file: string | null;
 }
 
+/** a violation's call trace as numbered lines, then the rule it breaks (JUnit bodies, CI annotations) */
+export const violationText = (v: ViolationJson): string =>
+  `${v.trace.map((s, i) => `${String(i + 1).padStart(3)}  ${s.call} = ${s.outcome}`).join('\n')}\n!! ${v.invariant}: ${v.message}${v.file ? `\nreplay: npx irqcheck replay ${v.file}` : ''}`;
+
 export interface ResultJson {
   readonly design: string;
   readonly kernel: string;
