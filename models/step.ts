@@ -21,9 +21,9 @@ export type StepOutcome = Outcome<unknown>;
  */
 export function step(w: World, op: Op): StepOutcome {
   // a boot that hit BUG() (setup_IO_APIC()) left no kernel to call
-  if (w.bootBug !== undefined) return bootBugOutcome(w);
+  if (w.bootBug !== null) return bootBugOutcome(w);
   const o = opDef(op.type).step(w, op);
   // a level callback without an outcome (ops->free) oopsed (ghost set by models/drivers/pci/controller/vmd.ts)
-  if (o.world.crash !== undefined) return { kind: 'bug', world: w, why: o.world.crash };
+  if (o.world.crash !== null) return { kind: 'bug', world: w, why: o.world.crash };
   return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
 }

@@ -100,7 +100,22 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     freedWithAction: [],
     fwnodes: {},
     nextFwnode: 0,
-    ...(config.ioapics ? { ioapics: ioapicsAtBoot(config) } : {}),
+    platform: {
+      ioapics: config.ioapics ? ioapicsAtBoot(config) : [],
+      dmarMsiDomain: null,
+      hvChildren: [],
+      hvIntDescs: {},
+      its: null,
+      vmd: {},
+      vmdIrqs: {},
+    },
+    nextHvIntDesc: 0,
+    nextVmdIrq: 0,
+    bootBug: null,
+    crash: null,
+    inflight: [],
+    nextTask: 0,
+    lineIrqs: {},
   };
   const base = { msiDevice: false, dev: null, unit: null, msiInfo: null, creator: 'boot' as const };
   if (config.gicIts) {
@@ -139,7 +154,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   }
   w = irLateInit(w);
   // setup_IO_APIC() runs from the APIC init, before PCI enumeration
-  if (w.ioapics) w = setupIoApic(w);
+  if (w.platform.ioapics.length > 0) w = setupIoApic(w);
   if (config.wired) w = wiredSetup(w);
   if (design?.boot) w = design.boot(w);
   for (const id of Object.keys(devices).map(Number)) {
@@ -149,7 +164,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
   // the Hyper-V PCI bus driver, on platforms that have one
   w = hvPciProbe(w);
   // the mbigen driver binds at boot and creates its platform-MSI device domain on ITS-pMSI
-  const pmsi = w.its?.pmsiDomain;
+  const pmsi = w.platform.its?.pmsiDomain;
   if (pmsi !== undefined)
     for (const [id, c] of config.devices.entries()) if (c.mbigenPins) w = mbigenProbe(w, id, pmsi);
   return w;

@@ -12,11 +12,11 @@ export type { InFlight, NewTask, TaskId } from './types.ts';
 /** at most this many tasks in flight at once (each one is a blocked kernel thread or reader) */
 export const MAX_TASKS = 2;
 
-export const tasksOf = (w: World): readonly InFlight[] => w.inflight ?? [];
+export const tasksOf = (w: World): readonly InFlight[] => w.inflight;
 
 /** record a task in flight; the task id is returned with the world */
 export function beginTask(w: World, t: NewTask): { w: World; id: TaskId } {
-  const id = w.nextTask ?? 0;
+  const id = w.nextTask;
   return { w: { ...w, inflight: [...tasksOf(w), { ...t, id } as InFlight], nextTask: id + 1 }, id };
 }
 

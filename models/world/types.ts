@@ -447,34 +447,44 @@ export interface World {
   /** named fwnodes allocated and not yet freed (kernel/irq/irqdomain.c __irq_domain_alloc_fwnode()) */
   readonly fwnodes: Readonly<Record<FwnodeId, string>>;
   readonly nextFwnode: FwnodeId;
-  /** the I/O APICs of the platform (absent: none modelled) */
-  readonly ioapics?: readonly IoApic[];
-  /** the boot itself hit BUG() (e.g. setup_IO_APIC()): the kernel is dead from the start */
-  readonly bootBug?: string;
-  /** arch/x86/kernel/apic/msi.c dmar_get_irq_domain()'s static DMAR-MSI domain, once created */
-  readonly dmarMsiDomain?: DomainId;
-  /** Hyper-V PCI (models/drivers/pci/controller/pci-hyperv.ts): the hbus child list (hpdevs), by PCI device */
-  readonly hvChildren?: readonly DevId[];
-  /** Hyper-V PCI: tran_int_desc objects allocated and not yet freed, with the irq they were made for */
-  readonly hvIntDescs?: Readonly<Record<number, Virq>>;
-  readonly nextHvIntDesc?: number;
-  /** the GIC-ITS (platforms with `gicIts`); absent on x86 */
-  readonly its?: ItsState;
-  /** bound VMD controllers (struct vmd_dev), by controller device; absent: none ever bound */
-  readonly vmd?: Readonly<Record<DevId, VmdState>>;
-  /** live struct vmd_irq objects (kzalloc'd by vmd_msi_alloc/vmd_msi_init), by id */
-  readonly vmdIrqs?: Readonly<Record<number, VmdIrq>>;
-  readonly nextVmdIrq?: number;
+  /** per-platform driver state: every slice is there from boot, empty where the platform lacks the hardware */
+  readonly platform: PlatformState;
+  /** id counters of platform objects (kept at the top level with the other counters, which fingerprints leave out) */
+  readonly nextHvIntDesc: number;
+  readonly nextVmdIrq: number;
+  /** the boot itself hit BUG() (e.g. setup_IO_APIC()): the kernel is dead from the start; null: it booted */
+  readonly bootBug: string | null;
   /**
    * ghost (model only): a level callback that returns no outcome (an ops->free) dereferenced a
-   * bad pointer; step() turns it into the oops it is
+   * bad pointer; step() turns it into the oops it is. null between steps
    */
-  readonly crash?: string;
-  /** kernel paths started and not finished (models/kernel/irq/concurrency.ts); absent: none ever */
-  readonly inflight?: readonly InFlight[];
-  readonly nextTask?: TaskId;
-  /** the virq each device's driver got for its interrupt line (models/kernel/irq/irq-mapping.ts); absent: none */
-  readonly lineIrqs?: Readonly<Record<DevId, Virq>>;
+  readonly crash: string | null;
+  /** kernel paths started and not finished (models/kernel/irq/concurrency.ts) */
+  readonly inflight: readonly InFlight[];
+  readonly nextTask: TaskId;
+  /** the virq each device's driver got for its interrupt line (models/kernel/irq/irq-mapping.ts) */
+  readonly lineIrqs: Readonly<Record<DevId, Virq>>;
+}
+
+/**
+ * State that only some platforms have, one group per driver that owns it (in the kernel: the
+ * driver's own statics and host_data). Typed and always present, so no reader guesses a default.
+ */
+export interface PlatformState {
+  /** arch/x86/kernel/apic/io_apic.c ioapics[] (empty: no I/O APIC modelled) */
+  readonly ioapics: readonly IoApic[];
+  /** arch/x86/kernel/apic/msi.c dmar_get_irq_domain()'s static DMAR-MSI domain; null until created */
+  readonly dmarMsiDomain: DomainId | null;
+  /** drivers/pci/controller/pci-hyperv.c: the hbus child list (hpdevs), by PCI device */
+  readonly hvChildren: readonly DevId[];
+  /** pci-hyperv.c: tran_int_desc objects allocated and not yet freed, with the irq they were made for */
+  readonly hvIntDescs: Readonly<Record<number, Virq>>;
+  /** drivers/irqchip/irq-gic-v3-its.c (platforms with `gicIts`); null on x86 */
+  readonly its: ItsState | null;
+  /** drivers/pci/controller/vmd.c: bound controllers (struct vmd_dev), by controller device */
+  readonly vmd: Readonly<Record<DevId, VmdState>>;
+  /** vmd.c: live struct vmd_irq objects (kzalloc'd by vmd_msi_alloc/vmd_msi_init), by id */
+  readonly vmdIrqs: Readonly<Record<number, VmdIrq>>;
 }
 
 /** a handle its caller has freed: core allocations by range, IMS / dynamic MSI-X by msi_map */

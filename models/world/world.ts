@@ -11,6 +11,7 @@ import type {
   IrqDesc,
   IrqDomain,
   MsiDesc,
+  PlatformState,
   UnitId,
   Virq,
   World,
@@ -33,6 +34,12 @@ export const putDevice = (w: World, d: Device): World => ({ ...w, devices: recPu
 export const putDesc = (w: World, d: MsiDesc): World => ({ ...w, descs: recPut(w.descs, d.id, d) });
 export const dropDesc = (w: World, id: DescId): World => ({ ...w, descs: recDel(w.descs, id) });
 export const putUnit = (w: World, u: DmarUnit): World => ({ ...w, units: arrSet(w.units, u.id, u) });
+
+/** replace part of the per-platform driver state */
+export const putPlatform = (w: World, part: Partial<PlatformState>): World => ({
+  ...w,
+  platform: { ...w.platform, ...part },
+});
 
 export const updIrq = (w: World, virq: Virq, f: (d: IrqDesc) => IrqDesc): World => putIrq(w, f(w.irqs[virq]!));
 export const updDevice = (w: World, id: DevId, f: (d: Device) => Device): World => putDevice(w, f(w.devices[id]!));

@@ -29,7 +29,7 @@ function ownerDevice(w: World, virq: number): number | null {
 /** the I/O APIC whose pin owns @virq (mp_map_pin_to_irq()) */
 function ownerIoapic(w: World, virq: number): IoApic | null {
   const o = w.irqs[virq]?.owner;
-  return o?.kind === 'ioapic' ? (w.ioapics?.[o.ioapic] ?? null) : null;
+  return o?.kind === 'ioapic' ? (w.platform.ioapics[o.ioapic] ?? null) : null;
 }
 
 /** I12 */
@@ -38,7 +38,7 @@ export const correctIrUnit: StateInvariant = {
   category: 'isolation',
   spec: 'I12',
   scope: 'state',
-  reads: ['irqs', 'descs', 'devices', 'units', 'ioapics'],
+  reads: ['irqs', 'descs', 'devices', 'units', 'platform'],
   statement:
     'an interrupt remapped by an IR unit uses the unit whose scope covers its source: the PCI function that emits the MSI write (the PF for mdev and IMS vectors), or the I/O APIC by its APIC id',
   kernel:
@@ -105,7 +105,7 @@ export const irteSourceId: StateInvariant = {
   category: 'isolation',
   spec: 'I18',
   scope: 'state',
-  reads: ['irqs', 'units', 'descs', 'devices', 'ioapics'],
+  reads: ['irqs', 'units', 'descs', 'devices', 'platform'],
   statement:
     'every present IRTE verifies its source (SVT != 0) and its SID is the requester id of the PCI function that owns it (the PF for IMS), or of the I/O APIC whose pin owns it',
   kernel: 'drivers/iommu/intel/irq_remapping.c set_msi_sid(), set_ioapic_sid(), intel_irq_remapping_prepare_irte()',

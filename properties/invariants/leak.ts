@@ -17,7 +17,7 @@ export const virqOwnership: StateInvariant = {
   category: 'leak',
   spec: 'I1',
   scope: 'state',
-  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'ioapics', 'units', 'lineIrqs'],
+  reads: ['irqs', 'descs', 'coreAllocs', 'devices', 'platform', 'units', 'lineIrqs'],
   statement:
     'every allocated virq has exactly one live owner (an msi_desc, a direct caller, an I/O APIC pin, a DMAR unit for its fault interrupt, or a hwirq mapping some driver holds) and every owner holds exactly its virqs',
   kernel: 'kernel/irq/irqdesc.c __irq_alloc_descs(), kernel/irq/msi.c irq_set_msi_desc_off()',
@@ -34,7 +34,7 @@ export const virqOwnership: StateInvariant = {
         }
       } else if (o.kind === 'ioapic') {
         // arch/x86/kernel/apic/io_apic.c mp_map_pin_to_irq(): the pin's mapping holds the irq
-        const m = w.ioapics?.[o.ioapic]?.pinIrq[o.pin];
+        const m = w.platform.ioapics[o.ioapic]?.pinIrq[o.pin];
         if (!m || m.virq !== d.virq)
           return `irq ${d.virq} belongs to pin ${o.pin} of IOAPIC[${o.ioapic}], which no longer maps it: the virq leaked`;
       } else if (o.kind === 'dmar') {
@@ -44,7 +44,7 @@ export const virqOwnership: StateInvariant = {
           return `irq ${d.virq} is the fault interrupt of ${u?.name ?? `unit ${o.unit}`}, which no longer holds it: the virq leaked`;
       } else if (o.kind === 'mapping') {
         // irq_create_fwspec_mapping(): the virq stays until the last user disposes of it
-        if (!Object.values(w.lineIrqs ?? {}).includes(d.virq))
+        if (!Object.values(w.lineIrqs).includes(d.virq))
           return `irq ${d.virq} maps hwirq ${o.hwirq} and no driver holds it any more: the virq leaked`;
       } else {
         const a = w.coreAllocs[o.alloc];
@@ -60,7 +60,7 @@ export const virqOwnership: StateInvariant = {
         }
       }
     }
-    for (const io of w.ioapics ?? []) {
+    for (const io of w.platform.ioapics) {
       for (const [pin, m] of Object.entries(io.pinIrq)) {
         const d = w.irqs[m.virq];
         if (d?.owner?.kind !== 'ioapic' || d.owner.ioapic !== io.index || d.owner.pin !== Number(pin)) {
@@ -68,7 +68,7 @@ export const virqOwnership: StateInvariant = {
         }
       }
     }
-    for (const [dev, virq] of Object.entries(w.lineIrqs ?? {})) {
+    for (const [dev, virq] of Object.entries(w.lineIrqs)) {
       const d = w.irqs[virq];
       if (d?.owner?.kind !== 'mapping')
         return `the driver of ${w.devices[Number(dev)]?.name ?? `device #${dev}`} holds irq ${virq} of its interrupt line, which ${d ? 'now belongs to someone else' : 'was freed behind its back'}`;
@@ -368,13 +368,13 @@ export const hostIntDescAccounting: StateInvariant = {
   category: 'leak',
   spec: 'I4',
   scope: 'state',
-  reads: ['irqs', 'hvIntDescs'],
+  reads: ['irqs', 'platform'],
   statement:
     'every host interrupt descriptor is held by the chip_data of the live irq it was made for, and every chip_data names a live descriptor',
   kernel:
     'drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg() (data->chip_data = int_desc), hv_msi_free(), hv_int_desc_free()',
   check(w) {
-    const descs = w.hvIntDescs ?? {};
+    const descs = w.platform.hvIntDescs;
     const held = new Set<number>();
     for (const d of irqList(w)) {
       for (const l of d.levels) {
@@ -400,20 +400,21 @@ export const itsEventAccounting: StateInvariant = {
   category: 'leak',
   spec: '§ITS',
   scope: 'state',
-  reads: ['irqs', 'its'],
+  reads: ['irqs', 'platform'],
   statement:
     "an ITS-like MSI parent's per-device event ids lie inside the device's ITT, and are allocated exactly for the live interrupts mapped through that device state, one interrupt each",
   kernel:
     'drivers/irqchip/irq-gic-v3-its.c its_alloc_device_irq() (bitmap_find_free_region on lpi_map), its_irq_domain_free() (bitmap_release_region)',
   check(w) {
-    if (!w.its) return null;
+    const its = w.platform.its;
+    if (!its) return null;
     const name = (dev: number) => w.devices[dev]?.name ?? `device #${dev}`;
     const used = new Map<string, number>();
     for (const d of irqList(w)) {
       for (const l of d.levels) {
         if (l.chip?.kind !== 'its') continue;
         const c = l.chip;
-        const state = w.its.devices[c.itsDev];
+        const state = its.devices[c.itsDev];
         if (!state)
           return `irq ${d.virq} is mapped to event ${c.event} of the its_device of ${name(c.itsDev)}, which was freed`;
         if (!state.events.includes(c.event))
@@ -424,7 +425,7 @@ export const itsEventAccounting: StateInvariant = {
         used.set(key, d.virq);
       }
     }
-    for (const s of Object.values(w.its.devices)) {
+    for (const s of Object.values(its.devices)) {
       for (const e of s.events) {
         if (e < 0 || e >= s.nrEvents) return `${name(s.dev)}: event ${e} is allocated outside its ITT of ${s.nrEvents}`;
         if (!used.has(`${s.dev}:${e}`))
@@ -452,7 +453,7 @@ export const vectorDelivery: StateInvariant = {
   category: 'leak',
   spec: '§1.4',
   scope: 'state',
-  reads: ['irqs', 'units', 'vmd'],
+  reads: ['irqs', 'units', 'platform'],
   statement:
     'a CPU vector held by an irq is where its interrupts are delivered: the message its device was given leads there, directly or through its IRTE',
   kernel:
@@ -472,7 +473,7 @@ export const vectorDelivery: StateInvariant = {
         if (e?.present && (e.vector !== c.vector || e.destCpu !== c.cpu))
           return `${held}, but IRTE ${msg.index + msg.sub} of its message targets ${hex(e.vector)} on CPU${e.destCpu}`;
       } else if (msg.format === 'vmd') {
-        const via = w.vmd?.[msg.vmd]?.lists[msg.index]?.virq;
+        const via = w.platform.vmd[msg.vmd]?.lists[msg.index]?.virq;
         return `${held}, but its device's message goes to VMD MSI-X entry ${msg.index}${via === undefined ? '' : ` (irq ${via})`}: the vector is never used`;
       }
     }
@@ -489,7 +490,7 @@ export const chipDataOwnership: StateInvariant = {
   category: 'leak',
   spec: '§1.2',
   scope: 'state',
-  reads: ['irqs', 'vmdIrqs', 'domains', 'domainNames'],
+  reads: ['irqs', 'platform', 'domains', 'domainNames'],
   statement:
     "every per-level chip data object (VMD's vmd_irq) is held by exactly one live irq level, the one of its own irq in its own domain, and every level holding one holds a live one",
   kernel:
@@ -499,7 +500,7 @@ export const chipDataOwnership: StateInvariant = {
     for (const d of irqList(w)) {
       for (const l of d.levels) {
         if (l.chip?.kind !== 'vmd') continue;
-        const obj = w.vmdIrqs?.[l.chip.obj];
+        const obj = w.platform.vmdIrqs[l.chip.obj];
         if (!obj)
           return `irq ${d.virq}: its ${domainName(w, l.domain)} level holds vmd_irq #${l.chip.obj}, which was freed`;
         if (held.has(obj.id)) return `vmd_irq #${obj.id} is held by irq ${held.get(obj.id)} and irq ${d.virq}`;
@@ -507,7 +508,7 @@ export const chipDataOwnership: StateInvariant = {
         if (obj.virq !== d.virq) return `irq ${d.virq} holds vmd_irq #${obj.id} of irq ${obj.virq}`;
       }
     }
-    for (const obj of Object.values(w.vmdIrqs ?? {})) {
+    for (const obj of Object.values(w.platform.vmdIrqs)) {
       if (!held.has(obj.id))
         return `vmd_irq #${obj.id} (irq ${obj.virq}) is allocated but no live irq level holds it: leaked`;
     }

@@ -269,14 +269,14 @@ export const msiParentDeviceState: StateInvariant = {
   category: 'lifetime',
   spec: '§ITS',
   scope: 'state',
-  reads: ['its', 'domains', 'devices'],
+  reads: ['platform', 'domains', 'devices'],
   statement:
     'an ITS-like MSI parent holds per-device state for every device that has a live MSI domain on it, sized for that domain; state of a device with no such domain and no interrupt using it has leaked',
   kernel:
     'kernel/irq/msi.c msi_create_device_irq_domain() (msi_domain_prepare_irqs with hwsize), msi_remove_device_irq_domain() (.msi_teardown); drivers/base/platform-msi.c __platform_msi_create_device_domain(); drivers/irqchip/irq-gic-v3-its.c its_msi_prepare(), its_msi_teardown()',
   check(w) {
-    if (!w.its) return null;
-    const its = w.its;
+    const its = w.platform.its;
+    if (!its) return null;
     const onIts = (id: number): boolean => {
       for (let d: number | null = id; d !== null; d = w.domains[d]?.parent ?? null) if (d === its.domain) return true;
       return false;
@@ -315,13 +315,14 @@ export const itsEventTranslation: StateInvariant = {
   category: 'lifetime',
   spec: '§ITS',
   scope: 'state',
-  reads: ['its', 'irqs', 'devices'],
+  reads: ['platform', 'irqs', 'devices'],
   statement:
     'an ITS-like MSI parent translates a (device, event) exactly while a live, activated interrupt is mapped through that event',
   kernel:
     'drivers/irqchip/irq-gic-v3-its.c its_irq_domain_activate() (MAPTI), its_irq_domain_deactivate() (DISCARD), its_irq_domain_free(); kernel/irq/msi.c msi_domain_free_irqs() (deactivate before free)',
   check(w) {
-    if (!w.its) return null;
+    const its = w.platform.its;
+    if (!its) return null;
     const name = (dev: number) => w.devices[dev]?.name ?? `device #${dev}`;
     const active = new Map<string, number>();
     for (const v of irqValues(w)) {
@@ -330,13 +331,13 @@ export const itsEventTranslation: StateInvariant = {
         const key = `${l.chip.itsDev}:${l.chip.event}`;
         if (l.programmed) {
           active.set(key, v.virq);
-          if (!(w.its.devices[l.chip.itsDev]?.mapped ?? []).includes(l.chip.event)) {
+          if (!(its.devices[l.chip.itsDev]?.mapped ?? []).includes(l.chip.event)) {
             return `irq ${v.virq} is activated through event ${l.chip.event} of ${name(l.chip.itsDev)}, which the ITS does not translate`;
           }
         }
       }
     }
-    for (const s of Object.values(w.its.devices)) {
+    for (const s of Object.values(its.devices)) {
       for (const e of s.mapped ?? []) {
         if (!active.has(`${s.dev}:${e}`))
           return `the ITS still translates event ${e} of ${name(s.dev)} (LPI ${s.lpiBase + e}), but no activated interrupt is mapped through it: a stale translation`;
@@ -358,12 +359,12 @@ export const itsCommandValid: StateInvariant = {
   category: 'lifetime',
   spec: '§ITS',
   scope: 'state',
-  reads: ['its'],
+  reads: ['platform'],
   statement: 'no command sent to an ITS-like MSI parent names an event it does not translate (no ITS command error)',
   kernel:
     'drivers/irqchip/irq-gic-v3-its.c its_send_movi(), its_send_discard(); kernel/irq/manage.c irq_set_affinity_deactivated()',
   check(w) {
-    return w.its?.cmdError ? `ITS command error: ${w.its.cmdError}` : null;
+    return w.platform.its?.cmdError ? `ITS command error: ${w.platform.its.cmdError}` : null;
   },
 };
 

@@ -11,7 +11,7 @@ export const parentChainInvariant: StateInvariant = {
   category: 'structure',
   spec: 'I9',
   scope: 'state',
-  reads: ['irqs', 'domains', 'domainNames', 'its', 'vectorDomain'],
+  reads: ['irqs', 'domains', 'domainNames', 'platform', 'vectorDomain'],
   statement:
     "every virq's irq_data chain is its top domain's current parent chain ending at a root that delivers it (VECTOR, or a demultiplexing domain such as VMD's), and each level's hwirq is unique in its domain",
   kernel:
@@ -32,8 +32,11 @@ export const parentChainInvariant: StateInvariant = {
       // the root: the x86 vector domain, the ITS on a GIC platform, or a demultiplexing domain
       // (drivers/pci/controller/vmd.c) that delivers through its device's own vectors
       const root = chain[chain.length - 1]!;
-      const rootOk = w.its ? root === w.its.domain : root === w.vectorDomain || w.domains[root]!.kind === 'vmd';
-      if (!rootOk) return `irq ${d.virq}: chain ends at ${w.domains[root]!.name}, not ${w.its ? 'ITS' : 'VECTOR'}`;
+      const rootOk = w.platform.its
+        ? root === w.platform.its.domain
+        : root === w.vectorDomain || w.domains[root]!.kind === 'vmd';
+      if (!rootOk)
+        return `irq ${d.virq}: chain ends at ${w.domains[root]!.name}, not ${w.platform.its ? 'ITS' : 'VECTOR'}`;
       for (const l of d.levels) {
         if (!l.chip) return `irq ${d.virq}: level in ${w.domains[l.domain]!.name} was never allocated`;
         const key = `${l.domain}:${l.hwirq}`; // PCI/MSI hwirqs are wider than 32 bits
@@ -76,7 +79,7 @@ export const activationOrder: StateInvariant = {
 function expectedTop(w: World, devId: number, domid: 0 | 1): number | null {
   const dev = w.devices[devId]!;
   // a platform-MSI device domain (platform_msi_create_device_domain(), e.g. mbigen) allocates the descs of its device
-  if (w.its) {
+  if (w.platform.its) {
     const pdd = Object.values(w.domains).find((d) => d.kind === 'mbigen' && d.dev === devId);
     if (pdd && domid === 0) return pdd.id;
   }
@@ -91,7 +94,7 @@ export const domainWellFormed: StateInvariant = {
   category: 'structure',
   spec: 'I11',
   scope: 'state',
-  reads: ['devices', 'domains', 'irqs', 'descs', 'defaultPciMsiDomain', 'domainNames', 'its', 'profile'],
+  reads: ['devices', 'domains', 'irqs', 'descs', 'defaultPciMsiDomain', 'domainNames', 'platform', 'profile'],
   statement:
     "a device's MSI interrupts come from the domain its API and bus token call for; a 6.2 device domain belongs to its device and sits on the device's MSI parent",
   kernel: 'drivers/base/platform-msi.c platform_msi_alloc_priv_data(); kernel/irq/msi.c msi_create_device_irq_domain()',

@@ -47,9 +47,9 @@ describe('arm-its boot', () => {
         ['mbigen-mbigen0', 'ITS-pMSI'],
       ],
     );
-    expect(w.devices[NVME]!.msiDomain).toBe(w.its!.domain);
+    expect(w.devices[NVME]!.msiDomain).toBe(w.platform.its!.domain);
     // platform_msi_create_device_domain() prepared the mbigen once: at least 32 events (its_pmsi_prepare)
-    expect(w.its!.devices[MBIGEN]).toMatchObject({ nrEvents: 32, events: [], shared: false });
+    expect(w.platform.its!.devices[MBIGEN]).toMatchObject({ nrEvents: 32, events: [], shared: false });
     expect(w.matrix.totalAllocated).toBe(0);
     expect(checkState(w)).toEqual([]);
   });
@@ -61,14 +61,14 @@ describe('ITS per-device state for PCI [kernel/irq/msi.c msi_create_device_irq_d
     const dom = w.domains[w.devices[NVME]!.msiData!.domains[0]!]!;
     expect(dom.name).toBe('ITS-PCI-MSIX-0000:00:01.0');
     expect(dom.msiInfo!.allocDyn).toBe(false);
-    expect(w.its!.devices[NVME]).toMatchObject({ nrEvents: 8, events: [0, 1, 2] });
+    expect(w.platform.its!.devices[NVME]).toMatchObject({ nrEvents: 8, events: [0, 1, 2] });
     // early activation maps the events and composes an ITS message (GITS_TRANSLATER + event id)
     expect(w.irqs[2]!.levels[0]!.chip).toEqual({ kind: 'msi', msg: { format: 'its', dev: NVME, event: 1 } });
     w = must(w, { type: 'pciFreeIrqVectors', dev: NVME });
     // the device still has its domain: the its_device stays, with no event
-    expect(w.its!.devices[NVME]).toMatchObject({ nrEvents: 8, events: [] });
+    expect(w.platform.its!.devices[NVME]).toMatchObject({ nrEvents: 8, events: [] });
     w = must(w, { type: 'deviceReleaseDriver', dev: NVME });
-    expect(w.its!.devices[NVME]).toBeUndefined();
+    expect(w.platform.its!.devices[NVME]).toBeUndefined();
     expect(checkState(w)).toEqual([]);
   });
 
@@ -82,7 +82,7 @@ describe('ITS per-device state for PCI [kernel/irq/msi.c msi_create_device_irq_d
       affinity: false,
       fail: null,
     });
-    expect(w.its!.devices[MSIDEV]!.nrEvents).toBe(4);
+    expect(w.platform.its!.devices[MSIDEV]!.nrEvents).toBe(4);
     expect([1, 2, 3].map((v) => itsChip(w, v).event)).toEqual([0, 1, 2]);
   });
 
@@ -118,7 +118,7 @@ describe('mbigen wired pins [irq-mbigen.c, drivers/base/platform-msi.c platform_
     expect(w.irqs[1]).toBeUndefined();
     expect(w.devices[MBIGEN]!.msiData!.stores[0]).toEqual({});
     expect(Object.keys(w.descs)).toEqual([]);
-    expect(w.its!.devices[MBIGEN]!.events).toEqual([]);
+    expect(w.platform.its!.devices[MBIGEN]!.events).toEqual([]);
     expect(checkState(must(w, map(2)))).toEqual([]);
   });
 
@@ -145,10 +145,10 @@ describe('faults', () => {
 
   it('B39 (1396e89e09f0 / 03c298760ed9): prepare per allocation (ITT still hwsize), the last free drops the its_device while the domain lives', () => {
     let w = must(itsWorld(['B39']), probe(NVME), msix(3));
-    expect(w.its!.devices[NVME]!.nrEvents).toBe(8);
+    expect(w.platform.its!.devices[NVME]!.nrEvents).toBe(8);
     expect(checkState(w)).toEqual([]);
     w = must(w, { type: 'pciFreeIrqVectors', dev: NVME });
-    expect(w.its!.devices[NVME]).toBeUndefined();
+    expect(w.platform.its!.devices[NVME]).toBeUndefined();
     expect(w.devices[NVME]!.msiData!.domains[0]).not.toBeNull();
     expect(checkState(w).map((v) => v.invariant)).toEqual(['msi-parent-device-state']);
     // the mbigen prepared once at creation: after its last event goes, the next mapping uses a freed its_device

@@ -39,7 +39,7 @@ describe('host-int-desc-accounting (Hyper-V PCI)', () => {
     expect(s.world.domains[dom]!.parent).toBe(s.world.vectorDomain);
     s.ok({ type: 'driverProbe', dev: VF0, managed: false, fail: false });
     s.ok(msix(VF0, 3));
-    expect(Object.keys(s.world.hvIntDescs!)).toHaveLength(3);
+    expect(Object.keys(s.world.platform.hvIntDescs!)).toHaveLength(3);
     expect(inv.check(s.world)).toBeNull();
   });
 
@@ -57,7 +57,7 @@ describe('host-int-desc-accounting (Hyper-V PCI)', () => {
     s.ok({ type: 'deviceReleaseDriver', dev: VF1 });
     s.ok({ type: 'deviceUnregister', dev: VF1 });
     s.ok({ type: 'pciFreeIrqVectors', dev: VF0 });
-    expect(s.world.hvIntDescs).toEqual({});
+    expect(s.world.platform.hvIntDescs).toEqual({});
     expect(s.violations).toEqual([]);
   });
 
@@ -88,7 +88,7 @@ describe('host-int-desc-accounting (Hyper-V PCI)', () => {
     s.ok(msix(VF0, 2));
     s.ok({ type: 'hvEjectDevice', dev: VF0 });
     s.ok({ type: 'pciFreeIrqVectors', dev: VF0 });
-    expect(Object.keys(s.world.hvIntDescs!)).toHaveLength(2);
+    expect(Object.keys(s.world.platform.hvIntDescs!)).toHaveLength(2);
     expect(reported(s.last.violations, 'host-int-desc-accounting')).toMatch(/is held by no live irq: it leaked/);
   });
 });

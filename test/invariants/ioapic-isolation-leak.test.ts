@@ -16,7 +16,8 @@ import { describeCall } from '../../src/report/call.ts';
 
 const world = (config: string, faults: FaultId[] = [], kernel: '5.10' | '6.2' = '5.10'): World =>
   worldFor({ design: 'kernel', kernel, quirks: false, config, faults });
-const parentName = (w: World, idx: number): string => w.domains[w.domains[w.ioapics![idx]!.domain!]!.parent!]!.name;
+const parentName = (w: World, idx: number): string =>
+  w.domains[w.domains[w.platform.ioapics![idx]!.domain!]!.parent!]!.name;
 const irChip = (w: World, virq: number): IrChipData =>
   w.irqs[virq]!.levels.find((l) => l.chip?.kind === 'ir')!.chip as IrChipData;
 
@@ -33,7 +34,7 @@ describe('I/O APIC domains and their parents (mp_irqdomain_create, select())', (
       const c = irChip(s.world, v);
       expect(s.world.units[1]!.irtes[c.irteIndex]).toMatchObject({
         present: true,
-        sid: s.world.ioapics![0]!.sid,
+        sid: s.world.platform.ioapics![0]!.sid,
         svt: 1,
       });
       expect(s.world.irqs[v]!.levels[0]!.chip).toEqual({
@@ -103,7 +104,7 @@ describe('I/O APIC domains and their parents (mp_irqdomain_create, select())', (
 
   it('Hyper-V: the emulated I/O APIC (id 8) sits on HYPERV-IR; its pins have no IRTE and a direct RTE', () => {
     const s = new Session(world('hyperv'));
-    expect(s.world.bootBug).toBeUndefined();
+    expect(s.world.bootBug).toBeNull();
     expect(parentName(s.world, 0)).toBe('HYPERV-IR');
     const v = s.ok<number>({ type: 'mpMapPinToIrq', ioapic: 0, pin: 3 });
     s.ok({ type: 'requestIrq', virq: v, dev: null, devm: false });
@@ -160,7 +161,10 @@ describe('the invariants on I/O APIC interrupts', () => {
     expect(inv.check(s.world)).toBeNull();
     const lost: World = {
       ...s.world,
-      ioapics: s.world.ioapics!.map((a) => (a.index === 0 ? { ...a, pinIrq: {} } : a)),
+      platform: {
+        ...s.world.platform,
+        ioapics: s.world.platform.ioapics.map((a) => (a.index === 0 ? { ...a, pinIrq: {} } : a)),
+      },
     };
     expect(inv.check(lost)).toBe(`irq ${v} belongs to pin 0 of IOAPIC[0], which no longer maps it: the virq leaked`);
   });

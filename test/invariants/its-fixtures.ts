@@ -18,4 +18,7 @@ export const itsSession = (faults: readonly FaultId[] = []): Session =>
   new Session(bootWorld({ ...kernelProfile('6.2', { quirks: false }), faults }, armItsConfig));
 
 /** @w with its ITS state edited by @f (hand-built violations) */
-export const withIts = (w: World, f: (its: ItsState) => ItsState): World => ({ ...w, its: f(w.its!) });
+export const withIts = (w: World, f: (its: ItsState) => ItsState): World => ({
+  ...w,
+  platform: { ...w.platform, its: f(w.platform.its!) },
+});

@@ -59,7 +59,7 @@ describe('the arm-its lifecycle', () => {
     const s = itsLifecycle();
     expect(s.violations).toEqual([]);
     // the PCI devices' its_devices went with their domains; the mbigen's stays with its domain
-    expect(Object.keys(s.world.its!.devices).map(Number)).toEqual([MBIGEN]);
+    expect(Object.keys(s.world.platform.its!.devices).map(Number)).toEqual([MBIGEN]);
   });
 });
 
@@ -134,11 +134,11 @@ describe('msi-parent-device-state', () => {
     s.ok({ type: 'pciFreeIrqVectors', dev: MSIDEV });
     const before = s.world;
     s.ok({ type: 'deviceReleaseDriver', dev: MSIDEV });
-    expect(s.world.its!.devices[MSIDEV]).toBeUndefined();
+    expect(s.world.platform.its!.devices[MSIDEV]).toBeUndefined();
     // the removal as it would be without .msi_teardown(): the state stays
     const left = withIts(s.world, (its) => ({
       ...its,
-      devices: { ...its.devices, [MSIDEV]: before.its!.devices[MSIDEV]! },
+      devices: { ...its.devices, [MSIDEV]: before.platform.its!.devices[MSIDEV]! },
     }));
     expect(reported(checkState(left), 'msi-parent-device-state')).toMatch(
       /its_device of 0000:00:02\.0 outlives every MSI domain of the device on ITS: leaked/,

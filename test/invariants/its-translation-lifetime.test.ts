@@ -65,9 +65,9 @@ describe('its-event-translation', () => {
     const s = itsSession();
     s.ok({ type: 'driverProbe', dev: NVME, managed: false, fail: false });
     s.ok({ type: 'pciAllocIrqVectors', dev: NVME, min: 2, max: 2, irqType: 'msix', affinity: false, fail: null });
-    expect(s.world.its!.devices[NVME]!.mapped).toEqual([0, 1]);
+    expect(s.world.platform.its!.devices[NVME]!.mapped).toEqual([0, 1]);
     s.ok({ type: 'pciFreeIrqVectors', dev: NVME });
-    expect(s.world.its!.devices[NVME]!.mapped).toEqual([]);
+    expect(s.world.platform.its!.devices[NVME]!.mapped).toEqual([]);
     expect(s.violations).toEqual([]);
   });
 

@@ -509,14 +509,14 @@ describe('chip-data-ownership (§1.2)', () => {
 
   it('a level holding a freed vmd_irq, and a vmd_irq no level holds, are reported (hand-built)', () => {
     const s = nvmeRunning('6.2');
-    const objs = s.world.vmdIrqs!;
+    const objs = s.world.platform.vmdIrqs!;
     const [first] = Object.values(objs);
     const { [first!.id]: _gone, ...rest } = objs as Record<number, (typeof objs)[number]>;
-    expect(inv.check({ ...s.world, vmdIrqs: rest })).toMatch(
+    expect(inv.check({ ...s.world, platform: { ...s.world.platform, vmdIrqs: rest } })).toMatch(
       new RegExp(`^irq ${first!.virq}: its VMD-MSI level holds vmd_irq #${first!.id}, which was freed$`),
     );
     const orphan = { id: 99, vmd: VMD_CTRL, list: 1, virq: 42 };
-    expect(inv.check({ ...s.world, vmdIrqs: { ...objs, 99: orphan } })).toBe(
+    expect(inv.check({ ...s.world, platform: { ...s.world.platform, vmdIrqs: { ...objs, 99: orphan } } })).toBe(
       'vmd_irq #99 (irq 42) is allocated but no live irq level holds it: leaked',
     );
   });

@@ -91,7 +91,7 @@ describe('DMAR fault interrupt (dmar-fault platform)', () => {
       s.ok({ type: 'dmarSetInterrupt', unit: 0 });
       s.ok({ type: 'dmarSetInterrupt', unit: 1 });
       s.ok({ type: 'dmarSetInterrupt', unit: 1 }); // iommu->irq set: nothing to do
-      const dom = s.world.dmarMsiDomain!;
+      const dom = s.world.platform.dmarMsiDomain!;
       expect(s.world.domains[dom]!.name).toBe('DMAR-MSI');
       expect(s.world.domains[dom]!.parent).toBe(s.world.vectorDomain);
       const irq1 = s.world.units[1]!.faultIrq!;
@@ -132,6 +132,6 @@ describe('DMAR fault interrupt (dmar-fault platform)', () => {
     const w = boot('6.2', { quirks: false });
     expect(opSpecs.dmarSetInterrupt.candidates(w, 'legal')).toEqual([]);
     expect(opSpecs.dmarSetInterrupt.candidates(w, 'any')).toEqual([]);
-    expect(w.dmarMsiDomain).toBeUndefined();
+    expect(w.platform.dmarMsiDomain).toBeNull();
   });
 });

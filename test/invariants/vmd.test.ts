@@ -21,7 +21,7 @@ describe('the VMD model', () => {
     (v) => {
       const s = vmdSession(v);
       s.ok({ type: 'vmdProbe', dev: VMD, fail: null });
-      const st = s.world.vmd![VMD]!;
+      const st = s.world.platform.vmd![VMD]!;
       expect(st.lists).toHaveLength(3);
       for (const l of st.lists) expect(s.world.irqs[l.virq]!.action?.devm).toBe(true);
       const dom = s.world.domains[st.domain!]!;
@@ -45,11 +45,11 @@ describe('the VMD model', () => {
     (v) => {
       const s = nvmeRunning(v);
       const [a, b] = childIrqs(s.world, NVME);
-      const st = s.world.vmd![VMD]!;
+      const st = s.world.platform.vmd![VMD]!;
       const names = a!.levels.map((l) => s.world.domains[l.domain]!.name);
       expect(names).toEqual(v === '5.10' ? ['VMD-MSI'] : ['VMD-PCI-MSIX-10000:01:00.0', 'VMD-MSI']);
       // NVMe gets the fast vectors 1 and 2, balanced (vmd_next_irq)
-      const objs = Object.values(s.world.vmdIrqs!);
+      const objs = Object.values(s.world.platform.vmdIrqs!);
       expect(objs.map((o) => o.list).sort()).toEqual([1, 2]);
       expect(st.lists.map((l) => l.count)).toEqual([0, 1, 1]);
       s.ok({ type: 'requestIrq', virq: a!.virq, dev: NVME, devm: false });
@@ -59,7 +59,7 @@ describe('the VMD model', () => {
       s.ok({ type: 'deviceFireIrq', virq: a!.virq });
       s.ok({ type: 'freeIrq', virq: a!.virq });
       s.ok({ type: 'pciFreeIrqVectors', dev: NVME });
-      expect(s.world.vmdIrqs).toEqual({});
+      expect(s.world.platform.vmdIrqs).toEqual({});
       expect(s.violations).toEqual([]);
     },
   );
@@ -71,19 +71,19 @@ describe('the VMD model', () => {
       s.ok({ type: 'driverProbe', dev: OTHER, managed: true, fail: false });
       s.ok({ type: 'pciAllocIrqVectors', dev: OTHER, min: 1, max: 1, irqType: 'msi', affinity: false, fail: null });
       const fw = Object.keys(s.world.fwnodes).length;
-      const dom = s.world.vmd![VMD]!.domain!;
+      const dom = s.world.platform.vmd![VMD]!.domain!;
       s.ok({ type: 'deviceReleaseDriver', dev: VMD });
       expect(s.world.devices[NVME]!.released).toBe(true);
       expect(s.world.devices[OTHER]!.released).toBe(true);
       expect(s.world.domains[dom]).toBeUndefined();
-      expect(s.world.vmd).toEqual({});
-      expect(s.world.vmdIrqs).toEqual({});
+      expect(s.world.platform.vmd).toEqual({});
+      expect(s.world.platform.vmdIrqs).toEqual({});
       expect(Object.keys(s.world.irqs)).toEqual([]);
       expect(Object.keys(s.world.fwnodes).length).toBeLessThan(fw);
       expect(s.violations).toEqual([]);
       // and it binds again, with new children
       s.ok({ type: 'vmdProbe', dev: VMD, fail: null });
-      expect(s.world.vmd![VMD]!.children).toEqual([4, 5]);
+      expect(s.world.platform.vmd![VMD]!.children).toEqual([4, 5]);
       expect(s.violations).toEqual([]);
     },
   );
@@ -93,7 +93,7 @@ describe('the VMD model', () => {
     const before = s.world;
     expect(s.do({ type: 'vmdProbe', dev: VMD, fail: { site: 'vector', index: 0 } }).kind).toBe('err');
     expect(s.world.devices[VMD]!.driver).toBeNull();
-    expect(s.world.vmd ?? {}).toEqual({});
+    expect(s.world.platform.vmd).toEqual({});
     expect(Object.keys(s.world.irqs)).toEqual(Object.keys(before.irqs));
     expect(s.violations).toEqual([]);
   });

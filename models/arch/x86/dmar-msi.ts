@@ -25,7 +25,7 @@ import { irqDomainCreateNamed, bootPlainDomain } from '../../kernel/irq/fwnode.t
 import { irqDomainAllocIrqs, irqDomainFreeIrqs } from '../../kernel/irq/irqdomain.ts';
 import { noArg } from '../../kernel/irq/hierarchy.ts';
 import { freeIrq, requestIrq } from '../../kernel/irq/manage.ts';
-import { putUnit } from '../../world/world.ts';
+import { putPlatform, putUnit } from '../../world/world.ts';
 import { hasFault } from '../../world/profile.ts';
 
 /** kernel/irq/msi.c msi_domain_ops_default: what MSI_FLAG_USE_DEF_DOM_OPS fills in where NULL */
@@ -69,7 +69,7 @@ function dmarMsiDomainInfo(w: World): MsiDomainInfo {
  * Kernel: arch/x86/kernel/apic/msi.c dmar_get_irq_domain()
  */
 export function dmarGetIrqDomain(w: World): { w: World; id: DomainId } {
-  if (w.dmarMsiDomain !== undefined) return { w, id: w.dmarMsiDomain };
+  if (w.platform.dmarMsiDomain !== null) return { w, id: w.platform.dmarMsiDomain };
   const d = irqDomainCreateNamed(w, {
     name: 'DMAR-MSI',
     kind: 'msi',
@@ -79,7 +79,7 @@ export function dmarGetIrqDomain(w: World): { w: World; id: DomainId } {
     ...bootPlainDomain,
     msiInfo: dmarMsiDomainInfo(w),
   });
-  return { w: { ...d.w, dmarMsiDomain: d.id }, id: d.id };
+  return { w: putPlatform(d.w, { dmarMsiDomain: d.id }), id: d.id };
 }
 
 /**

@@ -22,7 +22,7 @@ import { intelIrSetAffinity } from '../../drivers/iommu/intel/irq-remapping.ts';
 import { hypervIrSetAffinity } from '../../drivers/iommu/hyperv/hyperv-iommu.ts';
 import { apicSetAffinity } from './vector.ts';
 import { arrSet, recDel, recPut } from '../../world/util.ts';
-import { levelOf, putLevel } from '../../world/world.ts';
+import { levelOf, putLevel, putPlatform } from '../../world/world.ts';
 import { hasFault } from '../../world/profile.ts';
 
 /** the I/O APICs of a platform as the MADT registers them at boot (mp_register_ioapic()) */
@@ -37,7 +37,7 @@ export const ioapicsAtBoot = (config: PlatformConfig): IoApic[] =>
     pinIrq: {},
   }));
 
-const putIoapic = (w: World, a: IoApic): World => ({ ...w, ioapics: arrSet(w.ioapics ?? [], a.index, a) });
+const putIoapic = (w: World, a: IoApic): World => putPlatform(w, { ioapics: arrSet(w.platform.ioapics, a.index, a) });
 
 /**
  * mpIrqdomainCreate() - the I/O APIC's domain: a named fwnode, the parent that claims the
@@ -45,7 +45,7 @@ const putIoapic = (w: World, a: IoApic): World => ({ ...w, ioapics: arrSet(w.ioa
  * Kernel: arch/x86/kernel/apic/io_apic.c mp_irqdomain_create()
  */
 export function mpIrqdomainCreate(w: World, idx: number): Outcome<void> {
-  const a = w.ioapics![idx]!;
+  const a = w.platform.ioapics[idx]!;
   // B27: before f36a74b9345a ("x86/ioapic: Use I/O-APIC ID for finding irqdomain, not index")
   // the fwspec (and the fwnode name) carried the index in ioapics[], not mpc_ioapic_id()
   const key = hasFault(w.profile, 'B27') ? idx : a.id;
@@ -73,7 +73,7 @@ export function mpIrqdomainCreate(w: World, idx: number): Outcome<void> {
  */
 export function setupIoApic(w: World): World {
   let out = w;
-  for (const a of w.ioapics ?? []) {
+  for (const a of w.platform.ioapics) {
     const r = mpIrqdomainCreate(out, a.index);
     if (r.kind !== 'ok') return { ...out, bootBug: `setup_IO_APIC: BUG_ON(mp_irqdomain_create(${a.index})): ${r.why}` };
     out = r.world;
@@ -88,7 +88,7 @@ export function setupIoApic(w: World): World {
  *         arch/x86/kernel/apic/io_apic.c mp_register_ioapic() (hotplug: mp_irqdomain_create())
  */
 export function acpiIoapicAdd(w: World, idx: number): Outcome<void> {
-  const a = w.ioapics?.[idx];
+  const a = w.platform.ioapics[idx];
   if (!a) return err(w, 'ENODEV', `no IOAPIC[${idx}]`);
   if (a.present) return err(w, 'EEXIST', `mp_register_ioapic: IOAPIC[${idx}] (id ${a.id}) already registered`);
   const r = mpIrqdomainCreate(putIoapic(w, { ...a, present: true, domain: null, pinIrq: {} }), idx);
@@ -102,7 +102,7 @@ export function acpiIoapicAdd(w: World, idx: number): Outcome<void> {
  * Kernel: arch/x86/kernel/apic/io_apic.c mp_unregister_ioapic(), ioapic_destroy_irqdomain()
  */
 export function mpUnregisterIoapic(w: World, idx: number): Outcome<void> {
-  const a = w.ioapics?.[idx];
+  const a = w.platform.ioapics[idx];
   if (!a?.present) return err(w, 'ENODEV', `mp_unregister_ioapic: IOAPIC[${idx}] is not registered`);
   const busy = Object.entries(a.pinIrq).find(([, m]) => m.count > 0);
   if (busy) return err(w, 'EBUSY', `pin${busy[0]} on IOAPIC${idx} is still in use`);
@@ -115,7 +115,7 @@ export function mpUnregisterIoapic(w: World, idx: number): Outcome<void> {
     if (f.kind !== 'ok') return f;
     out = f.world;
   }
-  return okVoid(putIoapic(out, { ...out.ioapics![idx]!, present: false, domain: null, pinIrq: {} }));
+  return okVoid(putIoapic(out, { ...out.platform.ioapics[idx]!, present: false, domain: null, pinIrq: {} }));
 }
 
 /**
@@ -125,7 +125,7 @@ export function mpUnregisterIoapic(w: World, idx: number): Outcome<void> {
  *         alloc_irq_from_domain(), ioapic_copy_alloc_attr() (info->devid = mpc_ioapic_id())
  */
 export function mpMapPinToIrq(w: World, idx: number, pin: number): Outcome<Virq> {
-  const a = w.ioapics?.[idx];
+  const a = w.platform.ioapics[idx];
   if (!a?.present || a.domain === null) return err(w, 'ENOSYS', `mp_map_pin_to_irq: IOAPIC[${idx}] has no irqdomain`);
   if (pin < 0 || pin >= a.pins) return err(w, 'EINVAL', `IOAPIC[${idx}] has no pin ${pin}`);
   const m = a.pinIrq[pin];
@@ -139,7 +139,7 @@ export function mpMapPinToIrq(w: World, idx: number, pin: number): Outcome<Virq>
     { owner: { kind: 'ioapic', ioapic: idx, pin }, affinity: null, managed: false },
   );
   if (r.kind !== 'ok') return r;
-  const after = r.world.ioapics![idx]!;
+  const after = r.world.platform.ioapics[idx]!;
   return ok(putIoapic(r.world, { ...after, pinIrq: recPut(after.pinIrq, pin, { virq: r.value, count: 1 }) }), r.value);
 }
 
@@ -152,13 +152,13 @@ export function mpUnmapIrq(w: World, virq: Virq): Outcome<void> {
   const d = w.irqs[virq];
   if (d?.owner?.kind !== 'ioapic') return okVoid(w);
   const { ioapic: idx, pin } = d.owner;
-  const a = w.ioapics?.[idx];
+  const a = w.platform.ioapics[idx];
   const m = a?.pinIrq[pin];
   if (!a || !m || m.virq !== virq) return okVoid(w);
   if (m.count > 1) return okVoid(putIoapic(w, { ...a, pinIrq: recPut(a.pinIrq, pin, { ...m, count: m.count - 1 }) }));
   const r = irqDomainFreeIrqs(w, virq, 1);
   if (r.kind !== 'ok' && r.kind !== 'warned') return r;
-  const after = r.world.ioapics![idx]!;
+  const after = r.world.platform.ioapics[idx]!;
   return { ...r, world: putIoapic(r.world, { ...after, pinIrq: recDel(after.pinIrq, pin) }) };
 }
 
@@ -244,4 +244,4 @@ export function ioapicSetAffinity(w: World, virq: Virq, lvl: number, dest: reado
 }
 
 /** a dead kernel stays dead (used by step() for a boot that hit BUG()) */
-export const bootBugOutcome = (w: World): Outcome<never> => bug(w, w.bootBug!);
+export const bootBugOutcome = (w: World): Outcome<never> => bug(w, w.bootBug ?? 'boot');

@@ -27,7 +27,7 @@ export const TEST_DRIVER = 'irqcheck-test';
  */
 function pciDefaultMsiDomain(w: World, dev: DevId): DomainId | null {
   // arm64: the ITS, as the MSI parent of the PCI device (iort/of msi-map -> its_msi_parent_ops)
-  if (w.its) return w.its.domain;
+  if (w.platform.its) return w.platform.its.domain;
   const unit = unitForDevice(w, dev);
   const u = unit === null ? null : w.units[unit]!;
   if (u?.irEnabled) {

@@ -33,7 +33,7 @@ import type { AllocArg, DomainOps } from '../../kernel/irq/hierarchy.ts';
 import { err, okVoid, uaf, warned, type Outcome } from '../../world/outcome.ts';
 import { irqDomainCreateHierarchy } from '../../kernel/irq/irqdomain.ts';
 import { platformMsiCreateIrqDomain } from '../base/platform-msi.ts';
-import { levelOf, onlineCpus, parentChain, putDomain, putLevel, updIrq } from '../../world/world.ts';
+import { levelOf, onlineCpus, parentChain, putDomain, putLevel, putPlatform, updIrq } from '../../world/world.ts';
 import { intersect, recDel, recPut } from '../../world/util.ts';
 import { hasFault } from '../../world/profile.ts';
 
@@ -46,12 +46,13 @@ const roundupPow2 = (n: number): number => {
   return p;
 };
 
-const putIts = (w: World, its: ItsState): World => ({ ...w, its });
+const putIts = (w: World, its: ItsState): World => putPlatform(w, { its });
 
 /** the ITS-like MSI parent @domain's chain reaches, if any */
 export function itsBelow(w: World, domain: DomainId): boolean {
-  if (!w.its) return false;
-  return parentChain(w, domain).chain.includes(w.its.domain);
+  const its = w.platform.its;
+  if (!its) return false;
+  return parentChain(w, domain).chain.includes(its.domain);
 }
 
 /**
@@ -80,7 +81,7 @@ export function itsInit(w: World): World {
  * Kernel: irq-gic-v3-its.c its_msi_prepare(), its_create_device()
  */
 export function itsMsiPrepare(w: World, dev: DevId, nvec: number, pmsi: boolean): World {
-  const its = w.its!;
+  const its = w.platform.its!;
   const found = its.devices[dev];
   if (found) return putIts(w, { ...its, devices: recPut(its.devices, dev, { ...found, shared: true }) });
   const nrEvents = pmsi ? Math.max(32, roundupPow2(nvec)) : roundupPow2(Math.max(1, nvec));
@@ -94,7 +95,7 @@ export function itsMsiPrepare(w: World, dev: DevId, nvec: number, pmsi: boolean)
  * Kernel: irq-gic-v3-its.c its_msi_teardown() (713335b6ee29)
  */
 export function itsMsiTeardown(w: World, dev: DevId): Outcome<void> {
-  const its = w.its!;
+  const its = w.platform.its!;
   const d = its.devices[dev];
   if (!d || d.shared) return okVoid(w);
   if (d.events.length > 0)
@@ -123,7 +124,7 @@ export function msiDomainPrepareIrqs(w: World, domain: DomainId, dev: DevId, nve
 
 /** msi_domain_ops->msi_teardown() for a per-device domain of @dev on @domain's parent */
 export function msiDomainTeardown(w: World, domain: DomainId | undefined, dev: DevId): Outcome<void> {
-  if (domain === undefined || !w.its) return okVoid(w);
+  if (domain === undefined || !w.platform.its) return okVoid(w);
   return itsBelow(w, domain) ? itsMsiTeardown(w, dev) : okVoid(w);
 }
 
@@ -150,7 +151,7 @@ function selectCpu(w: World, virq: Virq): CpuId {
  * Kernel: irq-gic-v3-its.c its_irq_domain_alloc(), its_alloc_device_irq()
  */
 function itsIrqDomainAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg): Outcome<void> {
-  const its = w.its!;
+  const its = w.platform.its!;
   const devId = arg.dev;
   const d = devId === null ? undefined : its.devices[devId];
   if (devId === null) return err(w, 'EINVAL', 'its_irq_domain_alloc without a prepared device');
@@ -190,7 +191,7 @@ function itsIrqDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
     if (!l) continue;
     const c = l.chip as ItsChipData | null;
     out = putLevel(out, virq + i, lvl, { ...l, chip: null, programmed: false });
-    const its = out.its!;
+    const its = out.platform.its!;
     const d = c ? its.devices[c.itsDev] : undefined;
     if (!c || !d) continue;
     const nd: ItsDevice = { ...d, events: d.events.filter((e) => e !== c.event) };
@@ -205,19 +206,23 @@ function itsIrqDomainFree(w: World, lvl: number, virq: Virq, n: number): World {
 /** the its_device state of the event at @virq's ITS level @lvl, if the device is still there */
 function eventOf(w: World, virq: Virq, lvl: number): { c: ItsChipData; d: ItsDevice } | null {
   const c = levelOf(w, virq, lvl).chip as ItsChipData | null;
-  const d = c ? w.its?.devices[c.itsDev] : undefined;
+  const d = c ? w.platform.its?.devices[c.itsDev] : undefined;
   return c && d ? { c, d } : null;
 }
 
 const putMapped = (w: World, d: ItsDevice, mapped: readonly number[]): World =>
-  putIts(w, { ...w.its!, devices: recPut(w.its!.devices, d.dev, { ...d, mapped: [...mapped].sort((a, b) => a - b) }) });
+  putIts(w, {
+    ...w.platform.its!,
+    devices: recPut(w.platform.its!.devices, d.dev, { ...d, mapped: [...mapped].sort((a, b) => a - b) }),
+  });
 
 /**
  * an ITS command for an event with no translation: the ITS stops at it with a command error
  * (GICv3 architecture: MOVI/DISCARD of an unmapped (DeviceID, EventID) is UNMAPPED_INTERRUPT);
  * the first one is kept as hardware state
  */
-const cmdError = (w: World, what: string): World => (w.its!.cmdError ? w : putIts(w, { ...w.its!, cmdError: what }));
+const cmdError = (w: World, what: string): World =>
+  w.platform.its!.cmdError ? w : putIts(w, { ...w.platform.its!, cmdError: what });
 
 /**
  * its_irq_domain_activate(): its_select_cpu(), then MAPTI (device, event) -> (LPI, collection);

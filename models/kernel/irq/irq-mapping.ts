@@ -114,7 +114,7 @@ export const wiredDomainOps: DomainOps = {
 
 /* ------------------------------------------------------------------ mappings ---- */
 
-const holdersOf = (w: World): Readonly<Record<DevId, Virq>> => w.lineIrqs ?? {};
+const holdersOf = (w: World): Readonly<Record<DevId, Virq>> => w.lineIrqs;
 const hold = (w: World, dev: DevId, virq: Virq): World => ({ ...w, lineIrqs: recPut(holdersOf(w), dev, virq) });
 
 /** irq_domain_alloc_irqs(domain, 1, NUMA_NO_NODE, fwspec): a new virq for @hwirq, held by @dev */

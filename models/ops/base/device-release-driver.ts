@@ -18,7 +18,7 @@ import { defineOp } from '../op.ts';
  * be unbound without anything left, or held by the test driver in a state it can unbind from
  */
 function vmdCanRemove(w: World, d: Device): boolean {
-  for (const c of w.vmd?.[d.id]?.children ?? []) {
+  for (const c of w.platform.vmd[d.id]?.children ?? []) {
     const cd = w.devices[c];
     if (!cd || cd.released || !cd.present) continue;
     if (

@@ -14,4 +14,4 @@ export const coveredBy = (w: World, unit: number): Device[] =>
 export const isDmar = (u: DmarUnit): boolean => (u.kind ?? 'intel') === 'intel';
 /** a registered I/O APIC's domain sits on the unit's IR domain */
 export const ioapicOn = (w: World, u: DmarUnit): boolean =>
-  (w.ioapics ?? []).some((a) => a.present && a.domain !== null && w.domains[a.domain]?.parent === u.irDomain);
+  w.platform.ioapics.some((a) => a.present && a.domain !== null && w.domains[a.domain]?.parent === u.irDomain);

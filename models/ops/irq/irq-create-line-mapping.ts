@@ -24,7 +24,7 @@ export default defineOp(
     if (!w.config.wired || tasksOf(w).length >= MAX_TASKS) return [];
     const busy = (d: Device) => tasksOf(w).some((t) => t.kind === 'fwspec-mapping' && t.dev === d.id);
     const devs =
-      mode === 'legal' ? testBound(w).filter((d) => w.lineIrqs?.[d.id] === undefined && !busy(d)) : liveDevices(w);
+      mode === 'legal' ? testBound(w).filter((d) => w.lineIrqs[d.id] === undefined && !busy(d)) : liveDevices(w);
     return devs.filter((d) => irqLineOf(w, d.id) !== null);
   },
   build: (_w, _m, _c, d) => ({ type: 'irqCreateLineMapping', dev: d.id }),

@@ -14,10 +14,10 @@ export default defineOp(
   z.object({ dev: nat }),
 )({
   step: (w, o) => irqDisposeLineMapping(w, o.dev),
-  render: (w, o) => `irq_dispose_mapping(${w.lineIrqs?.[o.dev] ?? '?'})  # ${deviceName(w, o.dev)}`,
+  render: (w, o) => `irq_dispose_mapping(${w.lineIrqs[o.dev] ?? '?'})  # ${deviceName(w, o.dev)}`,
   // the last user of a mapping disposes of it, with no handler left on it
   candidates: (w, mode) =>
-    Object.entries(w.lineIrqs ?? {})
+    Object.entries(w.lineIrqs)
       .map(([dev, virq]) => ({ dev: Number(dev), virq }))
       .filter(
         (x) =>

@@ -18,7 +18,7 @@ export default defineOp(
   // a consumer of a wired pin of an mbigen: legal ones map pins not yet mapped (a second
   // lookup returns the same virq); a careless one also names a pin beyond the mbigen's
   candidates: (w, mode) => {
-    if (!w.its) return [];
+    if (!w.platform.its) return [];
     return recValues(w.domains)
       .filter((d) => d.kind === 'mbigen' && d.dev !== null)
       .flatMap((d) => {

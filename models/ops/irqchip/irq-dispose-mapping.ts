@@ -15,7 +15,7 @@ export default defineOp(
   render: (_w, o) => `irq_dispose_mapping(${o.virq})`,
   // legal: a mapped wired interrupt with no handler; careless: any virq it may still hold
   candidates: (w, mode) => {
-    if (!w.its) return [];
+    if (!w.platform.its) return [];
     if (mode === 'any') return anyVirqs(w);
     return liveIrqs(w)
       .filter((v) => !v.action && w.domains[v.levels[0]!.domain]?.kind === 'mbigen')

@@ -15,7 +15,7 @@ export default defineOp(
   step: (w, o) => hvEjectDevice(w, o.dev),
   render: (w, o) => `hv_eject_device_work(${deviceName(w, o.dev)})  # host sent PCI_EJECT`,
   // the host may eject any function still on the Hyper-V PCI bus, whatever the guest is doing
-  candidates: (w) => (w.hvChildren ?? []).map((id) => w.devices[id]!).filter((d) => d && !d.released),
+  candidates: (w) => w.platform.hvChildren.map((id) => w.devices[id]!).filter((d) => d && !d.released),
   build: (_w, _m, _c, d) => ({ type: 'hvEjectDevice', dev: d.id }),
   handle: (d) => ({ dev: d.id }),
   explore: 'variants',

@@ -8,7 +8,7 @@
  */
 import type { IoApic, World } from '../../world/types.ts';
 
-export const ioapics = (w: World): readonly IoApic[] => w.ioapics ?? [];
+export const ioapics = (w: World): readonly IoApic[] => w.platform.ioapics;
 export const pins = (a: IoApic): number[] => Array.from({ length: a.pins }, (_, i) => i);
 /** an I/O APIC in a trace: IOAPIC[0] id 8 */
-export const ioapicName = (w: World, index: number) => `IOAPIC[${index}] id ${w.ioapics?.[index]?.id ?? '?'}`;
+export const ioapicName = (w: World, index: number) => `IOAPIC[${index}] id ${w.platform.ioapics[index]?.id ?? '?'}`;

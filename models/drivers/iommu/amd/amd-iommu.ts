@@ -41,7 +41,7 @@ export function amdIommuCreateIrqDomain(w: World, unitId: UnitId): World {
  */
 export function amdIommuCheckIoapics(w: World): World {
   const listed = (id: number) => w.units.some((u) => (u.ioapicScope ?? []).includes(id));
-  if ((w.ioapics ?? []).every((a) => listed(a.id))) return w;
+  if (w.platform.ioapics.every((a) => listed(a.id))) return w;
   let out = w;
   for (const u of w.units)
     if ((u.kind ?? 'intel') === 'amd') out = putUnit(out, { ...out.units[u.id]!, irEnabled: false });

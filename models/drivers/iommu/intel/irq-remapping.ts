@@ -44,7 +44,7 @@ function findFreeRegion(bitmap: readonly number[], entries: number, order: numbe
  */
 export function setIoapicSid(w: World, apicId: number): number | null {
   if (!w.units.some((u) => u.present && (u.ioapicScope ?? []).includes(apicId))) return null;
-  return w.ioapics?.find((a) => a.id === apicId)?.sid ?? null;
+  return w.platform.ioapics.find((a) => a.id === apicId)?.sid ?? null;
 }
 
 /**

@@ -20,7 +20,7 @@
 import type { DevId, DomainId, MsiChipData, Virq, World } from '../../../world/types.ts';
 import { err, okVoid, type Outcome } from '../../../world/outcome.ts';
 import { irqDomainCreateNamed, bootPlainDomain } from '../../../kernel/irq/fwnode.ts';
-import { levelOf, putLevel, updDevice } from '../../../world/world.ts';
+import { levelOf, putLevel, putPlatform, updDevice } from '../../../world/world.ts';
 import { hasFault } from '../../../world/profile.ts';
 import { recDel, recPut } from '../../../world/util.ts';
 
@@ -28,7 +28,7 @@ import { recDel, recPut } from '../../../world/util.ts';
 export const hvPciDevices = (w: World): DevId[] => w.config.devices.flatMap((c, id) => (c.hv ? [id] : []));
 
 /** get_pcichild_wslot(): the function's hpdev is still on the bus list */
-const hpdevPresent = (w: World, dev: DevId): boolean => (w.hvChildren ?? []).includes(dev);
+const hpdevPresent = (w: World, dev: DevId): boolean => w.platform.hvChildren.includes(dev);
 
 /** the device whose msi_desc owns @virq */
 function msiDev(w: World, virq: Virq): DevId | null {
@@ -37,7 +37,7 @@ function msiDev(w: World, virq: Virq): DevId | null {
 }
 
 /** kfree(int_desc) */
-const intDescFree = (w: World, id: number): World => ({ ...w, hvIntDescs: recDel(w.hvIntDescs ?? {}, id) });
+const intDescFree = (w: World, id: number): World => putPlatform(w, { hvIntDescs: recDel(w.platform.hvIntDescs, id) });
 
 /**
  * hvPciProbe() - the bus at boot: its HV-PCI-MSI domain (named fwnode, parent the vector domain,
@@ -69,7 +69,7 @@ export function hvPciProbe(w: World): World {
       chip: 'hv-pci',
     },
   });
-  let out: World = { ...d.w, hvChildren: devs, hvIntDescs: {}, nextHvIntDesc: 0 };
+  let out: World = putPlatform(d.w, { hvChildren: devs });
   for (const dev of devs) out = updDevice(out, dev, (x) => ({ ...x, msiDomain: d.id as DomainId }));
   return out;
 }
@@ -88,8 +88,8 @@ export function hvComposeMsiMsg(w: World, lvl: number, virq: Virq): World {
   if (dev === null || !hpdevPresent(w, dev)) return putLevel(w, virq, lvl, { ...l, chip: { ...chip, msg: null } });
   let out = w;
   if (chip.intDesc !== undefined) out = intDescFree(out, chip.intDesc);
-  const id = out.nextHvIntDesc ?? 0;
-  out = { ...out, hvIntDescs: recPut(out.hvIntDescs ?? {}, id, virq), nextHvIntDesc: id + 1 };
+  const id = out.nextHvIntDesc;
+  out = { ...putPlatform(out, { hvIntDescs: recPut(out.platform.hvIntDescs, id, virq) }), nextHvIntDesc: id + 1 };
   return putLevel(out, virq, lvl, { ...l, chip: { kind: 'msi', msg: chip.msg, intDesc: id } });
 }
 
@@ -118,5 +118,5 @@ export function hvMsiFree(w: World, lvl: number, virq: Virq): World {
 export function hvEjectDevice(w: World, dev: DevId): Outcome<void> {
   if (!hpdevPresent(w, dev))
     return err(w, 'ENODEV', `${w.devices[dev]?.name ?? `device #${dev}`} is not on the Hyper-V PCI bus`);
-  return okVoid({ ...w, hvChildren: (w.hvChildren ?? []).filter((d) => d !== dev) });
+  return okVoid(putPlatform(w, { hvChildren: w.platform.hvChildren.filter((d) => d !== dev) }));
 }

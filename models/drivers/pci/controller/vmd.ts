@@ -39,7 +39,7 @@ import { VMD_DRIVER } from './vmd-types.ts';
 import type { AllocArg, DomainOps, FailPoint } from '../../../kernel/irq/hierarchy.ts';
 import { irqDomainAllocIrqsParent, irqDomainFreeIrqsParent } from '../../../kernel/irq/hierarchy.ts';
 import { err, okVoid, uaf, warned, type Failure, type Outcome } from '../../../world/outcome.ts';
-import { levelOf, newDevice, putDevice, putLevel, updDevice } from '../../../world/world.ts';
+import { levelOf, newDevice, putDevice, putLevel, putPlatform, updDevice } from '../../../world/world.ts';
 import { arrSet, recDel, recPut } from '../../../world/util.ts';
 import { hasFault } from '../../../world/profile.ts';
 import { irqDomainCreateNamed, freeDomainFwnode } from '../../../kernel/irq/fwnode.ts';
@@ -58,7 +58,7 @@ export function vmdConfigOf(w: World, dev: DevId): VmdConfig | null {
 
 /** the bound VMD whose irq domain is @domain (domain->host_data) */
 export function vmdOfDomain(w: World, domain: DomainId): VmdState | null {
-  for (const s of Object.values(w.vmd ?? {})) if (s.domain === domain) return s;
+  for (const s of Object.values(w.platform.vmd)) if (s.domain === domain) return s;
   return null;
 }
 
@@ -89,7 +89,7 @@ function vmdNextIrq(w: World, vmd: VmdState, child: DevId | null): { w: World; l
   let best = vmd.firstVec + 1;
   for (let i = best; i < vmd.lists.length; i++) if (vmd.lists[i]!.count < vmd.lists[best]!.count) best = i;
   const lists = arrSet(vmd.lists, best, { ...vmd.lists[best]!, count: vmd.lists[best]!.count + 1 });
-  return { w: { ...w, vmd: recPut(w.vmd!, vmd.dev, { ...vmd, lists }) }, list: best };
+  return { w: putPlatform(w, { vmd: recPut(w.platform.vmd, vmd.dev, { ...vmd, lists }) }), list: best };
 }
 
 /**
@@ -109,9 +109,9 @@ function vmdMsiAlloc(w: World, lvl: number, virq: Virq, n: number, arg: AllocArg
   for (let i = 0; i < n; i++) {
     const next = vmdNextIrq(out, vmdOfDomain(out, domain)!, arg.dev);
     out = next.w;
-    const id = out.nextVmdIrq ?? 0;
+    const id = out.nextVmdIrq;
     const obj: VmdIrq = { id, vmd: vmdOfDomain(out, domain)!.dev, list: next.list, virq: virq + i };
-    out = { ...out, vmdIrqs: recPut(out.vmdIrqs ?? {}, id, obj), nextVmdIrq: id + 1 };
+    out = { ...putPlatform(out, { vmdIrqs: recPut(out.platform.vmdIrqs, id, obj) }), nextVmdIrq: id + 1 };
     const chip: VmdChipData = { kind: 'vmd', obj: id, msg: null };
     out = putLevel(out, virq + i, lvl, { ...levelOf(out, virq + i, lvl), hwirq: id, chip });
   }
@@ -140,19 +140,19 @@ function vmdMsiFree(w: World, lvl: number, virq: Virq, n: number): World {
         crash: `vmd_msi_free(irq ${virq + i}): irq_get_chip_data() returns the ${out.domains[d.levels[0]!.domain]?.name ?? 'top'} level's chip_data (${chip === null ? 'NULL' : `a ${chip.kind} level's data`}), not the vmd_irq: NULL pointer dereference at vmdirq->irq`,
       };
     }
-    const obj = out.vmdIrqs?.[chip.obj];
+    const obj = out.platform.vmdIrqs[chip.obj];
     if (!obj)
       return {
         ...out,
         crash: `vmd_msi_free(irq ${virq + i}): kfree of vmd_irq #${chip.obj}, already freed (double free)`,
       };
     // synchronize_srcu(); vmdirq->irq->count--; kfree(vmdirq)
-    const s = out.vmd?.[obj.vmd];
+    const s = out.platform.vmd[obj.vmd];
     if (s?.lists[obj.list]) {
       const lists = arrSet(s.lists, obj.list, { ...s.lists[obj.list]!, count: s.lists[obj.list]!.count - 1 });
-      out = { ...out, vmd: recPut(out.vmd!, s.dev, { ...s, lists }) };
+      out = putPlatform(out, { vmd: recPut(out.platform.vmd, s.dev, { ...s, lists }) });
     }
-    out = { ...out, vmdIrqs: recDel(out.vmdIrqs!, obj.id) };
+    out = putPlatform(out, { vmdIrqs: recDel(out.platform.vmdIrqs, obj.id) });
     out = putLevel(out, virq + i, lvl, { ...levelOf(out, virq + i, lvl), chip: null, programmed: false });
   }
   return irqDomainFreeIrqsParent(out, lvl, virq, n);
@@ -160,7 +160,7 @@ function vmdMsiFree(w: World, lvl: number, virq: Virq, n: number): World {
 
 /** vmd_compose_msi_msg(): the VMD MSI-X index of the level's vmd_irq_list as destination id */
 export function vmdComposeMsiMsg(w: World, chip: VmdChipData): MsiMsg | null {
-  const obj = w.vmdIrqs?.[chip.obj];
+  const obj = w.platform.vmdIrqs[chip.obj];
   return obj ? { format: 'vmd', vmd: obj.vmd, index: obj.list } : null;
 }
 
@@ -277,7 +277,7 @@ export function vmdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome<
     lists: virqs.map((v) => ({ virq: v, count: 0 })),
     children,
   };
-  return okVoid({ ...out, vmd: recPut(out.vmd ?? {}, dev, state) });
+  return okVoid(putPlatform(out, { vmd: recPut(out.platform.vmd, dev, state) }));
 }
 
 /**
@@ -287,7 +287,7 @@ export function vmdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome<
  * Kernel: vmd.c vmd_remove(), vmd_remove_irq_domain(); drivers/pci/remove.c pci_remove_root_bus()
  */
 export function vmdRemove(w: World, dev: DevId): Outcome<void> {
-  const st = w.vmd?.[dev];
+  const st = w.platform.vmd[dev];
   if (!st) return okVoid(w);
   let out = w;
   const warnings: string[] = [];
@@ -308,13 +308,13 @@ export function vmdRemove(w: World, dev: DevId): Outcome<void> {
     if (f.kind !== 'ok') return f;
     out = f.world;
   }
-  out = { ...out, vmd: recDel(out.vmd!, dev) };
+  out = putPlatform(out, { vmd: recDel(out.platform.vmd, dev) });
   return warnings.length ? warned(out, warnings.join('; ')) : okVoid(out);
 }
 
 /** a child's message to VMD index @index lands on the VMD's own MSI-X interrupt (vmd_irq()) */
 export function vmdVectorVirq(w: World, msg: Extract<MsiMsg, { format: 'vmd' }>): Virq | null {
-  return w.vmd?.[msg.vmd]?.lists[msg.index]?.virq ?? null;
+  return w.platform.vmd[msg.vmd]?.lists[msg.index]?.virq ?? null;
 }
 
 /** the VMD controllers of the configuration that are present and unbound (vmd_probe candidates) */
