@@ -5,7 +5,7 @@
  * fails, 2 bad input (one line on stderr, never a stack trace).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,9 @@ import { toKunit, toVitest } from '../report/export.ts';
 import { DEFAULT_CORPUS } from '../report/corpus.ts';
 import { formatTrace } from '../report/trace.ts';
 import { describeDiff } from '../report/diff.ts';
-import { explore, type ExploreProgress } from '../search/explore.ts';
+import { explore, type ExploreProgress, type ExploreResult } from '../search/explore.ts';
+import { exploreShard, mergeShards, parseShard, type Shard, type ShardResult } from '../search/shard.ts';
+import type { World } from '../../models/world/types.ts';
 import { workloadOpTypes } from '../generate/workload.ts';
 import { renderExplore } from '../report/explore.ts';
 import { step } from '../../models/step.ts';
@@ -220,6 +222,75 @@ function writeReports(
  */
 const corpusDir = (o: Record<string, unknown>): string | null =>
   o.corpus === undefined || o.corpus === 'none' ? null : (o.corpus as string);
+
+/** bad input: one line on stderr, exit 2 */
+const inputFail = (m: string): never => {
+  throw new InputError(m);
+};
+
+/** explore and merge: the design, booted world and alphabet of --design/--kernel/--config/--quirks/--fault */
+async function exploreSetup(o: Record<string, unknown>) {
+  const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
+  const spec = {
+    design: d ? d.design.name : KERNEL_DESIGN,
+    kernel: (d ? d.design.kernel : o.kernel) as KernelVersion,
+    quirks: o.quirks !== 'off',
+    config: o.config as string,
+    ...(o.fault ? { faults: o.fault as FaultId[] } : {}),
+  };
+  // a design is explored under its driver-level workload; the kernel model under every call a caller can make
+  return { spec, w0: worldFor(spec), types: d ? workloadOpTypes : opTypes };
+}
+
+const onlyOf = (o: Record<string, unknown>) => (o.only ? { only: new Set(o.only as string[]) } : {});
+
+/** what a shard records of its command line, for merge to boot the same world and print the same report */
+const exploreArgs = (o: Record<string, unknown>) =>
+  Object.fromEntries(['design', 'kernel', 'config', 'quirks', 'fault', 'only', 'depth'].map((k) => [k, o[k] ?? null]));
+
+/** the report of a search (explore, merge): text or --json; timing is the one part that differs */
+function printExplore(
+  o: Record<string, unknown>,
+  spec: { design: string; kernel: string; config: string },
+  w0: World,
+  r: ExploreResult,
+  timingText: string,
+  timing: Record<string, number>,
+): void {
+  if (o.json) {
+    const violations = r.violations.map((v) => ({
+      invariant: v.invariant,
+      category: v.category,
+      message: v.message,
+      length: v.ops.length,
+      minimal: true,
+      trace: v.ops.map(({ type, ...args }) => ({ op: type, args })),
+    }));
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          design: spec.design,
+          kernel: spec.kernel,
+          config: spec.config,
+          depth: o.depth,
+          depthReached: r.depthReached,
+          complete: r.complete,
+          states: r.states,
+          transitions: r.transitions,
+          layers: r.layers,
+          opCoverage: r.opCoverage,
+          violations,
+          timing,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    process.stdout.write(`${renderExplore(w0, spec.design, o.depth as number, r)}\n\ntiming: ${timingText}\n`);
+  }
+  process.exitCode = r.violations.length > 0 ? 1 : 0;
+}
 
 /** the model a run boots and what it checks: --config, --quirks, --only (campaigns and explore) */
 const modelOptions = (c: Command): Command =>
@@ -475,23 +546,34 @@ export function buildCli(): Command {
       ).argParser((v: string, p: FaultId[]) => parseFaultIds(v, p, (m) => new InputError(m))),
     )
     .option('--json', 'print one JSON document on stdout')
+    .addOption(
+      new Option(
+        '--shard <i/n>',
+        'search only shard i of n of the last layer; write it under --out for irqcheck merge',
+      ).argParser((v: string) => parseShard(v) ?? inputFail(`--shard: expected i/n with 1 <= i <= n, got '${v}'`)),
+    )
+    .option('--out <dir>', 'with --shard: where the shard output goes', 'reports')
     .action(async (o: Record<string, unknown>) => {
-      const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
-      const spec = {
-        design: d ? d.design.name : KERNEL_DESIGN,
-        kernel: (d ? d.design.kernel : o.kernel) as KernelVersion,
-        quirks: o.quirks !== 'off',
-        config: o.config as string,
-        ...(o.fault ? { faults: o.fault as FaultId[] } : {}),
-      };
+      const { spec, w0, types } = await exploreSetup(o);
+      if (o.shard) {
+        if (o.maxStates)
+          inputFail('--shard: a search with --max-states cannot be sharded (its cut-off depends on the whole order)');
+        writableDir('--out', o.out as string, (m) => new InputError(m));
+        const shard = o.shard as Shard;
+        const r = exploreShard(w0, { depth: o.depth as number, types, ...onlyOf(o) }, shard);
+        const file = join(o.out as string, `explore-shard-${shard.index}-of-${shard.count}.json`);
+        writeFileSync(file, `${JSON.stringify({ irqcheckExploreShard: 1, args: exploreArgs(o), result: r })}\n`);
+        process.stdout.write(
+          `shard ${shard.index}/${shard.count}: ${r.transitions} transitions, ${r.states.length} new states in the last layer; ${file}\n`,
+        );
+        return;
+      }
       const tty = process.stderr.isTTY && !o.json;
-      const w0 = worldFor(spec);
       const started = performance.now();
       const r = explore(w0, {
         depth: o.depth as number,
-        // a design is explored under its driver-level workload; the kernel model under every call a caller can make
-        types: d ? workloadOpTypes : opTypes,
-        ...(o.only ? { only: new Set(o.only as string[]) } : {}),
+        types,
+        ...onlyOf(o),
         ...(o.maxStates ? { maxStates: o.maxStates as number } : {}),
         ...(tty
           ? {
@@ -504,42 +586,54 @@ export function buildCli(): Command {
       });
       const ms = performance.now() - started;
       if (tty) process.stderr.write(`\r${' '.repeat(100)}\r`);
-      if (o.json) {
-        const violations = r.violations.map((v) => ({
-          invariant: v.invariant,
-          category: v.category,
-          message: v.message,
-          length: v.ops.length,
-          minimal: true,
-          trace: v.ops.map(({ type, ...args }) => ({ op: type, args })),
-        }));
-        process.stdout.write(
-          `${JSON.stringify(
-            {
-              design: spec.design,
-              kernel: spec.kernel,
-              config: spec.config,
-              depth: o.depth,
-              depthReached: r.depthReached,
-              complete: r.complete,
-              states: r.states,
-              transitions: r.transitions,
-              layers: r.layers,
-              opCoverage: r.opCoverage,
-              violations,
-              timing: { ms: Math.round(ms), statesPerSecond: Math.round((r.states / ms) * 1000) },
-            },
-            null,
-            2,
-          )}\n`,
+      printExplore(
+        o,
+        spec,
+        w0,
+        r,
+        `${(ms / 1000).toFixed(1)} s, ${Math.round((r.states / ms) * 1000)} distinct states/s, ${Math.round((r.transitions / ms) * 1000)} transitions/s`,
+        {
+          ms: Math.round(ms),
+          statesPerSecond: Math.round((r.states / ms) * 1000),
+        },
+      );
+    });
+
+  program
+    .command('merge <dirs...>')
+    .description('combine the outputs of explore --shard i/n (one per shard) into the report one search prints')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (dirs: string[], m: { json?: boolean }) => {
+      const files = dirs.flatMap((d) => {
+        try {
+          return readdirSync(d)
+            .filter((f) => /^explore-shard-\d+-of-\d+\.json$/.test(f))
+            .map((f) => join(d, f));
+        } catch {
+          return inputFail(`merge: cannot read directory ${d}`);
+        }
+      });
+      const docs = files.map((f) => {
+        try {
+          const doc = JSON.parse(readFileSync(f, 'utf8'));
+          if (doc?.irqcheckExploreShard !== 1) throw new Error();
+          return doc as { args: Record<string, unknown>; result: ShardResult };
+        } catch {
+          return inputFail(`merge: ${f} is not an explore shard output`);
+        }
+      });
+      const args = docs[0]?.args;
+      if (!args || docs.some((x) => JSON.stringify(x.args) !== JSON.stringify(args)))
+        inputFail(
+          docs.length === 0
+            ? 'merge: no explore-shard-*.json in the directories'
+            : 'merge: the shards ran different searches',
         );
-      } else {
-        process.stdout.write(
-          renderExplore(w0, spec.design, o.depth as number, r) +
-            `\n\ntiming: ${(ms / 1000).toFixed(1)} s, ${Math.round((r.states / ms) * 1000)} distinct states/s, ${Math.round((r.transitions / ms) * 1000)} transitions/s\n`,
-        );
-      }
-      process.exitCode = r.violations.length > 0 ? 1 : 0;
+      const r = mergeShards(docs.map((x) => x.result));
+      if (typeof r === 'string') inputFail(`merge: ${r}`);
+      const o = { ...args!, json: m.json };
+      const { spec, w0 } = await exploreSetup(o);
+      printExplore(o, spec, w0, r as ExploreResult, `merged from ${docs.length} shards`, { shards: docs.length });
     });
 
   program

@@ -10,7 +10,7 @@
 import type { Op, OpType } from '../../models/ops.ts';
 import type { World } from '../../models/world/types.ts';
 import { step } from '../../models/step.ts';
-import { checkStep, invariants, type Category } from '../../properties/index.ts';
+import { checkState, checkStep, invariants, stepInvariants, type Category } from '../../properties/index.ts';
 import { enumerateOps } from './explore-args.ts';
 import { fingerprint } from './fingerprint.ts';
 
@@ -27,6 +27,8 @@ export interface ExploreOptions {
   readonly maxTransitions?: number;
   /** keep the states of the last layer (hybrid search starts random walks there) */
   readonly keepFrontier?: boolean;
+  /** keep the fingerprints of every state reached (a shard's last layer dedups against them) */
+  readonly keepSeen?: boolean;
   /** called after every layer and every 10000 states */
   readonly onProgress?: (p: ExploreProgress) => void;
 }
@@ -65,6 +67,25 @@ export interface ExploreResult {
   readonly violations: readonly ShortestViolation[];
   /** with keepFrontier: the states first reached at the last depth, with the operations to them */
   readonly frontier?: readonly { readonly world: World; readonly ops: readonly Op[] }[];
+  /** with keepSeen: the fingerprint of every state reached */
+  readonly seen?: ReadonlySet<string>;
+}
+
+/**
+ * The invariants a transition is judged on. A state invariant reads the state alone, so it is
+ * judged once per distinct state: when the state is first reached. A violation on a state
+ * reached again was found then, earlier in breadth-first order (checkStep skips an invariant
+ * whose reads did not change, which keeps the verdict of the parent; by induction every
+ * state's verdict was taken, down to w0). That holds when w0 itself is clean; otherwise every
+ * transition is judged on every invariant.
+ */
+export function judged(
+  w0: World,
+  only: ReadonlySet<string> | undefined,
+): (fresh: boolean) => ReadonlySet<string> | undefined {
+  const stateOnce = checkState(w0).every((v) => only !== undefined && !only.has(v.invariant));
+  const stepOnly = new Set(stepInvariants.map((i) => i.id).filter((id) => only === undefined || only.has(id)));
+  return (fresh) => (fresh || !stateOnce ? only : stepOnly);
 }
 
 export function explore(w0: World, opts: ExploreOptions): ExploreResult {
@@ -74,6 +95,7 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
   const parent: number[] = [-1];
   const via: (Op | null)[] = [null];
   const seen = new Set<string>([fingerprint(w0)]);
+  const judge = judged(w0, opts.only);
   const found = new Map<string, ShortestViolation>();
   const opCoverage: Partial<Record<OpType, number>> = {};
   const layers = [1];
@@ -103,7 +125,12 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
         transitions++;
         opCoverage[op.type] = (opCoverage[op.type] ?? 0) + 1;
         const o = step(world, op);
-        const broken = checkStep(world, op, o, opts.only);
+        // after BUG() or a use-after-free the kernel is dead: nothing follows
+        const dead = o.kind === 'bug' || o.kind === 'use-after-free';
+        const fp = dead ? '' : fingerprint(o.world);
+        const fresh = !dead && !seen.has(fp);
+        // a state seen before had its state invariants judged when first reached (judged())
+        const broken = checkStep(world, op, o, judge(fresh));
         for (const v of broken) {
           if (found.has(v.invariant)) continue;
           found.set(v.invariant, {
@@ -118,10 +145,7 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
             break search;
           }
         }
-        // after BUG() or a use-after-free the kernel is dead: nothing follows
-        if (o.kind === 'bug' || o.kind === 'use-after-free') continue;
-        const fp = fingerprint(o.world);
-        if (seen.has(fp)) continue;
+        if (!fresh) continue;
         seen.add(fp);
         parent.push(node);
         via.push(op);
@@ -153,5 +177,6 @@ export function explore(w0: World, opts: ExploreOptions): ExploreResult {
     layers,
     violations,
     ...(frontier ? { frontier } : {}),
+    ...(opts.keepSeen ? { seen } : {}),
   };
 }

@@ -67,73 +67,174 @@ type Hash = readonly [number, number];
 const memo = new WeakMap<object, Hash>();
 const worldMemo = new WeakMap<World, string>();
 
-/** two independent 32-bit mixes (FNV-1a style with different primes/seeds) */
-function mix(h: Hash, x: number): Hash {
-  return [Math.imul(h[0] ^ x, 16777619) >>> 0, Math.imul((h[1] ^ x) + 0x9e3779b9, 2246822519) >>> 0];
+/*
+ * Two independent 32-bit mixes (FNV-1a style with different primes/seeds). The running pair is
+ * kept in two number registers (ra, rb) rather than a fresh tuple per mixed word: a search
+ * hashes every new object, and the tuples were most of its garbage. A string (a key or a
+ * value) is hashed once on its own and its pair mixed in, so the keys a new object repeats
+ * cost one lookup each instead of a pass over their characters.
+ */
+let ra = 0;
+let rb = 0;
+
+function mix(x: number): void {
+  ra = Math.imul(ra ^ x, 16777619) >>> 0;
+  rb = Math.imul((rb ^ x) + 0x9e3779b9, 2246822519) >>> 0;
 }
 
-function hashString(h: Hash, s: string): Hash {
-  let out = mix(h, s.length);
-  for (let i = 0; i < s.length; i++) out = mix(out, s.charCodeAt(i));
-  return out;
+function mixString(s: string): void {
+  mix(s.length);
+  for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
 }
 
-const mixIn = (h: Hash, c: Hash): Hash => mix(mix(h, c[0]), c[1]);
+/** the registers start at (a, b) and take in @s */
+function startString(a: number, b: number, s: string): void {
+  ra = a;
+  rb = b;
+  mixString(s);
+}
 
-function hashValue(v: unknown): Hash {
+/** the registers hold a child's hash: they become (a, b) with that hash mixed in */
+function mixChild(a: number, b: number): void {
+  const c0 = ra;
+  const c1 = rb;
+  ra = a;
+  rb = b;
+  mix(c0);
+  mix(c1);
+}
+
+/** the strings of a world are few (keys, names): each one's hash is kept */
+const stringMemo = new Map<string, Hash>();
+const STRING_MEMO_MAX = 1 << 16;
+
+function stringHash(s: string): Hash {
+  let h = stringMemo.get(s);
+  if (h === undefined) {
+    startString(0x811c9dc5, 0x9abcdef0, s);
+    h = [ra, rb];
+    if (stringMemo.size >= STRING_MEMO_MAX) stringMemo.clear();
+    stringMemo.set(s, h);
+  }
+  return h;
+}
+
+/** (a, b) with key @k and the hash of its value @v mixed in, into the registers */
+function mixEntry(a: number, b: number, k: string, v: unknown): void {
+  hashValue(v);
+  const v0 = ra;
+  const v1 = rb;
+  const kh = stringHash(k);
+  ra = a;
+  rb = b;
+  mix(kh[0]);
+  mix(kh[1]);
+  mix(v0);
+  mix(v1);
+}
+
+/** @v's hash into the registers */
+function hashValue(v: unknown): void {
   switch (typeof v) {
     case 'number':
       // int32 directly; anything else by its exact text (no rounding, no truncation)
-      return v === (v | 0) && !Object.is(v, -0)
-        ? mix([0x811c9dc5, 0x12345678], v)
-        : hashString([0x811c9dc5, 0x5eed0001], String(v));
+      if (v === (v | 0) && !Object.is(v, -0)) {
+        ra = 0x811c9dc5;
+        rb = 0x12345678;
+        mix(v);
+      } else startString(0x811c9dc5, 0x5eed0001, String(v));
+      return;
     case 'boolean':
-      return mix([0x811c9dc5, 0x12345678 ^ 0xb001], v ? 3 : 2);
-    case 'string':
-      return hashString([0x811c9dc5, 0x9abcdef0], v);
+      ra = 0x811c9dc5;
+      rb = 0x12345678 ^ 0xb001;
+      mix(v ? 3 : 2);
+      return;
+    case 'string': {
+      const h = stringHash(v);
+      ra = h[0];
+      rb = h[1];
+      return;
+    }
     case 'bigint':
-      return hashString([0x811c9dc5, 0x0badf00d], v.toString());
+      startString(0x811c9dc5, 0x0badf00d, v.toString());
+      return;
     case 'undefined':
-      return [5, 5];
+      ra = 5;
+      rb = 5;
+      return;
     case 'object':
       break;
     default:
       // a function or symbol in a world would be hashed by nothing: refuse rather than merge
       throw new Error(`fingerprint: cannot hash a ${typeof v}`);
   }
-  if (v === null) return [7, 7];
+  if (v === null) {
+    ra = 7;
+    rb = 7;
+    return;
+  }
   const o = v as object;
   const hit = memo.get(o);
-  if (hit) return hit;
-  let h: Hash;
+  if (hit) {
+    ra = hit[0];
+    rb = hit[1];
+    return;
+  }
+  // this object's running pair lives in locals while its children use the registers
+  let a: number;
+  let b: number;
   if (Array.isArray(o)) {
-    h = mix([0x01000193, 0xcafebabe], o.length);
+    ra = 0x01000193;
+    rb = 0xcafebabe;
+    mix(o.length);
+    a = ra;
+    b = rb;
     // index by index: a hole hashes as undefined
-    for (let i = 0; i < o.length; i++) h = mixIn(h, hashValue(o[i]));
+    for (let i = 0; i < o.length; i++) {
+      hashValue(o[i]);
+      mixChild(a, b);
+      a = ra;
+      b = rb;
+    }
   } else {
     const proto = Object.getPrototypeOf(o);
     // a Map, Set or class instance keeps its state out of Object.keys(): refuse rather than merge
     if (proto !== Object.prototype && proto !== null)
       throw new Error(`fingerprint: cannot hash a ${proto?.constructor?.name ?? 'non-plain object'}`);
-    h = [0x811c9dc5, 0xdeadbeef];
+    a = 0x811c9dc5;
+    b = 0xdeadbeef;
     // every own key, one holding undefined included (it is told apart from an absent one)
-    for (const k of Object.keys(o)) h = mixIn(hashString(h, k), hashValue((o as Record<string, unknown>)[k]));
+    for (const k of Object.keys(o)) {
+      mixEntry(a, b, k, (o as Record<string, unknown>)[k]);
+      a = ra;
+      b = rb;
+    }
   }
-  memo.set(o, h);
-  return h;
+  memo.set(o, [a, b]);
+  ra = a;
+  rb = b;
 }
-
 /** the state's fingerprint: 16 hex digits */
 export function fingerprint(w: World): string {
   const hit = worldMemo.get(w);
   if (hit !== undefined) return hit;
   const r = w as unknown as Record<string, unknown>;
-  let h: Hash = [0x811c9dc5, 0x31415926];
+  let a = 0x811c9dc5;
+  let b = 0x31415926;
   // top level: an absent optional field and one holding undefined are the same state
-  for (const k of hashed) h = mixIn(hashString(h, k), hashValue(r[k]));
+  for (const k of hashed) {
+    mixEntry(a, b, k, r[k]);
+    a = ra;
+    b = rb;
+  }
   // a field the decisions do not know (added without a decision): hashed, never dropped
-  for (const k of Object.keys(r)) if (!decided.has(k)) h = mixIn(hashString(h, k), hashValue(r[k]));
-  const out = h[0].toString(16).padStart(8, '0') + h[1].toString(16).padStart(8, '0');
+  for (const k of Object.keys(r)) {
+    if (decided.has(k)) continue;
+    mixEntry(a, b, k, r[k]);
+    a = ra;
+    b = rb;
+  }
+  const out = a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
   worldMemo.set(w, out);
   return out;
 }
