@@ -209,17 +209,17 @@ function x86VectorAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Alloc
     out = putLevel(out, v, lvl, { ...levelOf(out, v, lvl), hwirq: v, chip: blankApicData });
     const desc = out.irqs[v]!;
     if (desc.managed) {
-      const m = irqMatrixReserveManaged(
+      const r = irqMatrixReserveManaged(
         out.matrix,
         desc.affinity,
         hasQuirk(out.profile, 'matrix-offline-managed-available'),
       );
-      out = putChip(out, v, lvl, { ...chipOf(out, v, lvl), isManaged: true });
-      if (!m) {
+      // a failed reservation is rolled back by the kernel in r.m (the bits it keeps may differ)
+      out = putChip({ ...out, matrix: r.m }, v, lvl, { ...chipOf(out, v, lvl), isManaged: true });
+      if (r.failed) {
         out = putLevel(out, v, lvl, { ...levelOf(out, v, lvl), chip: null });
         return fail('ENOSPC', `irq ${v}: no managed vector on some CPU of {${desc.affinity.join(',')}}`);
       }
-      out = { ...out, matrix: m };
     } else if (arg.fixedMask) {
       const r = assignVectorLocked(out, v, lvl, intersect(arg.fixedMask, onlineCpus(out)));
       if (r.kind !== 'ok') {

@@ -10,8 +10,14 @@
  */
 import type { CpuId, VectorChipData, World } from '../../world/types.ts';
 import { noArg } from './hierarchy.ts';
-import { err, okVoid, type Outcome } from '../../world/outcome.ts';
-import { irqMatrixAllocated, irqMatrixAvailableWithout, irqMatrixOffline, irqMatrixOnline } from './matrix.ts';
+import { bug, err, okVoid, type Outcome } from '../../world/outcome.ts';
+import {
+  irqMatrixAllocated,
+  irqMatrixAvailableWithout,
+  irqMatrixOffline,
+  irqMatrixOnline,
+  isMatrixBug,
+} from './matrix.ts';
 import { irqDomainActivateIrq, irqDomainDeactivateIrq } from './irqdomain.ts';
 import { archIrqHooks } from './registry.ts';
 import { irqDoSetAffinity } from './manage.ts';
@@ -27,7 +33,7 @@ import { hasFault, hasQuirk } from '../../world/profile.ts';
 export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
   if (!w.cpuOnline[cpu]) return okVoid(w);
   if (onlineCpus(w).length === 1) return err(w, 'EBUSY', `CPU${cpu} is the last online CPU`);
-  const tomove = irqMatrixAllocated(w.matrix, cpu);
+  const tomove = irqMatrixAllocated(w.matrix, cpu, false);
   const avl = irqMatrixAvailableWithout(w.matrix, cpu);
   if (avl < tomove) return err(w, 'ENOSPC', `CPU ${cpu} has ${tomove} vectors, ${avl} available. Cannot disable CPU`);
   let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, false) };
@@ -92,11 +98,9 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
  */
 export function cpuOnline(w: World, cpu: CpuId): Outcome<void> {
   if (w.cpuOnline[cpu]) return okVoid(w);
-  let out: World = {
-    ...w,
-    cpuOnline: arrSet(w.cpuOnline, cpu, true),
-    matrix: irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02')),
-  };
+  const m = irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02'));
+  if (isMatrixBug(m)) return bug(w, `BUG_ON(cm->online) in ${m.bug}: CPU${cpu}`);
+  let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, true), matrix: m };
   // lapic_online(): every non-legacy vector_irq entry is cleared; without the quirk the entries
   // of dormant irqs that still hold a vector here are kept
   const table = out.matrix.vectorIrq[cpu]!;
