@@ -470,6 +470,11 @@ export interface World {
    * bad pointer; step() turns it into the oops it is
    */
   readonly crash?: string;
+  /**
+   * ghost (model only): the WARN_ON_ONCE()s a call that returns no outcome hit during this step
+   * (the vector matrix's, models/kernel/irq/matrix.ts); step() turns them into a warned outcome
+   */
+  readonly kernelWarn?: readonly string[];
   /** kernel paths started and not finished (models/kernel/irq/concurrency.ts); absent: none ever */
   readonly inflight?: readonly InFlight[];
   readonly nextTask?: TaskId;

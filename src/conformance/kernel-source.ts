@@ -37,7 +37,7 @@ export function kernelSource(version: string, files: readonly string[]): KernelS
   return { version, tarball, root };
 }
 
-/** gcc @harness (conformance/<name>/harness.c) against @src; returns the binary's path */
+/** gcc @harness (conformance/<name>/harness.c) with @defines as quoted absolute paths; the binary's path */
 export function buildHarness(name: string, src: KernelSource, defines: Readonly<Record<string, string>>): string {
   const here = resolve('conformance', name);
   const out = join(src.root, '..', `${name}-harness`);
@@ -48,7 +48,7 @@ export function buildHarness(name: string, src: KernelSource, defines: Readonly<
     join(here, 'kstubs.h'),
     '-I',
     join(here, 'include'),
-    ...Object.entries(defines).map(([k, v]) => `-D${k}="${join(src.root, v)}"`),
+    ...Object.entries(defines).map(([k, v]) => `-D${k}="${v}"`),
     join(here, 'harness.c'),
     '-o',
     out,

@@ -21,21 +21,10 @@ import {
   type MatrixSetup,
   type MatrixSourceTraits,
 } from './matrix-protocol.ts';
+import { prng } from './prng.ts';
 
 export type SequenceKind = 'well-formed' | 'hotplug' | 'misuse';
 export const sequenceKinds: readonly SequenceKind[] = ['well-formed', 'hotplug', 'misuse'];
-
-/** mulberry32: a small seeded PRNG (determinism: same seed, same sequences) */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Held {
   readonly cpu: number;

@@ -59,6 +59,7 @@ export const fingerprintDecisions: { readonly [K in keyof Required<World>]: Fing
   vmdIrqs: 'hash',
   nextVmdIrq: { exclude: LABEL },
   crash: 'hash',
+  kernelWarn: { exclude: 'ghost: cleared by step() before the world is kept' },
   inflight: 'hash',
   nextTask: { exclude: LABEL },
   lineIrqs: 'hash',

@@ -12,6 +12,9 @@
 import { describe, expect, it } from 'vitest';
 import { modelLines, parseSequence } from '../../src/conformance/matrix-protocol.ts';
 import { irqAllocMatrix, irqMatrixFreeW, matrixFindBestCpuManaged } from '../../models/kernel/irq/matrix.ts';
+import type { World } from '../../models/world/types.ts';
+import { boot } from '../helpers.ts';
+import { coreAlloc, coreFree, must, run, vecChip } from './util.ts';
 
 const traits6x = { allocatedExcludesManaged: true, freeVersion: '6.2' };
 // the harness ends a line with a space when the last map is empty: compare without it
@@ -93,5 +96,30 @@ describe('vector matrix: irq_matrix_allocated() excludes managed vectors since a
       allocatedExcludesManaged: false,
     });
     expect(before.at(-1)?.split(' | ')[2]?.split(' ')[5]).toBe('1');
+  });
+});
+
+describe('a matrix WARN reached by an operation is its outcome (item: WARNs are outcomes)', () => {
+  it('freeing a vector the matrix no longer has WARNs in irq_matrix_free() and the step says so [matrix.c 6.x]', () => {
+    const w0 = boot('6.2');
+    const w1 = must(w0, coreAlloc(w0.vectorDomain, 1, [0]));
+    const c = vecChip(w1, 1);
+    // a stale vector: the chip still holds it, the matrix has it free (what a double free leaves)
+    const cm = w1.matrix.maps[c.cpu]!;
+    const stale: World = {
+      ...w1,
+      matrix: {
+        ...w1.matrix,
+        maps: w1.matrix.maps.map((m, i) =>
+          i === c.cpu ? { ...cm, allocMap: [], allocated: 0, available: cm.available + 1 } : m,
+        ),
+      },
+    };
+    const o = run(stale, coreFree(1, 1));
+    expect(o.kind).toBe('warned');
+    expect(o).toMatchObject({ why: 'WARN_ON_ONCE in irq_matrix_free' });
+    expect(o.world.kernelWarn).toBeUndefined(); // the ghost never outlives the step
+    // a clean free is ok
+    expect(run(w1, coreFree(1, 1)).kind).toBe('ok');
   });
 });

@@ -14,8 +14,9 @@ import { bug, err, okVoid, warned, type Outcome } from '../../world/outcome.ts';
 import {
   irqMatrixAlloc,
   irqMatrixAllocManaged,
-  irqMatrixFree,
-  irqMatrixRemoveManaged,
+  irqMatrixFreeW,
+  irqMatrixRemoveManagedW,
+  type MatrixWarned,
   irqMatrixRemoveReserved,
   irqMatrixReserve,
   irqMatrixReserveManaged,
@@ -51,6 +52,16 @@ function setVectorIrq(w: World, cpu: CpuId, vector: number, virq: Virq | null): 
   return { ...w, matrix: { ...w.matrix, vectorIrq: arrSet(w.matrix.vectorIrq, cpu, next) } };
 }
 
+/** a matrix call's result in the world; its WARN_ON_ONCE()s go to the ghost kernelWarn (step() reports them) */
+function withMatrix(w: World, r: MatrixWarned): World {
+  const out: World = { ...w, matrix: r.m };
+  return r.warned.length ? { ...out, kernelWarn: [...(w.kernelWarn ?? []), ...r.warned] } : out;
+}
+
+/** irq_matrix_free() of @vector on @cpu */
+const matrixFree = (w: World, cpu: CpuId, vector: number, managed: boolean): World =>
+  withMatrix(w, irqMatrixFreeW(w.matrix, cpu, vector, managed, w.profile.version));
+
 /** apic_update_irq_cfg(): what the hardware is told, and the effective affinity */
 function apicUpdateIrqCfg(w: World, virq: Virq, lvl: number, vector: number, cpu: CpuId): World {
   const d = w.irqs[virq]!;
@@ -80,7 +91,7 @@ function apicUpdateVector(w: World, virq: Virq, lvl: number, newvec: number, new
     if (w.cpuOnline[c.cpu]) {
       c = { ...c, moveInProgress: true, prevVector: c.vector, prevCpu: c.cpu };
     } else {
-      out = { ...out, matrix: irqMatrixFree(out.matrix, c.cpu, c.vector, managed, w.profile.version) };
+      out = matrixFree(out, c.cpu, c.vector, managed);
     }
   }
   const owner = out.matrix.vectorIrq[newcpu]![newvec];
@@ -154,11 +165,11 @@ export function clearIrqVector(w: World, virq: Virq, lvl: number): World {
   if (c.vector === 0) return w;
   const managed = w.irqs[virq]!.managed;
   let out = setVectorIrq(w, c.cpu, c.vector, null);
-  out = { ...out, matrix: irqMatrixFree(out.matrix, c.cpu, c.vector, managed, w.profile.version) };
+  out = matrixFree(out, c.cpu, c.vector, managed);
   let next: VectorChipData = { ...c, vector: 0 };
   if (c.prevVector !== 0) {
     out = setVectorIrq(out, c.prevCpu, c.prevVector, null);
-    out = { ...out, matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, managed, w.profile.version) };
+    out = matrixFree(out, c.prevCpu, c.prevVector, managed);
     next = { ...next, prevVector: 0, moveInProgress: false };
   }
   return putChip(out, virq, lvl, next);
@@ -178,10 +189,7 @@ export function vectorFreeMovedVector(w: World, virq: Virq, lvl: number): World 
   if (!w.cpuOnline[c.prevCpu] && hasFault(w.profile, 'B01'))
     return putChip(w, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
   let out = setVectorIrq(w, c.prevCpu, c.prevVector, null);
-  out = {
-    ...out,
-    matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, w.irqs[virq]!.managed, w.profile.version),
-  };
+  out = matrixFree(out, c.prevCpu, c.prevVector, w.irqs[virq]!.managed);
   return putChip(out, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
 }
 
@@ -245,14 +253,14 @@ function x86VectorFree(w: World, lvl: number, virq: Virq, n: number): World {
     const c = chipOf(out, v, lvl);
     if (c.hasReserved) out = { ...out, matrix: irqMatrixRemoveReserved(out.matrix) };
     if (c.isManaged)
-      out = {
-        ...out,
-        matrix: irqMatrixRemoveManaged(
+      out = withMatrix(
+        out,
+        irqMatrixRemoveManagedW(
           out.matrix,
           out.irqs[v]!.affinity,
           hasQuirk(out.profile, 'matrix-offline-managed-available'),
         ),
-      };
+      );
     out = putLevel(out, v, lvl, { ...l, chip: null, programmed: false });
   }
   return out;
