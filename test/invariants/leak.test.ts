@@ -5,6 +5,7 @@
  * edited by hand) that it must report, with the entity in the message; and the clean lifecycle
  * on both kernels, which it must accept.
  */
+import type { KernelVersion } from '../../models/world/profile.ts';
 import { describe, expect, it } from 'vitest';
 import { apply, boot, checkState, DSA0, DSA1, NIC, PLAT } from '../helpers.ts';
 import type { CpuMap, IrqDesc, VectorChipData, World } from '../../models/world/types.ts';
@@ -14,7 +15,7 @@ import { VMD_CTRL, VMD_NIC, VMD_NVME, devIrqs, nvmeRunning, vmdSession } from '.
 const vectorChip = (d: IrqDesc): VectorChipData => d.levels[d.levels.length - 1]!.chip as VectorChipData;
 
 /** DSA0 bound (not managed) with @n MSI-X vectors: virqs 1..n */
-function dsa0WithVectors(version: '5.10' | '6.2', n = 8) {
+function dsa0WithVectors(version: KernelVersion, n = 8) {
   const s = session(version);
   s.ok({ type: 'driverProbe', dev: DSA0, managed: false, fail: false });
   s.ok({ type: 'pciAllocIrqVectors', dev: DSA0, min: n, max: n, irqType: 'msix', affinity: false, fail: null });

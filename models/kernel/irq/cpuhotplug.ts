@@ -23,7 +23,7 @@ import { archIrqHooks } from './registry.ts';
 import { irqDoSetAffinity } from './manage.ts';
 import { arrSet, intersect } from '../../world/util.ts';
 import { onlineCpus, putIrq, updIrq } from '../../world/world.ts';
-import { hasFault, hasQuirk } from '../../world/profile.ts';
+import { hasFault, hasQuirk, matrixAllocatedExcludesManaged } from '../../world/profile.ts';
 
 /**
  * cpuOffline() - take @cpu down
@@ -33,7 +33,7 @@ import { hasFault, hasQuirk } from '../../world/profile.ts';
 export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
   if (!w.cpuOnline[cpu]) return okVoid(w);
   if (onlineCpus(w).length === 1) return err(w, 'EBUSY', `CPU${cpu} is the last online CPU`);
-  const tomove = irqMatrixAllocated(w.matrix, cpu, false);
+  const tomove = irqMatrixAllocated(w.matrix, cpu, matrixAllocatedExcludesManaged(w.profile));
   const avl = irqMatrixAvailableWithout(w.matrix, cpu);
   if (avl < tomove) return err(w, 'ENOSPC', `CPU ${cpu} has ${tomove} vectors, ${avl} available. Cannot disable CPU`);
   let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, false) };
