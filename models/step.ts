@@ -35,7 +35,7 @@ export function step(w: World, op: Op): StepOutcome {
  */
 function warnedOutcome(o: StepOutcome): StepOutcome {
   const { kernelWarn = [], ...world } = o.world;
-  const why = kernelWarn.map((f) => `WARN_ON_ONCE in ${f}`).join('; ');
+  const why = kernelWarn.join('; ');
   if (o.kind === 'err') return { ...o, world, why: `${o.why}; ${why}` };
   if (o.kind === 'warned') return { ...o, world, why: `${o.why}; ${why}` };
   return { kind: 'warned', world, why };

@@ -471,8 +471,9 @@ export interface World {
    */
   readonly crash?: string;
   /**
-   * ghost (model only): the WARN_ON_ONCE()s a call that returns no outcome hit during this step
-   * (the vector matrix's, models/kernel/irq/matrix.ts); step() turns them into a warned outcome
+   * ghost (model only): the WARNs hit during this step by a call whose caller carries on as if it
+   * succeeded (the vector matrix's WARN_ON_ONCE()s; __irq_startup_managed(), after which
+   * request_irq() returns 0), one text each; step() turns them into a warned outcome
    */
   readonly kernelWarn?: readonly string[];
   /** kernel paths started and not finished (models/kernel/irq/concurrency.ts); absent: none ever */

@@ -138,3 +138,25 @@ describe('CPU online and managed startup', () => {
     expect(w.matrix.maps[3]!.allocMap).toEqual([vecChip(w, v).vector]);
   });
 });
+
+describe('request_irq of a managed irq whose activation fails', () => {
+  it('succeeds with its handler, the irq in managed shutdown, and the WARN as the outcome [chip.c __irq_startup_managed WARN_ON -> IRQ_STARTUP_ABORT, 6.12.118]', () => {
+    const w0 = managedNic(boot('6.2'));
+    // CPU0's managed reservation is gone behind the kernel's back (hand-built): activation fails
+    const cm = w0.matrix.maps[0]!;
+    const w: World = {
+      ...w0,
+      matrix: {
+        ...w0.matrix,
+        maps: w0.matrix.maps.map((m, i) => (i === 0 ? { ...cm, managedMap: [], managed: 0 } : m)),
+      },
+    };
+    const virq = devVirqs(w, NIC)[0]!;
+    expect(w.irqs[virq]!.affinity).toEqual([0]);
+    const o = run(w, req(virq, NIC));
+    expect(o.kind).toBe('warned');
+    expect(o).toMatchObject({ why: expect.stringMatching(/^WARN_ON in __irq_startup_managed/) });
+    expect(o.world.irqs[virq]).toMatchObject({ action: { dev: NIC }, managedShutdown: true, started: false });
+    expect(o.world.kernelWarn).toBeUndefined();
+  });
+});

@@ -55,7 +55,8 @@ function setVectorIrq(w: World, cpu: CpuId, vector: number, virq: Virq | null): 
 /** a matrix call's result in the world; its WARN_ON_ONCE()s go to the ghost kernelWarn (step() reports them) */
 function withMatrix(w: World, r: MatrixWarned): World {
   const out: World = { ...w, matrix: r.m };
-  return r.warned.length ? { ...out, kernelWarn: [...(w.kernelWarn ?? []), ...r.warned] } : out;
+  if (!r.warned.length) return out;
+  return { ...out, kernelWarn: [...(w.kernelWarn ?? []), ...r.warned.map((f) => `WARN_ON_ONCE in ${f}`)] };
 }
 
 /** irq_matrix_free() of @vector on @cpu */
