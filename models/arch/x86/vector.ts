@@ -6,6 +6,10 @@
  * the dummy MANAGED_IRQ_SHUTDOWN_VECTOR, activation/deactivation, moves with prev_vector and their
  * cleanup, per-CPU vector_irq. Left out: legacy ISA vectors, NUMA nodes (one node), the cleanup
  * IPI as a separate event (the cleanup runs at once when it is scheduled).
+ * Simplification, not proven verdict-neutral: the kernel's assign_vector_locked() answers -EBUSY
+ * while a cleanup is queued (apicd->clist hashed, until the cleanup IPI/timer runs on the old
+ * CPU), and irq_move_masked_irq() then re-arms the pending move; here the window never opens, so a
+ * failure that needs it (a move refused after the first interrupt on the new vector) is not found.
  */
 import type { ChipData, CpuId, IrqDesc, MsiMsg, VectorChipData, Virq, World } from '../../world/types.ts';
 import type { AllocArg, DomainOps } from '../../kernel/irq/hierarchy.ts';
