@@ -25,5 +25,18 @@ export function step(w: World, op: Op): StepOutcome {
   const o = opDef(op.type).step(w, op);
   // a level callback without an outcome (ops->free) oopsed (ghost set by models/drivers/pci/controller/vmd.ts)
   if (o.world.crash !== null) return { kind: 'bug', world: w, why: o.world.crash };
-  return o.kind === 'bug' || o.kind === 'use-after-free' ? { ...o, world: w } : o;
+  if (o.kind === 'bug' || o.kind === 'use-after-free') return { ...o, world: w };
+  return o.world.kernelWarn.length === 0 ? o : warnedOutcome(o);
+}
+
+/**
+ * a WARN reached inside the call is an outcome (the kernel prints it and carries on): an ok or
+ * warned step becomes warned naming the function; a failed one keeps its errno and says it too
+ */
+function warnedOutcome(o: StepOutcome): StepOutcome {
+  const world = { ...o.world, kernelWarn: [] };
+  const why = o.world.kernelWarn.join('; ');
+  if (o.kind === 'err') return { ...o, world, why: `${o.why}; ${why}` };
+  if (o.kind === 'warned') return { ...o, world, why: `${o.why}; ${why}` };
+  return { kind: 'warned', world, why };
 }

@@ -11,7 +11,7 @@ import { rfcV2DevMsi } from './rfc-v2-dev-msi.ts';
 import { assignDomain } from './assign-domain.ts';
 import { deviceDomain } from './device-domain.ts';
 import { perDeviceMsi } from './per-device-msi.ts';
-import { KERNEL_DESIGN, mainline510, mainline62 } from './mainline.ts';
+import { KERNEL_DESIGN, mainline510, mainline612, mainline62 } from './mainline.ts';
 
 export type { Design, ImsVector } from './design.ts';
 export { KERNEL_DESIGN } from './mainline.ts';
@@ -39,7 +39,8 @@ export function registerDesign(d: Design): void {
 
 /** the hooks of the design installed in @w */
 export function designOf(w: World): Design {
-  if (w.design === KERNEL_DESIGN) return w.profile.version === '5.10' ? mainline510 : kernel62;
+  if (w.design === KERNEL_DESIGN)
+    return w.profile.version === '5.10' ? mainline510 : w.profile.version === '6.12' ? mainline612 : kernel62;
   const d = designs().get(w.design);
   if (!d) throw new Error(`design '${w.design}' is not registered`);
   return d;

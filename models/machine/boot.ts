@@ -113,6 +113,7 @@ export function bootWorld(profile0: KernelProfile, config: PlatformConfig, desig
     nextVmdIrq: 0,
     bootBug: null,
     crash: null,
+    kernelWarn: [],
     inflight: [],
     nextTask: 0,
     lineIrqs: {},

@@ -2,7 +2,18 @@
  * models/world/profile.ts - which kernel the model behaves like
  *
  * 5.10: global and per-IOMMU PCI-MSI domains, dev->msi_list, platform-MSI, no per-device domains.
- * 6.2:  per-device MSI domains under MSI parent domains (vector or VT-d IR), index stores, IMS.
+ * 6.2:  per-device MSI domains under MSI parent domains (vector or VT-d IR), index stores, IMS
+ *       (pci_create_ims_domain() and friends: merged for 6.2 without an in-tree user, reverted for
+ *       6.10 with their VT-d/AMD/x86 companions; every IMS design here is a proposal on 6.2).
+ * 6.12: the long-term kernel Debian ships (linux-source-6.12): per-device MSI domains under MSI
+ *       parents as 6.2, no IMS (its calls are -ENOSYS; a design written for IMS is refused),
+ *       irq_matrix_allocated() without managed vectors (a0b0bad10587, 6.7).
+ *       Simplified, and why no verdict depends on it: device-MSI and platform-MSI became per-device
+ *       domains in 6.11 (platform_device_msi_init_and_alloc_irqs()), and irq domains are created
+ *       through irq_domain_instantiate() (6.11); the model keeps 6.2's platform-MSI path and its
+ *       creation calls. No campaign runs 6.12 (kernelVersions: 5.10, 6.2); `--kernel 6.12` runs
+ *       the kernel model there, whose verdicts do not use platform-MSI devices on that profile's
+ *       default platforms.
  *
  * Quirks are known deviations of a real kernel from the contract the invariants state (failed
  * operations are atomic, counters match bitmaps, ...), found while validating the model. A profile switches on the ones its version has; tests switch them off to
@@ -15,7 +26,7 @@
  */
 export type FaultName = string;
 
-export type KernelVersion = '5.10' | '6.2';
+export type KernelVersion = '5.10' | '6.2' | '6.12';
 
 export const kernelQuirks = {
   'platform-msi-partial-alloc-leak': {
@@ -106,4 +117,32 @@ export function hasQuirk(p: KernelProfile, q: QuirkId): boolean {
   return p.quirks.includes(q);
 }
 
+/** the kernels every campaign and property test runs (compare, check of all kernels) */
 export const kernelVersions: readonly KernelVersion[] = ['5.10', '6.2'];
+/** every profile a user can name (--kernel, a design file's kernel) */
+export const profileVersions: readonly KernelVersion[] = ['5.10', '6.2', '6.12'];
+
+/** IMS (drivers/pci/msi/api.c pci_create_ims_domain() & co.): 6.2 to 6.9, reverted for 6.10 */
+export const hasIms = (p: Pick<KernelProfile, 'version'>): boolean => p.version === '6.2';
+
+/** irq_matrix_allocated() leaves managed vectors out since a0b0bad10587 (6.7; 6.1.y, 6.6.y stable) */
+export const matrixAllocatedExcludesManaged = (p: Pick<KernelProfile, 'version'>): boolean => p.version === '6.12';
+
+/**
+ * how listings name the kernel a design is written for: only the 5.10 kernel's own design is
+ * mainline; every other one, the 6.2 'kernel' design included (the IMS API had no in-tree user:
+ * idxd's IMS irq_chip was never merged), is a proposal on that kernel
+ */
+export const designKernelLabel = (design: string, kernel: KernelVersion): string =>
+  design === 'kernel' && kernel !== '6.2' ? `mainline ${kernel}` : `proposal on ${kernel}`;
+
+/**
+ * why @design (written for @written) cannot run on @kernel, or null: a design runs on the kernel
+ * it is written for; one written for 6.2 (the IMS API) has nothing to call on 6.12
+ */
+export function refuseDesignKernel(design: string, written: KernelVersion, kernel: KernelVersion): string | null {
+  if (written === kernel) return null;
+  if (written === '6.2' && !hasIms({ version: kernel }))
+    return `design ${design} is written for the IMS API of 6.2 (pci_create_ims_domain, 6.2-6.9, reverted for 6.10): it cannot run on ${kernel}`;
+  return `design ${design} is written for kernel ${written}: run it without --kernel`;
+}

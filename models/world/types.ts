@@ -459,6 +459,12 @@ export interface World {
    * bad pointer; step() turns it into the oops it is. null between steps
    */
   readonly crash: string | null;
+  /**
+   * ghost (model only): the WARNs hit during this step by a call whose caller carries on as if it
+   * succeeded (the vector matrix's WARN_ON_ONCE()s; __irq_startup_managed(), after which
+   * request_irq() returns 0), one text each; step() turns them into a warned outcome and empties it
+   */
+  readonly kernelWarn: readonly string[];
   /** kernel paths started and not finished (models/kernel/irq/concurrency.ts) */
   readonly inflight: readonly InFlight[];
   readonly nextTask: TaskId;

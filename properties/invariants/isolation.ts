@@ -174,7 +174,7 @@ export const dsaMsixLayout: StateInvariant = {
   scope: 'state',
   reads: ['dsa', 'devices', 'irqs', 'profile'],
   statement:
-    'a DSA PF uses MSI-X indexes within its table, vector 0 for misc, (5.17+) vector w+1 only for kernel WQ w; its permission table carries the system PASID while probed and is zero after teardown',
+    'a DSA PF uses MSI-X indexes within its table, vector 0 for misc, (5.17+) vector w+1 only for kernel WQ w; its permission entry w+1 carries the system PASID while that vector is requested (5.17+; no table on 5.10) and is zero otherwise',
   kernel:
     'drivers/dma/idxd/init.c idxd_setup_interrupts(), device.c idxd_msix_perm_setup()/idxd_msix_perm_clear(), idxd_wq_request_irq()',
   check(w) {
@@ -191,10 +191,14 @@ export const dsaMsixLayout: StateInvariant = {
         return `${dev.name} uses ${pf.driver.vectors.length} MSI-X vectors, table has ${dev.msixTableSize}`;
       const misc = w.irqs[pf.driver.vectors[0]!];
       if (!misc?.action) return `${dev.name}: MSI-X vector 0 (misc/error) has no handler`;
+      // 5.10: no permission table; 5.17+: entry w+1 carries the system PASID exactly while kernel
+      // WQ w has its interrupt (idxd_wq_request_irq()/idxd_wq_free_irq()), when the device has PASID
       for (let i = 1; i < pf.msixPerm.length; i++) {
         const p = pf.msixPerm[i]!;
-        if (p.pasidEn !== pf.caps.pasid || p.pasid !== pf.systemPasid)
-          return `${dev.name}: MSI-X permission entry ${i} is {pasid_en ${p.pasidEn}, pasid ${p.pasid}}, not the system PASID ${pf.systemPasid}`;
+        const set = w.profile.version !== '5.10' && pf.caps.pasid && (pf.wqs[i - 1]?.irqRequested ?? false);
+        const ok = set ? p.pasidEn && p.pasid === pf.systemPasid : !p.pasidEn && p.pasid === 0 && !p.ignore;
+        if (!ok)
+          return `${dev.name}: MSI-X permission entry ${i} is {pasid_en ${p.pasidEn}, pasid ${p.pasid}}, expected ${set ? `the system PASID ${pf.systemPasid}` : 'zero'}`;
       }
       if (w.profile.version !== '5.10') {
         for (let i = 1; i < pf.driver.vectors.length; i++) {

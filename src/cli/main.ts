@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { invariants, categories } from '../../properties/index.ts';
 import { platformConfigs } from '../../models/world/platform.ts';
-import { kernelVersions, type KernelVersion } from '../../models/world/profile.ts';
+import {
+  designKernelLabel,
+  kernelVersions,
+  type KernelVersion,
+  profileVersions,
+  refuseDesignKernel,
+} from '../../models/world/profile.ts';
 import { runCheck, runChecksParallel, worldFor, type CheckRun, type CheckSpec } from '../run/check.ts';
 import { builtinDesigns, KERNEL_DESIGN, type Design } from '../../models/designs/index.ts';
 import { DesignError, resolveDesign } from '../load/load-design.ts';
@@ -173,7 +179,14 @@ async function designsFrom(args: readonly string[]): Promise<{ design: Design; f
 }
 
 /** a design under the driver-level workload (its own kernel profile) */
+/** a design runs on its own kernel; an explicit --kernel another one is refused (IMS: 6.2 only) */
+function refuseKernel(o: Record<string, unknown>, d: Design): void {
+  const why = o.kernelGiven ? refuseDesignKernel(d.name, d.kernel, o.kernel as KernelVersion) : null;
+  if (why) throw new InputError(why);
+}
+
 function designSpec(o: Record<string, unknown>, d: { design: Design; file: string | null }): CheckSpec {
+  refuseKernel(o, d.design);
   if (platformConfigs[o.config as string]?.gicIts)
     throw new InputError(`--config ${o.config as string}: the designs run on x86 platforms only`);
   return {
@@ -231,6 +244,7 @@ const inputFail = (m: string): never => {
 /** explore and merge: the design, booted world and alphabet of --design/--kernel/--config/--quirks/--fault */
 async function exploreSetup(o: Record<string, unknown>) {
   const [d] = o.design === KERNEL_DESIGN ? [null] : await designsFrom([o.design as string]);
+  if (d) refuseKernel(o, d.design);
   const spec = {
     design: d ? d.design.name : KERNEL_DESIGN,
     kernel: (d ? d.design.kernel : o.kernel) as KernelVersion,
@@ -389,6 +403,7 @@ export function buildCli(): Command {
       const list = builtinDesigns().map((d) => ({
         name: d.name,
         kernel: d.kernel,
+        label: designKernelLabel(d.name, d.kernel),
         features: d.features ?? [],
         summary: d.summary,
         description: d.description,
@@ -397,7 +412,7 @@ export function buildCli(): Command {
       if (o.json) return void process.stdout.write(`${JSON.stringify({ designs: list }, null, 2)}\n`);
       for (const d of list) {
         process.stdout.write(
-          `\n${d.name}  (kernel ${d.kernel}${d.features.length ? `, + ${d.features.join(', ')}` : ''})\n  ${d.summary}\n`,
+          `\n${d.name}  (${designKernelLabel(d.name, d.kernel)}${d.features.length ? `, + ${d.features.join(', ')}` : ''})\n  ${d.summary}\n`,
         );
         for (const a of d.assumptions) process.stdout.write(`  assumes: ${a}\n`);
       }
@@ -425,7 +440,7 @@ export function buildCli(): Command {
       )
       .addOption(
         new Option('--kernel <version>', 'kernel profile (without --design)')
-          .choices(kernelVersions as string[])
+          .choices(profileVersions as string[])
           .default('6.2'),
       )
       .addOption(
@@ -433,7 +448,8 @@ export function buildCli(): Command {
           .choices(['legal', 'any'])
           .default('any'),
       ),
-  ).action(async (o: Record<string, unknown>) => {
+  ).action(async (o: Record<string, unknown>, cmd: Command) => {
+    o.kernelGiven = cmd.getOptionValueSource('kernel') === 'cli';
     checkOutputs(o);
     if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, false);
     const designs = o.design ? await designsFrom(o.design as string[]) : [];
@@ -467,7 +483,8 @@ export function buildCli(): Command {
       )
       .option('--kernel-model', 'instead: the kernel model alone, every kernel profile x caller mode (legal, any)')
       .option('--fail-on-violation', 'exit 1 when any design breaks an invariant (for CI)'),
-  ).action(async (o: Record<string, unknown>) => {
+  ).action(async (o: Record<string, unknown>, cmd: Command) => {
+    o.kernelGiven = cmd.getOptionValueSource('kernel') === 'cli';
     checkOutputs(o);
     if (o.coverage && !process.env[UNDER_COVERAGE]) return withModelCoverage(o, true);
     const tty = process.stderr.isTTY && !o.json;
@@ -530,7 +547,7 @@ export function buildCli(): Command {
       )
       .addOption(
         new Option('--kernel <version>', 'kernel profile for --design kernel')
-          .choices(kernelVersions as string[])
+          .choices(profileVersions as string[])
           .default('6.2'),
       ),
   )
@@ -553,7 +570,8 @@ export function buildCli(): Command {
       ).argParser((v: string) => parseShard(v) ?? inputFail(`--shard: expected i/n with 1 <= i <= n, got '${v}'`)),
     )
     .option('--out <dir>', 'with --shard: where the shard output goes', 'reports')
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      o.kernelGiven = cmd.getOptionValueSource('kernel') === 'cli';
       const { spec, w0, types } = await exploreSetup(o);
       if (o.shard) {
         if (o.maxStates)

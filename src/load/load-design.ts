@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findDesign, registerDesign, KERNEL_DESIGN, type Design } from '../../models/designs/index.ts';
 import { optionalHooks, requiredHooks } from '../../models/designs/design.ts';
-import { kernelVersions } from '../../models/world/profile.ts';
+import { profileVersions } from '../../models/world/profile.ts';
 import { designApi, type DesignApi } from '../../models/designs/api.ts';
 
 export class DesignError extends Error {}
@@ -23,7 +23,7 @@ const designSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be kebab-case (a-z, 0-9, - and .)'),
   summary: z.string().min(1),
   description: z.string().min(1),
-  kernel: z.enum(kernelVersions as unknown as [string, ...string[]]),
+  kernel: z.enum(profileVersions as unknown as [string, ...string[]]),
   features: z.array(z.enum(['dev-msi-alloc-type'])).optional(),
   assumptions: z.array(z.string()),
   ...Object.fromEntries(requiredHooks.map((h) => [h, fn])),

@@ -6,6 +6,7 @@
 import { relative, dirname } from 'node:path';
 import type { CheckRun } from '../run/check.ts';
 import { findDesign } from '../../models/designs/index.ts';
+import { designKernelLabel } from '../../models/world/profile.ts';
 import { invariants } from '../../properties/index.ts';
 import { formatTrace } from './trace.ts';
 import { renderMatrix, renderRunText } from './results.ts';
@@ -55,7 +56,7 @@ export function renderCompareMarkdown(
     '|---|---|---|',
     ...runs.map((r) => {
       const d = findDesign(r.spec.design);
-      return `| \`${cell(r.spec.design)}\` | ${r.spec.kernel}${d?.features?.length ? ` + ${d.features.join(', ')}` : ''} | ${cell(d?.summary ?? '')} |`;
+      return `| \`${cell(r.spec.design)}\` | ${designKernelLabel(r.spec.design, r.spec.kernel)}${d?.features?.length ? ` + ${d.features.join(', ')}` : ''} | ${cell(d?.summary ?? '')} |`;
     }),
     '',
     '## Verdicts',

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { opDef, opTypes, type Op } from '../../models/ops.ts';
-import { kernelQuirks, type QuirkId } from '../../models/world/profile.ts';
+import { type KernelVersion, kernelQuirks, profileVersions, type QuirkId } from '../../models/world/profile.ts';
 import { platformConfigs } from '../../models/world/platform.ts';
 import { faultIds, type FaultId } from '../../models/faults/catalog.ts';
 import { categories, type Category } from '../../properties/index.ts';
@@ -19,7 +19,7 @@ export interface CounterexampleFile {
   /** a built-in design's name, 'kernel' (no design), or a user design's name with its file */
   readonly design: string;
   readonly designFile?: string | null;
-  readonly kernel: '5.10' | '6.2';
+  readonly kernel: KernelVersion;
   readonly quirks: readonly QuirkId[];
   /** catalog bugs that were switched on (absent: none) */
   readonly faults?: readonly FaultId[];
@@ -41,7 +41,7 @@ const fileSchema = z.object({
   version: z.literal(COUNTEREXAMPLE_VERSION),
   design: z.string().min(1),
   designFile: z.string().nullable().optional(),
-  kernel: z.enum(['5.10', '6.2']),
+  kernel: z.enum(profileVersions as [KernelVersion, ...KernelVersion[]]),
   quirks: z.array(z.enum(Object.keys(kernelQuirks) as [QuirkId, ...QuirkId[]])),
   faults: z.array(z.enum(faultIds as [FaultId, ...FaultId[]])).optional(),
   config: z.string().refine((c) => c in platformConfigs, {

@@ -53,6 +53,7 @@ export const fingerprintDecisions: { readonly [K in keyof Required<World>]: Fing
   nextVmdIrq: { exclude: LABEL },
   bootBug: 'hash',
   crash: 'hash',
+  kernelWarn: { exclude: 'ghost: cleared by step() before the world is kept' },
   inflight: 'hash',
   nextTask: { exclude: LABEL },
   lineIrqs: 'hash',

@@ -91,14 +91,19 @@ describe('CPU offline: corner cases', () => {
     expect(w.irqs[9]!.affinityBroken).toBe(true);
   });
 
-  it('offline force-completes a pending vector move of every visited irq, not only of irqs on the outgoing CPU [vector.c irq_force_complete_move (a6c11c0a5235), spec 7.2]', () => {
+  it('offline force-completes only a pending move from or to the outgoing CPU; an unrelated one stays pending [vector.c irq_force_complete_move (a6c11c0a5235; 6.1.192, 6.12.118), spec 7.2]', () => {
     const w0 = boot('6.2');
     const w1 = must(w0, coreAlloc(w0.vectorDomain, 1, [0]), req(1), setAff(1, [2]), fire(1));
     const old = vecChip(w1, 1);
     expect(old.prevVector).not.toBe(0); // moved to CPU2, cleanup on CPU0 pending
+    // CPU3 is neither apicd->cpu nor apicd->prev_cpu: "no action required"
     const w = must(w1, offline(3));
-    expect(vecChip(w, 1).prevVector).toBe(0);
-    expect(w.matrix.maps[old.prevCpu]!.allocMap).toEqual([]);
+    expect(vecChip(w, 1)).toEqual(old);
+    expect(w.matrix.maps[old.prevCpu]!.allocMap).toEqual([old.prevVector]);
+    // the previous CPU going down completes the move and frees the old vector
+    const w2 = must(w, offline(old.prevCpu));
+    expect(vecChip(w2, 1).prevVector).toBe(0);
+    expect(w2.matrix.maps[old.prevCpu]!.allocMap).toEqual([]);
   });
 
   it('freeing a vector still held on an offline CPU clears the bit but does not decrement total_allocated [matrix.c irq_matrix_free, spec I3 / 7.2]', () => {
@@ -131,5 +136,27 @@ describe('CPU online and managed startup', () => {
     expect([d.managedShutdown, d.started, d.activated]).toEqual([false, true, true]);
     expect(vecChip(w, v).cpu).toBe(3);
     expect(w.matrix.maps[3]!.allocMap).toEqual([vecChip(w, v).vector]);
+  });
+});
+
+describe('request_irq of a managed irq whose activation fails', () => {
+  it('succeeds with its handler, the irq in managed shutdown, and the WARN as the outcome [chip.c __irq_startup_managed WARN_ON -> IRQ_STARTUP_ABORT, 6.12.118]', () => {
+    const w0 = managedNic(boot('6.2'));
+    // CPU0's managed reservation is gone behind the kernel's back (hand-built): activation fails
+    const cm = w0.matrix.maps[0]!;
+    const w: World = {
+      ...w0,
+      matrix: {
+        ...w0.matrix,
+        maps: w0.matrix.maps.map((m, i) => (i === 0 ? { ...cm, managedMap: [], managed: 0 } : m)),
+      },
+    };
+    const virq = devVirqs(w, NIC)[0]!;
+    expect(w.irqs[virq]!.affinity).toEqual([0]);
+    const o = run(w, req(virq, NIC));
+    expect(o.kind).toBe('warned');
+    expect(o).toMatchObject({ why: expect.stringMatching(/^WARN_ON in __irq_startup_managed/) });
+    expect(o.world.irqs[virq]).toMatchObject({ action: { dev: NIC }, managedShutdown: true, started: false });
+    expect(o.world.kernelWarn).toBeUndefined();
   });
 });

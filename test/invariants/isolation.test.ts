@@ -236,16 +236,16 @@ describe('ims-pasid-per-mdev (I19)', () => {
 describe('dsa-msix-layout (I20)', () => {
   const inv = stateInvariant('dsa-msix-layout');
 
-  it.each(versions)('%s: a probed PF whose MSI-X permission entry is zeroed (hand-built)', (v) => {
+  // 6.2 (5.17+): kernel WQ 0 has its interrupt, so entry 1 must carry the system PASID;
+  // 5.10 has no permission table, so any written entry is wrong
+  it.each([
+    ['6.2', 1, { ignore: false, pasidEn: false, pasid: 0 }, '{pasid_en false, pasid 0}, expected the system PASID 1'],
+    ['5.10', 3, { ignore: false, pasidEn: true, pasid: 1 }, '{pasid_en true, pasid 1}, expected zero'],
+  ] as const)('%s: a probed PF whose MSI-X permission entry %i is wrong (hand-built)', (v, entry, perm, says) => {
     const s = dsaReady(v);
     expect(inv.check(s.world)).toBeNull();
-    const w = withPf(s.world, DSA0, (p) => ({
-      ...p,
-      msixPerm: p.msixPerm.map((e, i) => (i === 3 ? { ignore: false, pasidEn: false, pasid: 0 } : e)),
-    }));
-    expect(reported(checkState(w), 'dsa-msix-layout')).toBe(
-      '0000:6a:01.0: MSI-X permission entry 3 is {pasid_en false, pasid 0}, not the system PASID 1',
-    );
+    const w = withPf(s.world, DSA0, (p) => ({ ...p, msixPerm: p.msixPerm.map((e, i) => (i === entry ? perm : e)) }));
+    expect(reported(checkState(w), 'dsa-msix-layout')).toBe(`0000:6a:01.0: MSI-X permission entry ${entry} is ${says}`);
   });
 
   it.each(versions)('%s: an unbound PF whose permission table still carries the system PASID (hand-built)', (v) => {

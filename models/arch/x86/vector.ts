@@ -6,6 +6,10 @@
  * the dummy MANAGED_IRQ_SHUTDOWN_VECTOR, activation/deactivation, moves with prev_vector and their
  * cleanup, per-CPU vector_irq. Left out: legacy ISA vectors, NUMA nodes (one node), the cleanup
  * IPI as a separate event (the cleanup runs at once when it is scheduled).
+ * Simplification, not proven verdict-neutral: the kernel's assign_vector_locked() answers -EBUSY
+ * while a cleanup is queued (apicd->clist hashed, until the cleanup IPI/timer runs on the old
+ * CPU), and irq_move_masked_irq() then re-arms the pending move; here the window never opens, so a
+ * failure that needs it (a move refused after the first interrupt on the new vector) is not found.
  */
 import type { ChipData, CpuId, IrqDesc, MsiMsg, VectorChipData, Virq, World } from '../../world/types.ts';
 import type { AllocArg, DomainOps } from '../../kernel/irq/hierarchy.ts';
@@ -14,8 +18,9 @@ import { bug, err, okVoid, warned, type Outcome } from '../../world/outcome.ts';
 import {
   irqMatrixAlloc,
   irqMatrixAllocManaged,
-  irqMatrixFree,
-  irqMatrixRemoveManaged,
+  irqMatrixFreeW,
+  irqMatrixRemoveManagedW,
+  type MatrixWarned,
   irqMatrixRemoveReserved,
   irqMatrixReserve,
   irqMatrixReserveManaged,
@@ -51,6 +56,17 @@ function setVectorIrq(w: World, cpu: CpuId, vector: number, virq: Virq | null): 
   return { ...w, matrix: { ...w.matrix, vectorIrq: arrSet(w.matrix.vectorIrq, cpu, next) } };
 }
 
+/** a matrix call's result in the world; its WARN_ON_ONCE()s go to the ghost kernelWarn (step() reports them) */
+function withMatrix(w: World, r: MatrixWarned): World {
+  const out: World = { ...w, matrix: r.m };
+  if (!r.warned.length) return out;
+  return { ...out, kernelWarn: [...w.kernelWarn, ...r.warned.map((f) => `WARN_ON_ONCE in ${f}`)] };
+}
+
+/** irq_matrix_free() of @vector on @cpu */
+const matrixFree = (w: World, cpu: CpuId, vector: number, managed: boolean): World =>
+  withMatrix(w, irqMatrixFreeW(w.matrix, cpu, vector, managed, w.profile.version));
+
 /** apic_update_irq_cfg(): what the hardware is told, and the effective affinity */
 function apicUpdateIrqCfg(w: World, virq: Virq, lvl: number, vector: number, cpu: CpuId): World {
   const d = w.irqs[virq]!;
@@ -80,7 +96,7 @@ function apicUpdateVector(w: World, virq: Virq, lvl: number, newvec: number, new
     if (w.cpuOnline[c.cpu]) {
       c = { ...c, moveInProgress: true, prevVector: c.vector, prevCpu: c.cpu };
     } else {
-      out = { ...out, matrix: irqMatrixFree(out.matrix, c.cpu, c.vector, managed, w.profile.version) };
+      out = matrixFree(out, c.cpu, c.vector, managed);
     }
   }
   const owner = out.matrix.vectorIrq[newcpu]![newvec];
@@ -154,11 +170,11 @@ export function clearIrqVector(w: World, virq: Virq, lvl: number): World {
   if (c.vector === 0) return w;
   const managed = w.irqs[virq]!.managed;
   let out = setVectorIrq(w, c.cpu, c.vector, null);
-  out = { ...out, matrix: irqMatrixFree(out.matrix, c.cpu, c.vector, managed, w.profile.version) };
+  out = matrixFree(out, c.cpu, c.vector, managed);
   let next: VectorChipData = { ...c, vector: 0 };
   if (c.prevVector !== 0) {
     out = setVectorIrq(out, c.prevCpu, c.prevVector, null);
-    out = { ...out, matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, managed, w.profile.version) };
+    out = matrixFree(out, c.prevCpu, c.prevVector, managed);
     next = { ...next, prevVector: 0, moveInProgress: false };
   }
   return putChip(out, virq, lvl, next);
@@ -178,10 +194,7 @@ export function vectorFreeMovedVector(w: World, virq: Virq, lvl: number): World 
   if (!w.cpuOnline[c.prevCpu] && hasFault(w.profile, 'B01'))
     return putChip(w, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
   let out = setVectorIrq(w, c.prevCpu, c.prevVector, null);
-  out = {
-    ...out,
-    matrix: irqMatrixFree(out.matrix, c.prevCpu, c.prevVector, w.irqs[virq]!.managed, w.profile.version),
-  };
+  out = matrixFree(out, c.prevCpu, c.prevVector, w.irqs[virq]!.managed);
   return putChip(out, virq, lvl, { ...c, prevVector: 0, moveInProgress: false });
 }
 
@@ -209,17 +222,17 @@ function x86VectorAlloc(w: World, lvl: number, virq: Virq, n: number, arg: Alloc
     out = putLevel(out, v, lvl, { ...levelOf(out, v, lvl), hwirq: v, chip: blankApicData });
     const desc = out.irqs[v]!;
     if (desc.managed) {
-      const m = irqMatrixReserveManaged(
+      const r = irqMatrixReserveManaged(
         out.matrix,
         desc.affinity,
         hasQuirk(out.profile, 'matrix-offline-managed-available'),
       );
-      out = putChip(out, v, lvl, { ...chipOf(out, v, lvl), isManaged: true });
-      if (!m) {
+      // a failed reservation is rolled back by the kernel in r.m (the bits it keeps may differ)
+      out = putChip({ ...out, matrix: r.m }, v, lvl, { ...chipOf(out, v, lvl), isManaged: true });
+      if (r.failed) {
         out = putLevel(out, v, lvl, { ...levelOf(out, v, lvl), chip: null });
         return fail('ENOSPC', `irq ${v}: no managed vector on some CPU of {${desc.affinity.join(',')}}`);
       }
-      out = { ...out, matrix: m };
     } else if (arg.fixedMask) {
       const r = assignVectorLocked(out, v, lvl, intersect(arg.fixedMask, onlineCpus(out)));
       if (r.kind !== 'ok') {
@@ -245,14 +258,14 @@ function x86VectorFree(w: World, lvl: number, virq: Virq, n: number): World {
     const c = chipOf(out, v, lvl);
     if (c.hasReserved) out = { ...out, matrix: irqMatrixRemoveReserved(out.matrix) };
     if (c.isManaged)
-      out = {
-        ...out,
-        matrix: irqMatrixRemoveManaged(
+      out = withMatrix(
+        out,
+        irqMatrixRemoveManagedW(
           out.matrix,
           out.irqs[v]!.affinity,
           hasQuirk(out.profile, 'matrix-offline-managed-available'),
         ),
-      };
+      );
     out = putLevel(out, v, lvl, { ...l, chip: null, programmed: false });
   }
   return out;

@@ -26,7 +26,7 @@ import {
   setDeviceDomainSlot,
 } from '../../kernel/irq/msi.ts';
 import { allCpus, updDevice, domainName } from '../../world/world.ts';
-import { hasFault } from '../../world/profile.ts';
+import { hasFault, hasIms } from '../../world/profile.ts';
 import { msiDomainPrepareIrqs } from '../irqchip/its.ts';
 import { msiIrqsDrain } from '../../kernel/irq/msi-sysfs.ts';
 
@@ -349,7 +349,8 @@ export function pciMsixFreeIrq(w: World, dev: DevId, index: number, virq: Virq):
 export function pciCreateImsDomain(w: World, dev: DevId, hwsize: number): Outcome<DomainId> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `pci_create_ims_domain on released device #${dev}`);
-  if (w.profile.version === '5.10') return err(w, 'ENOSYS', 'pci_create_ims_domain does not exist before 6.2');
+  if (!hasIms(w.profile))
+    return err(w, 'ENOSYS', `pci_create_ims_domain exists in 6.2-6.9 only, not ${w.profile.version}`);
   if (d.bus !== 'pci' || d.msiDomain === null) return err(w, 'ENODEV', `${d.name}: no MSI parent domain`);
   const parent = w.domains[d.msiDomain];
   if (!parent) return uaf(w, `${d.name}: dev->msi.domain ${domainName(w, d.msiDomain)} was freed`);
@@ -402,7 +403,7 @@ export function pciImsAllocIrq(
 ): Outcome<{ index: number; virq: Virq }> {
   const d = w.devices[dev];
   if (!d || d.released) return uaf(w, `pci_ims_alloc_irq on released device #${dev}`);
-  if (w.profile.version === '5.10') return err(w, 'ENOSYS', 'pci_ims_alloc_irq does not exist before 6.2');
+  if (!hasIms(w.profile)) return err(w, 'ENOSYS', `pci_ims_alloc_irq exists in 6.2-6.9 only, not ${w.profile.version}`);
   return msiDomainAllocIrqAt(w, dev, 1, 'any', icookie, null, fail);
 }
 

@@ -3,21 +3,27 @@
  * (kernel/irq/cpuhotplug.c, arch/x86/kernel/apic/vector.c lapic_can_unplug_cpu/lapic_online)
  *
  * Offline: refuse if the other CPUs cannot take this CPU's vectors; then every irq is visited:
- * pending moves are force-completed; only started irqs targeting the CPU migrate (managed ones
+ * pending moves from or to this CPU are force-completed; only started irqs targeting the CPU migrate (managed ones
  * with no other CPU in their mask shut down; others break affinity to all online CPUs, with the
  * retry on -ENOSPC of 88d724e2301a); finally the CPU's matrix goes offline with its bits kept.
  * Online: the matrix comes back; managed irqs in shutdown whose mask has the CPU restart.
  */
 import type { CpuId, VectorChipData, World } from '../../world/types.ts';
 import { noArg } from './hierarchy.ts';
-import { err, okVoid, type Outcome } from '../../world/outcome.ts';
-import { irqMatrixAllocated, irqMatrixAvailableWithout, irqMatrixOffline, irqMatrixOnline } from './matrix.ts';
+import { bug, err, okVoid, type Outcome } from '../../world/outcome.ts';
+import {
+  irqMatrixAllocated,
+  irqMatrixAvailableWithout,
+  irqMatrixOffline,
+  irqMatrixOnline,
+  isMatrixBug,
+} from './matrix.ts';
 import { irqDomainActivateIrq, irqDomainDeactivateIrq } from './irqdomain.ts';
 import { archIrqHooks } from './registry.ts';
 import { irqDoSetAffinity } from './manage.ts';
 import { arrSet, intersect } from '../../world/util.ts';
 import { onlineCpus, putIrq, updIrq } from '../../world/world.ts';
-import { hasFault, hasQuirk } from '../../world/profile.ts';
+import { hasFault, hasQuirk, matrixAllocatedExcludesManaged } from '../../world/profile.ts';
 
 /**
  * cpuOffline() - take @cpu down
@@ -27,7 +33,7 @@ import { hasFault, hasQuirk } from '../../world/profile.ts';
 export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
   if (!w.cpuOnline[cpu]) return okVoid(w);
   if (onlineCpus(w).length === 1) return err(w, 'EBUSY', `CPU${cpu} is the last online CPU`);
-  const tomove = irqMatrixAllocated(w.matrix, cpu);
+  const tomove = irqMatrixAllocated(w.matrix, cpu, matrixAllocatedExcludesManaged(w.profile));
   const avl = irqMatrixAvailableWithout(w.matrix, cpu);
   if (avl < tomove) return err(w, 'ENOSPC', `CPU ${cpu} has ${tomove} vectors, ${avl} available. Cannot disable CPU`);
   let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, false) };
@@ -42,11 +48,14 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
     // a demultiplexed chain (VMD child) or one cut short has no CPU target of its own; a GIC-ITS
     // root migrates like a vector
     if (!c || (c.kind !== 'vector' && c.kind !== 'its')) continue;
-    // irq_force_complete_move(): for every visited irq (a6c11c0a5235); before that fix only
-    // after irq_needs_fixup(), i.e. for started irqs whose effective mask has the dying CPU
+    // irq_force_complete_move(): called for every visited irq since a6c11c0a5235, and acting
+    // only on a pending prev_vector whose current or previous CPU is the outgoing one; before
+    // that fix it was called only after irq_needs_fixup(), i.e. for started irqs whose effective
+    // mask has the dying CPU. An unrelated pending move stays pending (set_affinity: -EBUSY).
     const needsFixup = d0.started && d0.effective.includes(cpu);
-    if (c.kind === 'vector' && (c.prevVector !== 0 || c.moveInProgress) && (needsFixup || !hasFault(w.profile, 'B01')))
-      out = archIrqHooks().irqForceCompleteMove(out, virq, lvl);
+    const involved = c.kind === 'vector' && c.prevVector !== 0 && (c.cpu === cpu || c.prevCpu === cpu);
+    const preFix = c.kind === 'vector' && c.prevVector !== 0 && needsFixup;
+    if (hasFault(w.profile, 'B01') ? preFix : involved) out = archIrqHooks().irqForceCompleteMove(out, virq, lvl);
     const d = out.irqs[virq]!;
     if (!d.started || !d.effective.includes(cpu)) {
       // irq_fixup_move_pending(desc, false)
@@ -92,11 +101,9 @@ export function cpuOffline(w: World, cpu: CpuId): Outcome<void> {
  */
 export function cpuOnline(w: World, cpu: CpuId): Outcome<void> {
   if (w.cpuOnline[cpu]) return okVoid(w);
-  let out: World = {
-    ...w,
-    cpuOnline: arrSet(w.cpuOnline, cpu, true),
-    matrix: irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02')),
-  };
+  const m = irqMatrixOnline(w.matrix, cpu, hasFault(w.profile, 'B02'));
+  if (isMatrixBug(m)) return bug(w, `BUG_ON(cm->online) in ${m.bug}: CPU${cpu}`);
+  let out: World = { ...w, cpuOnline: arrSet(w.cpuOnline, cpu, true), matrix: m };
   // lapic_online(): every non-legacy vector_irq entry is cleared; without the quirk the entries
   // of dormant irqs that still hold a vector here are kept
   const table = out.matrix.vectorIrq[cpu]!;

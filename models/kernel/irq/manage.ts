@@ -73,9 +73,18 @@ export function requestIrq(w: World, virq: Virq, dev: DevId | null, devm: boolea
         false,
         noArg,
       );
-      if (a.kind !== 'ok')
-        return a.kind === 'err' ? warned(w, `request_irq(${virq}): managed activation failed: ${a.why}`, a.errno) : a;
-      out = updIrq(a.world, virq, (y) => ({ ...y, started: true }));
+      // activation failure: an errno, with or without a WARN of its own (activate_managed())
+      if (a.kind === 'err' || (a.kind === 'warned' && a.errno !== undefined)) {
+        // __irq_startup_managed(): WARN_ON(irq_domain_activate_irq()) -> IRQ_STARTUP_ABORT, and
+        // irq_startup() marks the irq managed-shutdown and returns 0: request_irq() succeeds with
+        // the handler installed (kernel/irq/chip.c, 6.12.118); the WARN is the step's outcome
+        const warn = `WARN_ON in __irq_startup_managed: request_irq(${virq}): managed activation failed: ${a.why}`;
+        out = updIrq(out, virq, (y) => ({ ...y, managedShutdown: true }));
+        out = { ...out, kernelWarn: [...out.kernelWarn, warn] };
+      } else if (a.kind === 'ok' || a.kind === 'warned') {
+        out = updIrq(a.world, virq, (y) => ({ ...y, started: true }));
+        if (a.kind === 'warned') out = { ...out, kernelWarn: [...out.kernelWarn, a.why] };
+      } else return a;
     }
   } else {
     out = updIrq(out, virq, (y) => ({ ...y, started: true }));

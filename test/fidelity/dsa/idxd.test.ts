@@ -15,6 +15,7 @@ import {
   engineConfig,
   idxdProbe,
   ready,
+  readyOps,
   requested,
   standardConfig,
   wqConfig,
@@ -54,7 +55,7 @@ describe('DSA capabilities', () => {
 
 describe('idxd probe and remove', () => {
   it.each(['5.10', '6.2'] as const)(
-    '%s: idxd probe allocates all 9 MSI-X vectors and programs permission entries 1..8 with the system PASID [init.c idxd_setup_interrupts; device.c idxd_msix_perm_setup]',
+    '%s: idxd probe allocates all 9 MSI-X vectors and writes no MSI-X permission entry (5.10: no table; 5.17+: per WQ) [init.c idxd_setup_interrupts; 6.12.118 device.c idxd_wq_request_irq]',
     (v) => {
       const w = must(boot(v), idxdProbe(DSA0));
       const pf = w.dsa[DSA0]!;
@@ -69,9 +70,18 @@ describe('idxd probe and remove', () => {
       ).toEqual(Array.from({ length: 9 }, (_, i) => [i, true]));
       expect(w.irqs[pf.driver.vectors[0]!]!.action).not.toBeNull(); // vector 0: misc/error
       expect(pf.systemPasid).toBe(SYSTEM_PASID);
-      expect(pf.msixPerm).toEqual([zeroPerm, ...Array(8).fill(systemPerm)]);
+      expect(pf.msixPerm).toEqual(Array(9).fill(zeroPerm));
     },
   );
+
+  it('6.2 (5.17+): enabling kernel WQ w writes permission entry w+1 with the system PASID, disabling clears it [6.12.118 device.c idxd_wq_request_irq, idxd_wq_free_irq, idxd_device_set_perm_entry]', () => {
+    const w0 = must(boot('6.2'), ...readyOps(DSA0));
+    // wq0 is an enabled kernel WQ in readyOps
+    expect(w0.dsa[DSA0]!.msixPerm[1]).toEqual(systemPerm);
+    expect(w0.dsa[DSA0]!.msixPerm.filter((p) => p.pasidEn)).toHaveLength(1);
+    const w1 = must(w0, wqDisable(DSA0, 0));
+    expect(w1.dsa[DSA0]!.msixPerm[1]).toEqual(zeroPerm);
+  });
 
   it('a probe whose request_irq fails (no CPU vector left) unwinds: no vector, permission table zero, driver unbound [init.c idxd_pci_probe err path]', () => {
     const w0 = exhaustVectors(boot('6.2'));

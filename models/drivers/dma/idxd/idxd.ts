@@ -2,8 +2,10 @@
  * models/drivers/dma/idxd/idxd.ts - the idxd host driver's interrupt lifecycle (drivers/dma/idxd/init.c,
  * device.c, irq.c)
  *
- * Probe: all MSI-X vectors (pci_alloc_irq_vectors(n, n, MSIX)); the MSI-X permission table is
- * programmed before any request_irq; vector 0 is misc/error/command completion. Completion
+ * Probe: all MSI-X vectors (pci_alloc_irq_vectors(n, n, MSIX)); vector 0 is misc/error/command
+ * completion. The MSI-X permission table by version: none on 5.10 (added in 5.11); 5.11-5.16
+ * program it at probe (no profile here); 5.17+ write entry wq+1 with the system PASID in
+ * idxd_wq_request_irq() for a kernel WQ (skipped without PASID) and clear it in idxd_wq_free_irq(). Completion
  * vectors by version (spec 7.3): 5.10 requests vectors 1..n-1 at probe with devm (pcim device);
  * 6.2 (5.17+) gives vector i to WQ i-1, requested when a kernel WQ is enabled. IMS set-up at
  * probe and its teardown at remove are the installed design's (models/designs; 6.2 mainline
@@ -81,11 +83,9 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
   out = a.world;
   const vectors = msixVectors(out, dev);
   const pf = out.dsa[dev]!;
-  // the permission table before any request_irq
-  const perm = pf.msixPerm.map((p, i) =>
-    i === 0 ? p : { ignore: false, pasidEn: pf.caps.pasid, pasid: pf.systemPasid },
-  );
-  out = putPf(out, { ...pf, msixPerm: perm, driver: { ...pf.driver, probed: false, vectors, mdevParent: false } });
+  // the MSI-X permission table is not written at probe: 5.10 has none (added in 5.11), 5.11-5.16
+  // wrote it here (idxd_msix_perm_setup()), 5.17+ writes entry wq+1 in idxd_wq_request_irq()
+  out = putPf(out, { ...pf, driver: { ...pf.driver, probed: false, vectors, mdevParent: false } });
   const atProbe = v510(out) ? vectors.map((_, i) => i) : [0];
   for (const i of atProbe) {
     const r = requestIrq(out, vectors[i]!, dev, v510(out));
@@ -108,6 +108,13 @@ export function idxdProbe(w: World, dev: DevId, fail: FailPoint | null): Outcome
   return okVoid(putPf(out, { ...p, driver: { ...p.driver, probed: true, vectors, mdevParent } }));
 }
 
+/** MSI-X permission entry @i: the system PASID (set), or zero (clear) (drivers/dma/idxd/device.c, 5.17+) */
+function setPermEntry(w: World, dev: DevId, i: number, set: boolean): World {
+  const pf = w.dsa[dev]!;
+  const entry = set ? { ignore: false, pasidEn: true, pasid: pf.systemPasid } : zeroPerm;
+  return putPf(w, { ...pf, msixPerm: arrSet(pf.msixPerm, i, entry) });
+}
+
 /**
  * idxdWqEnable() - enable a configured WQ; 6.2 kernel WQs request their vector (index wq+1)
  * Kernel: drivers/dma/idxd/device.c idxd_wq_enable(), drv_enable_wq() -> idxd_wq_request_irq()
@@ -125,8 +132,11 @@ export function idxdWqEnable(w: World, dev: DevId, wq: number): Outcome<void> {
   if (!v510(w) && q.type === 'kernel') {
     const virq = pf.driver.vectors[wq + 1];
     if (virq === undefined) return err(w, 'EINVAL', `no MSI-X vector ${wq + 1}`);
+    // idxd_device_set_perm_entry() before request_threaded_irq(), skipped without a PASID;
+    // cleared again on the error path (idxd_device_clear_perm_entry())
+    out = setPermEntry(out, dev, wq + 1, pf.caps.pasid);
     const r = requestIrq(out, virq, dev, false);
-    if (r.kind !== 'ok') return r;
+    if (r.kind !== 'ok') return r.kind === 'err' || r.kind === 'warned' ? { ...r, world: w } : r;
     out = r.world;
     irqRequested = true;
     if (pf.caps.intHandleReq)
@@ -152,6 +162,7 @@ export function idxdWqDisable(w: World, dev: DevId, wq: number): Outcome<void> {
     if (r.kind === 'bug' || r.kind === 'use-after-free') return r;
     out = r.world;
     out = putPf(out, { ...out.dsa[dev]!, intHandles: arrSet(out.dsa[dev]!.intHandles, wq + 1, null) });
+    out = setPermEntry(out, dev, wq + 1, false); // idxd_wq_free_irq(): idxd_device_clear_perm_entry()
   }
   return okVoid(putWq(out, out.dsa[dev]!, { ...q, enabled: false, irqRequested: false }));
 }

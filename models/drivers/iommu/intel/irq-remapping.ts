@@ -63,7 +63,7 @@ export function allocIrte(w: World, unitId: number, count: number): { w: World; 
 }
 
 /** clear_entries(): only sub-handle 0 zeroes the block and releases the bitmap region */
-function clearEntries(w: World, c: IrChipData): World {
+export function clearEntries(w: World, c: IrChipData): World {
   if (c.subHandle !== 0) return w;
   const unit = unitOf(w, c.unit);
   let bitmap = unit.irteBitmap;

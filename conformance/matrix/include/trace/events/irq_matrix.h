@@ -1,0 +1,1 @@
+/* empty: the trace points are no-op macros in conformance/matrix/kstubs.h */
