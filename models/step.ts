@@ -21,7 +21,7 @@ export type StepOutcome = Outcome<unknown>;
  */
 export function step(w: World, op: Op): StepOutcome {
   // a boot that hit BUG() (setup_IO_APIC()) left no kernel to call
-  if (w.bootBug !== null) return bootBugOutcome(w);
+  if (w.bootBug !== null) return bootBugOutcome(w, w.bootBug);
   const o = opDef(op.type).step(w, op);
   // a level callback without an outcome (ops->free) oopsed (ghost set by models/drivers/pci/controller/vmd.ts)
   if (o.world.crash !== null) return { kind: 'bug', world: w, why: o.world.crash };
@@ -36,7 +36,6 @@ export function step(w: World, op: Op): StepOutcome {
 function warnedOutcome(o: StepOutcome): StepOutcome {
   const world = { ...o.world, kernelWarn: [] };
   const why = o.world.kernelWarn.join('; ');
-  if (o.kind === 'err') return { ...o, world, why: `${o.why}; ${why}` };
-  if (o.kind === 'warned') return { ...o, world, why: `${o.why}; ${why}` };
+  if (o.kind === 'err' || o.kind === 'warned') return { ...o, world, why: `${o.why}; ${why}` };
   return { kind: 'warned', world, why };
 }

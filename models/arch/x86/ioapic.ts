@@ -244,4 +244,4 @@ export function ioapicSetAffinity(w: World, virq: Virq, lvl: number, dest: reado
 }
 
 /** a dead kernel stays dead (used by step() for a boot that hit BUG()) */
-export const bootBugOutcome = (w: World): Outcome<never> => bug(w, w.bootBug ?? 'boot');
+export const bootBugOutcome = (w: World, why: string): Outcome<never> => bug(w, why);
